@@ -1,0 +1,192 @@
+//! The pipeline: load → resolve → render → write. `zhiku build`, `zhiku check` and
+//! `zhiku serve` all go through [`prepare`].
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::{compile_templates, Renderer, Sink};
+use crate::resolve::{self, Graph};
+use crate::site::Site;
+use crate::theme::{self, Theme};
+
+/// What the command line asks of a build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    pub root: PathBuf,
+    /// Output directory (default `public/` in the root).
+    pub output: Option<PathBuf>,
+    /// Overrides `base_url`.
+    pub base_url: Option<String>,
+    pub drafts: bool,
+}
+
+impl BuildOptions {
+    pub fn output_dir(&self) -> PathBuf {
+        self.output
+            .clone()
+            .unwrap_or_else(|| self.root.join("public"))
+    }
+}
+
+/// A loaded and resolved site, ready to render.
+pub struct Prepared {
+    pub site: Site,
+    pub graph: Graph,
+    pub theme: Theme,
+    pub tera: tera::Tera,
+}
+
+/// Load the configuration, theme and content, and resolve them. All problems found are
+/// returned; `None` when any of them is an error.
+pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let mut config = match Config::load(&opts.root) {
+        Ok(c) => c,
+        Err(d) => {
+            diags.push(d);
+            return (None, diags);
+        }
+    };
+    if let Some(url) = &opts.base_url {
+        config.base_url = crate::config::normalize_base_url(url);
+    }
+    let theme = match theme::load(&opts.root, &config) {
+        Ok(t) => Some(t),
+        Err(ds) => {
+            diags.extend(ds);
+            None
+        }
+    };
+    let tera = match &theme {
+        Some(t) => match compile_templates(t) {
+            Ok(tera) => Some(tera),
+            Err(ds) => {
+                diags.extend(ds);
+                None
+            }
+        },
+        None => None,
+    };
+    let (mut site, load_diags) = crate::load::load(&opts.root, &config, opts.drafts);
+    diags.extend(load_diags);
+    let statics = theme
+        .as_ref()
+        .map(|t| t.statics.keys().cloned().collect())
+        .unwrap_or_default();
+    let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
+    diags.extend(resolve_diags);
+    diags.sort();
+    match (theme, tera) {
+        (Some(theme), Some(tera)) if !diags.has_errors() => (
+            Some(Prepared {
+                site,
+                graph,
+                theme,
+                tera,
+            }),
+            diags,
+        ),
+        _ => (None, diags),
+    }
+}
+
+/// What a successful build did.
+#[derive(Debug, Clone)]
+pub struct BuildSummary {
+    pub pages: usize,
+    pub sections: usize,
+    pub files: usize,
+    pub elapsed: Duration,
+    pub output: PathBuf,
+}
+
+impl std::fmt::Display for BuildSummary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "built {} pages and {} sections: {} files written to {} in {:.2} s",
+            self.pages,
+            self.sections,
+            self.files,
+            self.output.display(),
+            self.elapsed.as_secs_f64()
+        )
+    }
+}
+
+/// Render a prepared site into `sink`; returns the number of files written.
+pub fn render(p: &Prepared, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone());
+    let mut diags = Diagnostics::new();
+    diags.extend(renderer.check_templates());
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    let (count, render_diags) = renderer.render_all(sink);
+    diags.extend(render_diags);
+    diags.sort();
+    if diags.has_errors() {
+        Err(diags)
+    } else {
+        Ok(count)
+    }
+}
+
+/// `zhiku build`: the whole pipeline, swapping the output in only on success. Warnings are
+/// returned with the summary; on failure every error found is returned and the previous
+/// output is untouched.
+pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnostics> {
+    let start = Instant::now();
+    let out = opts.output_dir();
+    if let Err(m) = crate::write::check_output_dir(&opts.root, &out) {
+        let mut d = Diagnostics::new();
+        d.push(Diagnostic::global(m).with_help("choose another directory with --output"));
+        return Err(d);
+    }
+    let (prepared, mut diags) = prepare(opts);
+    let Some(prepared) = prepared else {
+        return Err(diags);
+    };
+    let staging = match crate::write::Staging::new(&out) {
+        Ok(s) => s,
+        Err(e) => {
+            diags.push(Diagnostic::global(format!(
+                "cannot create a temporary directory beside {}: {e}",
+                out.display()
+            )));
+            return Err(diags);
+        }
+    };
+    let files = match render(&prepared, &staging.sink()) {
+        Ok(n) => n,
+        Err(ds) => {
+            diags.extend(ds);
+            return Err(diags);
+        }
+    };
+    if let Err(e) = staging.commit() {
+        diags.push(
+            Diagnostic::global(format!(
+                "cannot move the new site into {}: {e}",
+                out.display()
+            ))
+            .with_help("check that no other program holds files in the output directory open"),
+        );
+        return Err(diags);
+    }
+    let summary = BuildSummary {
+        pages: prepared.site.pages.len(),
+        sections: prepared.site.sections.len(),
+        files,
+        elapsed: start.elapsed(),
+        output: out,
+    };
+    Ok((summary, diags))
+}
+
+/// The site root given on the command line, made absolute.
+pub fn absolute_root(root: &Path) -> PathBuf {
+    std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf())
+}

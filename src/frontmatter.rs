@@ -1,0 +1,702 @@
+//! Front matter: the YAML block between `---` lines at the top of every Markdown file.
+//!
+//! This is the only module that touches serde_yaml (archived upstream), so a maintained
+//! drop-in fork can replace it here alone. Errors carry the line and column in the *file*
+//! (serde_yaml's locations are relative to the YAML block; the block's offset is added).
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Largest front matter accepted, in bytes.
+pub const MAX_FRONT_MATTER: usize = 64 * 1024;
+
+/// Keys a page's front matter may have (besides one list per configured taxonomy).
+pub const PAGE_KEYS: &[&str] = &[
+    "title",
+    "date",
+    "updated",
+    "summary",
+    "description",
+    "slug",
+    "weight",
+    "draft",
+    "template",
+    "aliases",
+    "source",
+    "cases",
+    "extra",
+];
+
+/// Keys a section's `_index.md` may have.
+pub const SECTION_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "sort_by",
+    "paginate_by",
+    "template",
+    "page_template",
+    "weight",
+    "feed",
+    "extra",
+];
+
+/// A problem in the front matter, positioned in the file (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FrontMatterError {
+    pub line: usize,
+    pub column: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl FrontMatterError {
+    fn new(
+        line: usize,
+        column: Option<usize>,
+        message: impl Into<String>,
+        help: impl Into<String>,
+    ) -> Self {
+        FrontMatterError {
+            line,
+            column,
+            message: message.into(),
+            help: Some(help.into()),
+        }
+    }
+}
+
+/// A Markdown file split into front matter and body.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text (without the `---` lines).
+    pub yaml: &'a str,
+    /// 1-based line of the first YAML line in the file.
+    pub yaml_line: usize,
+    /// The Markdown body.
+    pub body: &'a str,
+    /// 1-based line of the first body line in the file.
+    pub body_line: usize,
+}
+
+/// Split `text` (already decoded, LF line endings) at its `---` fences.
+pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
+    let first_line_end = text.find('\n').unwrap_or(text.len());
+    if text.trim().is_empty() {
+        return Err(FrontMatterError::new(
+            1,
+            None,
+            "the file is empty",
+            "start it with front matter: a line `---`, then `title: 标题`, then a line `---`, then the text",
+        ));
+    }
+    if text[..first_line_end].trim_end() != "---" {
+        return Err(FrontMatterError::new(
+            1,
+            Some(1),
+            "the file does not start with front matter (a line `---`)",
+            "put `---`, then at least `title: 标题`, then `---` above the text",
+        ));
+    }
+    let yaml_start = (first_line_end + 1).min(text.len());
+    let mut offset = yaml_start;
+    for (line_no, line) in (2..).zip(text[yaml_start..].split_inclusive('\n')) {
+        let trimmed = line.trim_end();
+        if trimmed == "---" || trimmed == "..." {
+            let yaml = &text[yaml_start..offset];
+            let body_start = offset + line.len();
+            return Ok(Split {
+                yaml,
+                yaml_line: 2,
+                body: &text[body_start.min(text.len())..],
+                body_line: line_no + 1,
+            });
+        }
+        offset += line.len();
+    }
+    Err(FrontMatterError::new(
+        1,
+        Some(1),
+        "the front matter starting here is never closed",
+        "add a line `---` after the last front-matter line",
+    ))
+}
+
+/// A date from front matter: `YYYY-MM-DD` or RFC 3339 (`2018-12-01T09:30:00+08:00`).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Date {
+    /// The calendar day (in the date's own offset).
+    pub day: NaiveDate,
+    /// The full timestamp when one was given.
+    pub time: Option<DateTime<FixedOffset>>,
+}
+
+impl Date {
+    /// Parse `YYYY-MM-DD` or RFC 3339.
+    pub fn parse(s: &str) -> Option<Date> {
+        let s = s.trim();
+        if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
+            if s.len() == 10 {
+                return Some(Date { day, time: None });
+            }
+        }
+        let t = DateTime::parse_from_rfc3339(s).ok()?;
+        Some(Date {
+            day: t.date_naive(),
+            time: Some(t),
+        })
+    }
+
+    /// RFC 3339 timestamp, midnight UTC+8 for a plain date (for feeds and sitemaps).
+    pub fn rfc3339(&self) -> String {
+        match &self.time {
+            Some(t) => t.to_rfc3339(),
+            None => format!("{}T00:00:00+08:00", self.day.format("%Y-%m-%d")),
+        }
+    }
+}
+
+impl fmt::Display for Date {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.time {
+            Some(t) => write!(f, "{}", t.to_rfc3339()),
+            None => write!(f, "{}", self.day.format("%Y-%m-%d")),
+        }
+    }
+}
+
+impl Serialize for Date {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.to_string())
+    }
+}
+
+impl<'de> Deserialize<'de> for Date {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Date;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a date such as 2018-12-01 or 2018-12-01T09:30:00+08:00")
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
+                Date::parse(v).ok_or_else(|| {
+                    E::custom(format!(
+                        "invalid date `{v}`: write YYYY-MM-DD (2018-12-01) or RFC 3339 (2018-12-01T09:30:00+08:00)"
+                    ))
+                })
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Date, E> {
+                Err(E::custom(format!(
+                    "invalid date `{v}`: write a full date such as {v}-01-01"
+                )))
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Date, E> {
+                self.visit_i64(v as i64)
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Where a case study comes from (`source:`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Source {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub author: Option<String>,
+    #[serde(default)]
+    pub publication: Option<String>,
+    #[serde(default)]
+    pub issue: Option<String>,
+    /// Free text: `2018-12`, `2020`, `2018年12月`.
+    #[serde(default, deserialize_with = "string_or_number")]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+}
+
+fn string_or_number<'de, D: Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum SN {
+        S(String),
+        I(i64),
+    }
+    Ok(Option::<SN>::deserialize(d)?.map(|v| match v {
+        SN::S(s) => s,
+        SN::I(i) => i.to_string(),
+    }))
+}
+
+/// A page's front matter, typed. Taxonomy lists are kept apart in [`PageMeta::taxonomies`].
+#[derive(Debug, Clone, Deserialize, Default)]
+pub struct PageFields {
+    pub title: String,
+    #[serde(default)]
+    pub date: Option<Date>,
+    #[serde(default)]
+    pub updated: Option<Date>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    #[serde(default)]
+    pub source: Option<Source>,
+    #[serde(default)]
+    pub cases: Vec<String>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A page's whole front matter.
+#[derive(Debug, Clone, Default)]
+pub struct PageMeta {
+    pub fields: PageFields,
+    /// Taxonomy name → terms, in the order written.
+    pub taxonomies: BTreeMap<String, Vec<String>>,
+    /// Line in the file of each top-level key (for later errors, e.g. a bad `cases:` entry).
+    pub key_lines: BTreeMap<String, usize>,
+}
+
+/// How a section sorts its pages.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum SortBy {
+    /// By `weight`, ascending (course order).
+    #[default]
+    Weight,
+    /// By `date`, newest first.
+    Date,
+    /// By title.
+    Title,
+}
+
+/// A section's `_index.md` front matter.
+#[derive(Debug, Clone, Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct SectionMeta {
+    #[serde(default)]
+    pub title: Option<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub sort_by: SortBy,
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    #[serde(default)]
+    pub template: Option<String>,
+    #[serde(default)]
+    pub page_template: Option<String>,
+    #[serde(default)]
+    pub weight: Option<i64>,
+    /// Write an Atom feed for this section (default: yes).
+    #[serde(default)]
+    pub feed: Option<bool>,
+    #[serde(default)]
+    pub extra: serde_json::Map<String, serde_json::Value>,
+}
+
+/// Parse a page's front matter. `taxonomies` are the configured taxonomy names.
+pub fn parse_page(
+    split: &Split<'_>,
+    taxonomies: &[&str],
+) -> Result<PageMeta, Vec<FrontMatterError>> {
+    let mapping = parse_mapping(split)?;
+    let key_lines = key_lines(split);
+    let mut errors = Vec::new();
+    let mut tax = BTreeMap::new();
+    for (key, value) in &mapping {
+        let Some(key) = key.as_str() else {
+            errors.push(FrontMatterError::new(
+                split.yaml_line,
+                None,
+                "a front-matter key is not text",
+                "write keys as plain words",
+            ));
+            continue;
+        };
+        let line = key_lines.get(key).copied().unwrap_or(split.yaml_line);
+        if taxonomies.contains(&key) {
+            match terms_of(value) {
+                Some(terms) => {
+                    tax.insert(key.to_string(), terms);
+                }
+                None => errors.push(FrontMatterError::new(
+                    line,
+                    Some(1),
+                    format!("`{key}` must be a list of terms"),
+                    format!("write `{key}: [组织覆盖, 组织力]`"),
+                )),
+            }
+        } else if !PAGE_KEYS.contains(&key) {
+            errors.push(unknown_key(
+                key,
+                line,
+                PAGE_KEYS.iter().copied().chain(taxonomies.iter().copied()),
+            ));
+        }
+    }
+    let fields = match deserialize::<PageFields>(split) {
+        Ok(f) => Some(f),
+        Err(e) => {
+            errors.push(e);
+            None
+        }
+    };
+    if let Some(f) = &fields {
+        if f.title.trim().is_empty() {
+            let line = key_lines.get("title").copied().unwrap_or(split.yaml_line);
+            errors.push(FrontMatterError::new(
+                line,
+                None,
+                "the title is empty",
+                "write a title after `title:`",
+            ));
+        }
+    }
+    match fields {
+        Some(fields) if errors.is_empty() => Ok(PageMeta {
+            fields,
+            taxonomies: tax,
+            key_lines,
+        }),
+        _ => Err(errors),
+    }
+}
+
+/// Parse a section's front matter.
+pub fn parse_section(split: &Split<'_>) -> Result<SectionMeta, Vec<FrontMatterError>> {
+    let mapping = parse_mapping(split)?;
+    let key_lines = key_lines(split);
+    let mut errors = Vec::new();
+    for key in mapping.keys().filter_map(|k| k.as_str()) {
+        if !SECTION_KEYS.contains(&key) {
+            let line = key_lines.get(key).copied().unwrap_or(split.yaml_line);
+            errors.push(unknown_key(key, line, SECTION_KEYS.iter().copied()));
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    // Unknown keys were reported above with better help; deny_unknown_fields catches the rest.
+    deserialize::<SectionMeta>(split).map_err(|e| vec![e])
+}
+
+fn unknown_key<'a>(
+    key: &str,
+    line: usize,
+    valid: impl Iterator<Item = &'a str> + Clone,
+) -> FrontMatterError {
+    let list: Vec<&str> = valid.clone().collect();
+    let mut help = format!("valid keys are: {}", list.join(", "));
+    if let Some(s) = crate::suggest::closest(key, valid) {
+        help = format!("did you mean `{s}`? {help}");
+    }
+    FrontMatterError::new(
+        line,
+        Some(1),
+        format!("unknown front-matter key `{key}`"),
+        help,
+    )
+}
+
+fn terms_of(value: &serde_yaml::Value) -> Option<Vec<String>> {
+    let scalar = |v: &serde_yaml::Value| match v {
+        serde_yaml::Value::String(s) => Some(s.trim().to_string()),
+        serde_yaml::Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    };
+    match value {
+        serde_yaml::Value::Sequence(items) => {
+            let terms: Option<Vec<String>> = items.iter().map(scalar).collect();
+            terms.map(|t| t.into_iter().filter(|s| !s.is_empty()).collect())
+        }
+        serde_yaml::Value::Null => Some(Vec::new()),
+        other => scalar(other).map(|s| vec![s]),
+    }
+}
+
+/// Lint the raw YAML for mistakes serde_yaml reports badly, then parse it as a mapping.
+fn parse_mapping(split: &Split<'_>) -> Result<serde_yaml::Mapping, Vec<FrontMatterError>> {
+    if split.yaml.len() > MAX_FRONT_MATTER {
+        return Err(vec![FrontMatterError::new(
+            1,
+            None,
+            format!(
+                "the front matter is {} KB; at most {} KB is allowed",
+                split.yaml.len() / 1024,
+                MAX_FRONT_MATTER / 1024
+            ),
+            "move long data out of the front matter into the page text",
+        )]);
+    }
+    let lint = lint(split);
+    if !lint.is_empty() {
+        return Err(lint);
+    }
+    if split.yaml.trim().is_empty() {
+        return Err(vec![FrontMatterError::new(
+            1,
+            None,
+            "the front matter is empty",
+            "add at least `title: 标题` between the `---` lines",
+        )]);
+    }
+    match serde_yaml::from_str::<serde_yaml::Value>(split.yaml) {
+        Ok(serde_yaml::Value::Mapping(m)) => Ok(m),
+        Ok(_) => Err(vec![FrontMatterError::new(
+            split.yaml_line,
+            Some(1),
+            "the front matter must be `key: value` lines",
+            "write one `key: value` per line, e.g. `title: 天津市社会组织党建`",
+        )]),
+        Err(e) => Err(vec![yaml_error(split, &e)]),
+    }
+}
+
+/// Tabs in indentation and full-width colons or spaces after keys.
+fn lint(split: &Split<'_>) -> Vec<FrontMatterError> {
+    let mut errors = Vec::new();
+    for (i, line) in split.yaml.lines().enumerate() {
+        let line_no = split.yaml_line + i;
+        let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        if let Some(pos) = indent.chars().position(|c| c == '\t') {
+            errors.push(FrontMatterError::new(
+                line_no,
+                Some(pos + 1),
+                "a tab is used for indentation in the front matter; YAML allows only spaces",
+                "replace the tab with spaces",
+            ));
+            continue;
+        }
+        let rest = &line[indent.len()..];
+        let key: String = rest
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
+            .collect();
+        if key.is_empty() || rest.starts_with('-') {
+            continue;
+        }
+        let after = &rest[key.len()..];
+        let col = indent.chars().count() + key.chars().count() + 1;
+        if after.starts_with('：') {
+            errors.push(FrontMatterError::new(
+                line_no,
+                Some(col),
+                format!("full-width colon `：` after the key `{key}`"),
+                format!("use an ASCII colon and a space: `{key}: …`"),
+            ));
+        } else if after.starts_with('\u{3000}') {
+            let colon_col = col + after.chars().take_while(|c| c.is_whitespace()).count();
+            if after.trim_start().starts_with([':', '：']) {
+                errors.push(FrontMatterError::new(
+                    line_no,
+                    Some(colon_col.min(col)),
+                    format!("full-width space after the key `{key}`"),
+                    format!("remove it: `{key}: …`"),
+                ));
+            }
+        } else if after.starts_with(':') && after[1..].starts_with('\u{3000}') {
+            errors.push(FrontMatterError::new(
+                line_no,
+                Some(col + 1),
+                format!("full-width space after `{key}:`"),
+                format!("use an ASCII space: `{key}: …`"),
+            ));
+        }
+    }
+    errors
+}
+
+fn deserialize<T: for<'de> Deserialize<'de>>(split: &Split<'_>) -> Result<T, FrontMatterError> {
+    serde_yaml::from_str::<T>(split.yaml).map_err(|e| yaml_error(split, &e))
+}
+
+/// Line of each top-level key (lines starting with `key:` at column 1).
+fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
+    let mut map = BTreeMap::new();
+    for (i, line) in split.yaml.lines().enumerate() {
+        if line.starts_with([' ', '\t', '#', '-']) {
+            continue;
+        }
+        if let Some(colon) = line.find(':') {
+            let key = line[..colon].trim().trim_matches(['"', '\'']);
+            if !key.is_empty() {
+                map.entry(key.to_string()).or_insert(split.yaml_line + i);
+            }
+        }
+    }
+    map
+}
+
+fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
+    let full = e.to_string();
+    // serde_yaml appends " at line L column C"; position is reported separately.
+    let message = match full.rfind(" at line ") {
+        Some(i) => full[..i].to_string(),
+        None => full,
+    };
+    let (line, column) = match e.location() {
+        Some(loc) => (
+            split.yaml_line + loc.line().saturating_sub(1),
+            Some(loc.column()),
+        ),
+        None => (split.yaml_line, None),
+    };
+    let (message, help) = explain_yaml(&message);
+    FrontMatterError {
+        line,
+        column,
+        message,
+        help: Some(help),
+    }
+}
+
+/// Turn serde_yaml's wording into a message and a fix an author can act on.
+fn explain_yaml(message: &str) -> (String, String) {
+    if message.contains("missing field `title`") {
+        return (
+            "the front matter has no `title`".into(),
+            "add a line `title: 页面标题`".into(),
+        );
+    }
+    if message.contains("invalid date") {
+        return (message.to_string(), "dates look like 2018-12-01".into());
+    }
+    // serde_yaml prefixes errors inside a key with its path: `weight: invalid type: …`.
+    let (path, message) = match message.split_once(": ") {
+        Some((p, rest))
+            if !p.contains(' ')
+                && (rest.starts_with("invalid")
+                    || rest.starts_with("unknown")
+                    || rest.starts_with("missing")) =>
+        {
+            (Some(p), rest)
+        }
+        _ => (None, message),
+    };
+    let (message, help) = explain_inner(message);
+    match path {
+        Some(p) => (format!("{message} (in `{p}`)"), help),
+        None => (message, help),
+    }
+}
+
+fn explain_inner(message: &str) -> (String, String) {
+    if message.contains("missing field `title`") {
+        return (
+            "the front matter has no `title`".into(),
+            "add a line `title: 页面标题`".into(),
+        );
+    }
+    if message.starts_with("invalid type") {
+        let help = if message.contains("expected a sequence") {
+            "this key takes a list: `[a, b]` or one `- item` per line"
+        } else if message.contains("expected a string") {
+            "this key takes text; quote it if it looks like a number or a date"
+        } else if message.contains("expected i64") || message.contains("expected usize") {
+            "this key takes a whole number, e.g. `weight: 3`"
+        } else if message.contains("expected a boolean") {
+            "this key takes `true` or `false`"
+        } else {
+            "see the README's front-matter reference for the type of each key"
+        };
+        return (format!("wrong type: {message}"), help.into());
+    }
+    if message.contains("unknown variant") {
+        return (message.to_string(), "use one of the values listed".into());
+    }
+    (
+        format!("YAML syntax error: {message}"),
+        "check the line for a missing space after `:`, an unclosed quote or bracket, or a value containing `: ` that needs quotes".into(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn page(text: &str) -> Result<PageMeta, Vec<FrontMatterError>> {
+        let s = split(text).map_err(|e| vec![e])?;
+        parse_page(&s, &["tags", "regions", "org_types"])
+    }
+
+    #[test]
+    fn splits_and_counts_lines() {
+        let s = split("---\ntitle: 天津\n---\n正文\n").unwrap();
+        assert_eq!(s.yaml, "title: 天津\n");
+        assert_eq!(s.body, "正文\n");
+        assert_eq!(s.body_line, 4);
+        assert_eq!(
+            split("---\ntitle: x\n").unwrap_err().message,
+            "the front matter starting here is never closed"
+        );
+        assert!(split("no front matter")
+            .unwrap_err()
+            .message
+            .contains("does not start"));
+        assert!(split("").unwrap_err().message.contains("empty"));
+    }
+
+    #[test]
+    fn page_fields_and_taxonomies() {
+        let m = page("---\ntitle: 天津\ndate: 2018-12-01\ntags: [组织覆盖, 组织力]\nregions: 天津市\nsource:\n  title: 文章\n  date: 2018-12\n---\n").unwrap();
+        assert_eq!(m.fields.title, "天津");
+        assert_eq!(m.fields.date.unwrap().to_string(), "2018-12-01");
+        assert_eq!(m.taxonomies["tags"], ["组织覆盖", "组织力"]);
+        assert_eq!(m.taxonomies["regions"], ["天津市"]);
+        assert_eq!(m.fields.source.unwrap().date.as_deref(), Some("2018-12"));
+    }
+
+    #[test]
+    fn unknown_key_has_line_and_suggestion() {
+        let e = page("---\ntitle: x\ntgas: [a]\n---\n").unwrap_err();
+        assert_eq!(e[0].line, 3);
+        assert_eq!(e[0].message, "unknown front-matter key `tgas`");
+        assert!(e[0].help.as_ref().unwrap().contains("did you mean `tags`?"));
+    }
+
+    #[test]
+    fn bad_date_and_missing_title() {
+        let e = page("---\ntitle: x\ndate: 2018-13-01\n---\n").unwrap_err();
+        assert_eq!(e[0].line, 3, "{e:?}");
+        assert!(e[0].message.contains("invalid date `2018-13-01`"), "{e:?}");
+        let e = page("---\ndate: 2018-12-01\n---\n").unwrap_err();
+        assert_eq!(e[0].message, "the front matter has no `title`");
+        assert!(Date::parse("2018-12-01T09:30:00+08:00").is_some());
+    }
+
+    #[test]
+    fn wrong_type_and_syntax() {
+        let e = page("---\ntitle: x\nweight: 第一\n---\n").unwrap_err();
+        assert_eq!(e[0].line, 3);
+        assert!(e[0].message.starts_with("wrong type"), "{e:?}");
+        let e = page("---\ntitle: x\ntags: [a, b\n---\n").unwrap_err();
+        assert!(e[0].message.starts_with("YAML syntax error"), "{e:?}");
+    }
+
+    #[test]
+    fn tabs_and_full_width_colons() {
+        let e = page("---\ntitle: x\nsource:\n\ttitle: y\n---\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (4, Some(1)));
+        assert!(e[0].message.contains("tab"));
+        let e = page("---\ntitle：天津\n---\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (2, Some(6)));
+        assert!(e[0].message.contains("full-width colon"));
+    }
+}

@@ -1,0 +1,28 @@
+//! # zhiku (知库)
+//!
+//! A static site generator for Chinese party-building knowledge bases. The build is a
+//! pipeline that reads in order:
+//!
+//! 1. [`load`]: files → pages and sections ([`site`]), front matter ([`frontmatter`]) and
+//!    Markdown ([`markdown`]) parsed in parallel;
+//! 2. [`resolve`]: URLs, internal links and anchors, taxonomies, course order, backlinks;
+//! 3. [`render`]: Tera templates from the theme ([`theme`]) turn pages into HTML;
+//! 4. [`write`]: the output is written to a temporary directory and swapped in atomically.
+//!
+//! [`build`] drives the pipeline; `main.rs` only parses the command line.
+
+pub mod build;
+pub mod cjk;
+pub mod config;
+pub mod diagnostics;
+pub mod encoding;
+pub mod frontmatter;
+pub mod load;
+pub mod markdown;
+pub mod render;
+pub mod resolve;
+pub mod site;
+pub mod slug;
+pub mod suggest;
+pub mod theme;
+pub mod write;

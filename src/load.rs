@@ -1,0 +1,512 @@
+//! Stage 1, load: the files under `content/` become [`Page`]s and [`Section`]s.
+//!
+//! Files are found with walkdir (sorted, so the result never depends on directory order),
+//! then read, decoded, split and parsed in parallel with rayon; each page's Markdown is
+//! rendered here too, because that needs nothing from other pages (links are left as
+//! placeholders for the resolve stage).
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::frontmatter::{self, FrontMatterError, PageMeta, SectionMeta, SortBy};
+use crate::markdown::{self, MarkdownOptions, SourceInfo};
+use crate::site::{Asset, Page, Section, Site};
+
+/// The content directory's name.
+pub const CONTENT_DIR: &str = "content";
+
+/// Files editors leave behind that are never content: hidden files, backups, swap and
+/// temporary files (`.foo.md.swp`, `foo.md~`, `#foo.md#`, vim's `4913`, `*.tmp`).
+pub fn is_ignored(name: &str) -> bool {
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.starts_with('#')
+        || name == "4913"
+        || [
+            ".swp",
+            ".swx",
+            ".swo",
+            ".tmp",
+            ".bak",
+            ".crdownload",
+            ".part",
+        ]
+        .iter()
+        .any(|s| name.ends_with(s))
+        || name.starts_with("~$")
+}
+
+/// What one content file is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Kind {
+    Section,
+    Page,
+    /// `index.md` of a page bundle.
+    BundlePage,
+    /// A file of a bundle: the bundle's directory.
+    BundleAsset(String),
+    Asset,
+}
+
+struct Found {
+    rel: String,
+    path: PathBuf,
+    kind: Kind,
+}
+
+/// Load the site at `root` with `config`.
+pub fn load(root: &Path, config: &Config, drafts: bool) -> (Site, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let content = root.join(CONTENT_DIR);
+    let found = find_files(&content, &mut diags);
+    let opts = MarkdownOptions::from(&config.markdown);
+    let tax_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+
+    let parsed: Vec<Result<Loaded, Vec<Diagnostic>>> = found
+        .par_iter()
+        .filter(|f| matches!(f.kind, Kind::Section | Kind::Page | Kind::BundlePage))
+        .map(|f| load_file(f, opts, &tax_names))
+        .collect();
+
+    let mut sections: Vec<Section> = vec![implicit_root()];
+    let mut pages: Vec<Page> = Vec::new();
+    for r in parsed {
+        match r {
+            Ok(Loaded::Section(s)) if s.dir.is_empty() => sections[0] = *s,
+            Ok(Loaded::Section(s)) => sections.push(*s),
+            Ok(Loaded::Page(p)) => {
+                if p.meta.fields.draft && !drafts {
+                    continue;
+                }
+                pages.push(*p);
+            }
+            Err(ds) => diags.extend(ds),
+        }
+    }
+
+    // Sections are sorted by directory so that parents come before children.
+    sections[1..].sort_by(|a, b| a.dir.cmp(&b.dir));
+    let dir_to_section: HashMap<String, usize> = sections
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.dir.clone(), i))
+        .collect();
+    let nearest = |dir: &str| -> usize {
+        let mut d = dir.to_string();
+        loop {
+            if let Some(&i) = dir_to_section.get(&d) {
+                return i;
+            }
+            match d.rfind('/') {
+                Some(p) => d.truncate(p),
+                None if !d.is_empty() => d.clear(),
+                None => return 0,
+            }
+        }
+    };
+    for i in 1..sections.len() {
+        let parent_dir = parent_dir(&sections[i].dir);
+        let p = nearest(parent_dir);
+        sections[i].parent = Some(p);
+        sections[p].subsections.push(i);
+    }
+
+    // Assets: bundle files go beside their page's output; other files keep their path.
+    let mut content_assets = BTreeMap::new();
+    let bundle_pages: HashMap<String, usize> = pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.rel_path.ends_with("/index.md") || p.rel_path == "index.md")
+        .map(|(i, p)| (parent_dir(&p.rel_path).to_string(), i))
+        .collect();
+    for f in &found {
+        match &f.kind {
+            Kind::Asset => {
+                content_assets.insert(
+                    f.rel.clone(),
+                    Asset {
+                        source: f.path.clone(),
+                        output: f.rel.clone(),
+                    },
+                );
+            }
+            Kind::BundleAsset(dir) => {
+                // A draft bundle's page is missing: its files are left out with it.
+                if let Some(&pi) = bundle_pages.get(dir) {
+                    let within = &f.rel[dir.len() + 1..];
+                    let output = format!("{}{}", pages[pi].path, within);
+                    pages[pi].assets.push(f.rel.clone());
+                    content_assets.insert(
+                        f.rel.clone(),
+                        Asset {
+                            source: f.path.clone(),
+                            output,
+                        },
+                    );
+                }
+            }
+            _ => {}
+        }
+    }
+
+    for (i, page) in pages.iter_mut().enumerate() {
+        let dir = page_dir(&page.rel_path);
+        page.section = nearest(dir);
+        let _ = i;
+    }
+    for (i, page) in pages.iter().enumerate() {
+        sections[page.section].pages.push(i);
+    }
+    for s in 0..sections.len() {
+        let mut list = std::mem::take(&mut sections[s].pages);
+        sort_pages(&mut list, &pages, sections[s].meta.sort_by);
+        sections[s].pages = list;
+        let mut subs = std::mem::take(&mut sections[s].subsections);
+        subs.sort_by(|&a, &b| {
+            let (x, y) = (&sections[a], &sections[b]);
+            (x.meta.weight.is_none(), x.meta.weight, x.title(), &x.dir).cmp(&(
+                y.meta.weight.is_none(),
+                y.meta.weight,
+                y.title(),
+                &y.dir,
+            ))
+        });
+        sections[s].subsections = subs;
+    }
+
+    check_output_paths(&pages, &sections, &mut diags);
+
+    let site = Site {
+        root: root.to_path_buf(),
+        config: config.clone(),
+        pages,
+        sections,
+        content_assets,
+        drafts,
+    };
+    (site, diags)
+}
+
+/// Sort page indices by the section's `sort_by`; ties always fall back to the file path, so
+/// the order is deterministic.
+pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+    list.sort_by(|&a, &b| {
+        let (x, y) = (&pages[a], &pages[b]);
+        let primary = match by {
+            SortBy::Weight => (x.meta.fields.weight.is_none(), x.meta.fields.weight)
+                .cmp(&(y.meta.fields.weight.is_none(), y.meta.fields.weight)),
+            SortBy::Date => y.meta.fields.date.cmp(&x.meta.fields.date),
+            SortBy::Title => x.meta.fields.title.cmp(&y.meta.fields.title),
+        };
+        primary.then_with(|| x.rel_path.cmp(&y.rel_path))
+    });
+}
+
+fn implicit_root() -> Section {
+    Section {
+        rel_path: "_index.md".into(),
+        dir: String::new(),
+        file: None,
+        meta: SectionMeta::default(),
+        path: String::new(),
+        parent: None,
+        pages: Vec::new(),
+        subsections: Vec::new(),
+        rendered: Default::default(),
+        links: Default::default(),
+    }
+}
+
+/// `cases/tianjin.md` → `cases`; `a.md` → ``.
+pub fn parent_dir(rel: &str) -> &str {
+    rel.rsplit_once('/').map_or("", |(d, _)| d)
+}
+
+/// The directory a page lives in, for its section and URL: a bundle's parent directory.
+fn page_dir(rel: &str) -> &str {
+    let dir = parent_dir(rel);
+    if rel.ends_with("/index.md") {
+        parent_dir(dir)
+    } else {
+        dir
+    }
+}
+
+fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> {
+    let mut files: Vec<(String, PathBuf)> = Vec::new();
+    if !content.is_dir() {
+        diags.push(
+            Diagnostic::global(format!(
+                "no {CONTENT_DIR}/ directory in {}",
+                content.parent().unwrap_or(content).display()
+            ))
+            .with_help("create content/ with an _index.md for the home page"),
+        );
+        return Vec::new();
+    }
+    let walker = walkdir::WalkDir::new(content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = match e.path().strip_prefix(content) {
+                    Ok(r) => rel_string(r),
+                    Err(_) => continue,
+                };
+                files.push((rel, e.path().to_path_buf()));
+            }
+            Ok(_) => {}
+            Err(err) => {
+                let path = err
+                    .path()
+                    .map(|p| display_path(content, p))
+                    .unwrap_or_else(|| CONTENT_DIR.into());
+                let d = if err.loop_ancestor().is_some() {
+                    Diagnostic::error(
+                        path,
+                        "symbolic link loop: this link points to one of its own parent directories",
+                    )
+                    .with_help("remove the link or point it somewhere outside its own parents")
+                } else {
+                    Diagnostic::error(
+                        path,
+                        format!(
+                            "cannot read: {}",
+                            err.io_error()
+                                .map_or_else(|| err.to_string(), |e| e.to_string())
+                        ),
+                    )
+                    .with_help("check the file's permissions")
+                };
+                diags.push(d);
+            }
+        }
+    }
+    let section_dirs: BTreeSet<&str> = files
+        .iter()
+        .filter(|(r, _)| r == "_index.md" || r.ends_with("/_index.md"))
+        .map(|(r, _)| parent_dir(r))
+        .collect();
+    let bundle_dirs: BTreeSet<String> = files
+        .iter()
+        .filter(|(r, _)| r.ends_with("/index.md") && !section_dirs.contains(parent_dir(r)))
+        .map(|(r, _)| parent_dir(r).to_string())
+        .collect();
+    let bundle_of = |rel: &str| -> Option<String> {
+        let mut dir = parent_dir(rel);
+        let mut found = None;
+        while !dir.is_empty() {
+            if bundle_dirs.contains(dir) {
+                found = Some(dir.to_string());
+            }
+            dir = parent_dir(dir);
+        }
+        found
+    };
+    files
+        .into_iter()
+        .map(|(rel, path)| {
+            let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
+            let kind = match bundle_of(&rel) {
+                Some(b) if rel == format!("{b}/index.md") => Kind::BundlePage,
+                Some(b) => Kind::BundleAsset(b),
+                None if name == "_index.md" => Kind::Section,
+                None if name.ends_with(".md") => Kind::Page,
+                None => Kind::Asset,
+            };
+            Found { rel, path, kind }
+        })
+        .collect()
+}
+
+/// `a/b/c.md` with `/` separators on every platform.
+pub fn rel_string(p: &Path) -> String {
+    p.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// How a file is named in messages: relative to the site root.
+fn display_path(content: &Path, p: &Path) -> PathBuf {
+    match p.strip_prefix(content) {
+        Ok(r) => Path::new(CONTENT_DIR).join(r),
+        Err(_) => p.to_path_buf(),
+    }
+}
+
+enum Loaded {
+    Section(Box<Section>),
+    Page(Box<Page>),
+}
+
+fn fm_diag(file: &Path, e: FrontMatterError) -> Diagnostic {
+    let mut d = Diagnostic::error(file, e.message);
+    d.line = Some(e.line);
+    d.column = e.column;
+    d.help = e.help;
+    d
+}
+
+fn load_file(
+    f: &Found,
+    opts: MarkdownOptions,
+    taxonomies: &[&str],
+) -> Result<Loaded, Vec<Diagnostic>> {
+    let shown = Path::new(CONTENT_DIR).join(&f.rel);
+    let bytes = std::fs::read(&f.path).map_err(|e| {
+        vec![Diagnostic::error(&shown, format!("cannot read: {e}"))
+            .with_help("check the file's permissions")]
+    })?;
+    let text = crate::encoding::decode(&bytes).map_err(|e| {
+        vec![Diagnostic::error(&shown, e.message)
+            .at(e.line, e.column)
+            .with_help("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)")]
+    })?;
+    let split = frontmatter::split(&text).map_err(|e| vec![fm_diag(&shown, e)])?;
+    let src = SourceInfo {
+        rel_path: &f.rel,
+        first_line: split.body_line,
+    };
+    match f.kind {
+        Kind::Section => {
+            let meta = frontmatter::parse_section(&split).map_err(|es| {
+                es.into_iter()
+                    .map(|e| fm_diag(&shown, e))
+                    .collect::<Vec<_>>()
+            })?;
+            let dir = parent_dir(&f.rel).to_string();
+            let path = if dir.is_empty() {
+                String::new()
+            } else {
+                format!("{dir}/")
+            };
+            let rendered = markdown::render(split.body, opts, src);
+            Ok(Loaded::Section(Box::new(Section {
+                rel_path: f.rel.clone(),
+                dir,
+                file: Some(f.path.clone()),
+                meta,
+                path,
+                parent: None,
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                rendered,
+                links: Default::default(),
+            })))
+        }
+        _ => {
+            let meta = frontmatter::parse_page(&split, taxonomies).map_err(|es| {
+                es.into_iter()
+                    .map(|e| fm_diag(&shown, e))
+                    .collect::<Vec<_>>()
+            })?;
+            let slug = page_slug(&f.rel, &meta).map_err(|m| {
+                let line = meta.key_lines.get("slug").copied().unwrap_or(1);
+                vec![Diagnostic::error(&shown, m).at_line(line).with_help(
+                    "a slug is one path segment: letters, digits, Chinese characters, `-` or `_`",
+                )]
+            })?;
+            let dir = page_dir(&f.rel);
+            let path = if dir.is_empty() {
+                format!("{slug}/")
+            } else {
+                format!("{dir}/{slug}/")
+            };
+            let rendered = markdown::render(split.body, opts, src);
+            Ok(Loaded::Page(Box::new(Page {
+                rel_path: f.rel.clone(),
+                file: f.path.clone(),
+                meta,
+                slug,
+                path,
+                section: 0,
+                rendered,
+                assets: Vec::new(),
+                links: Default::default(),
+            })))
+        }
+    }
+}
+
+/// The page's URL segment: `slug:` if given, else the file name without `.md` (the bundle
+/// directory's name for `index.md`), with spaces as `-`. Refuses anything that could escape
+/// the output directory.
+fn page_slug(rel: &str, meta: &PageMeta) -> Result<String, String> {
+    let raw = match &meta.fields.slug {
+        Some(s) => s.trim().to_string(),
+        None => {
+            let name = if rel.ends_with("/index.md") || rel == "index.md" {
+                parent_dir(rel)
+                    .rsplit('/')
+                    .next()
+                    .unwrap_or("index")
+                    .to_string()
+            } else {
+                rel.rsplit('/')
+                    .next()
+                    .unwrap_or(rel)
+                    .trim_end_matches(".md")
+                    .to_string()
+            };
+            name.split_whitespace().collect::<Vec<_>>().join("-")
+        }
+    };
+    validate_slug(&raw)?;
+    Ok(raw)
+}
+
+/// A slug must be one safe path segment.
+pub fn validate_slug(s: &str) -> Result<(), String> {
+    if s.is_empty() {
+        return Err("the slug is empty".into());
+    }
+    if s == "." || s == ".." || s.contains("..") {
+        return Err(format!(
+            "the slug `{s}` contains `..`, which would write outside the output directory"
+        ));
+    }
+    if s.contains(['/', '\\']) {
+        return Err(format!("the slug `{s}` contains a path separator"));
+    }
+    if s.len() >= 2 && s.as_bytes()[1] == b':' {
+        return Err(format!("the slug `{s}` looks like a drive path"));
+    }
+    if s.chars()
+        .any(|c| c.is_control() || matches!(c, ':' | '*' | '?' | '"' | '<' | '>' | '|' | '#' | '%'))
+    {
+        return Err(format!("the slug `{s}` contains a character that is not allowed in a URL path segment or file name"));
+    }
+    if s.len() > 200 {
+        return Err("the slug is longer than 200 bytes".into());
+    }
+    Ok(())
+}
+
+fn check_output_paths(pages: &[Page], sections: &[Section], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
+    for s in sections {
+        seen.insert(&s.path, &s.rel_path);
+    }
+    for p in pages {
+        if let Some(other) = seen.insert(&p.path, &p.rel_path) {
+            diags.push(
+                Diagnostic::error(
+                    Path::new(CONTENT_DIR).join(&p.rel_path),
+                    format!(
+                        "writes the same output `{}index.html` as content/{other}",
+                        p.path
+                    ),
+                )
+                .with_help("give one of them a different `slug:` or file name"),
+            );
+        }
+    }
+}

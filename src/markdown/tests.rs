@@ -1,0 +1,270 @@
+use super::*;
+
+fn html(md: &str) -> String {
+    render(
+        md,
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "cases/x.md",
+            first_line: 1,
+        },
+    )
+    .html
+}
+
+fn inline(md: &str) -> String {
+    let h = html(md);
+    h.trim()
+        .trim_start_matches("<p>")
+        .trim_end_matches("</p>")
+        .to_string()
+}
+
+#[test]
+fn cjk_emphasis_issue_examples() {
+    assert_eq!(
+        inline("这是**“加粗”**文字"),
+        "这是<strong>“加粗”</strong>文字"
+    );
+    assert_eq!(
+        inline("**重要提示：**请注意"),
+        "<strong>重要提示：</strong>请注意"
+    );
+    assert_eq!(inline("**“两新”组织**"), "<strong>“两新”组织</strong>");
+    assert_eq!(inline("*强调（说明）*后文"), "<em>强调（说明）</em>后文");
+}
+
+#[test]
+fn cjk_emphasis_amendment_examples() {
+    // From the markdown-cjk-friendly README: punctuation just inside, CJK just outside.
+    assert_eq!(
+        inline("**该星号不会被识别，而是直接显示。**这是因为它没有被识别为强调符号。"),
+        "<strong>该星号不会被识别，而是直接显示。</strong>这是因为它没有被识别为强调符号。"
+    );
+    assert_eq!(
+        inline("**このアスタリスクは強調記号として認識されず、そのまま表示されます。**この文のせいで。"),
+        "<strong>このアスタリスクは強調記号として認識されず、そのまま表示されます。</strong>この文のせいで。"
+    );
+    assert_eq!(
+        inline("패키지를 발행하려면 **`npm publish`**를 실행하십시오."),
+        "패키지를 발행하려면 <strong><code>npm publish</code></strong>를 실행하십시오."
+    );
+    assert_eq!(
+        inline("**《管理办法》**第三条"),
+        "<strong>《管理办法》</strong>第三条"
+    );
+    assert_eq!(
+        inline("***“加粗斜体”***后文"),
+        "<em><strong>“加粗斜体”</strong></em>后文"
+    );
+    assert_eq!(
+        inline("见**[链接](https://example.org)：**后文"),
+        "见<strong><a href=\"https://example.org\">链接</a>：</strong>后文"
+    );
+}
+
+#[test]
+fn latin_emphasis_unchanged() {
+    assert_eq!(
+        inline("*foo* **bar** ***baz***"),
+        "<em>foo</em> <strong>bar</strong> <em><strong>baz</strong></em>"
+    );
+    assert_eq!(inline("a * b * c"), "a * b * c");
+    assert_eq!(inline("foo*bar*"), "foo<em>bar</em>");
+    assert_eq!(inline("snake_case_name"), "snake_case_name");
+    assert_eq!(inline("\\*not\\*"), "*not*");
+    assert_eq!(
+        inline("**foo \"*bar*\" foo**"),
+        "<strong>foo \"<em>bar</em>\" foo</strong>"
+    );
+    // Still not emphasis: whitespace inside the delimiters.
+    assert_eq!(inline("中文** 加粗 **中文"), "中文** 加粗 **中文");
+}
+
+#[test]
+fn soft_breaks_between_cjk_vanish() {
+    assert_eq!(inline("第一行中文\n第二行中文"), "第一行中文第二行中文");
+    assert_eq!(inline("党的建设，\n必须加强"), "党的建设，必须加强");
+    assert_eq!(inline("**党建**\n工作"), "<strong>党建</strong>工作");
+    assert_eq!(inline("English line\nnext line"), "English line\nnext line");
+    assert_eq!(inline("中文\nEnglish"), "中文\nEnglish");
+    assert_eq!(inline("“引号”\n后文"), "“引号”后文");
+}
+
+#[test]
+fn smart_punctuation_off_by_default() {
+    assert_eq!(inline("这是\"引号\"测试"), "这是\"引号\"测试");
+    let on = MarkdownOptions {
+        smart_punctuation: true,
+        ..Default::default()
+    };
+    let r = render(
+        "a -- b",
+        on,
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert!(r.html.contains('–'), "{}", r.html);
+}
+
+#[test]
+fn heading_ids_toc_and_uniqueness() {
+    let r = render(
+        "## 背景\n\n### 一、主要做法\n\n## 背景\n\n## 自定义 {#custom}\n\n## Party Building\n",
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert!(r.html.contains("<h2 id=\"背景\">背景</h2>"), "{}", r.html);
+    assert!(r.html.contains("<h3 id=\"一主要做法\">一、主要做法</h3>"));
+    assert!(r.html.contains("<h2 id=\"背景-1\">背景</h2>"));
+    assert!(r.html.contains("<h2 id=\"custom\">自定义</h2>"));
+    assert!(r
+        .html
+        .contains("<h2 id=\"party-building\">Party Building</h2>"));
+    assert_eq!(r.toc.len(), 4);
+    assert_eq!(r.toc[0].children[0].id, "一主要做法");
+    assert_eq!(
+        r.anchors,
+        ["背景", "一主要做法", "背景-1", "custom", "party-building"]
+    );
+}
+
+#[test]
+fn summary_and_reading_time() {
+    let r = render(
+        "第一段。\n\n第二段。",
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert_eq!(r.summary_html, "<p>第一段。</p>\n");
+    let r = render(
+        "甲。\n\n乙。\n\n<!-- more -->\n\n丙。",
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert_eq!(r.summary_html, "<p>甲。</p>\n<p>乙。</p>\n");
+    let long = "党".repeat(1000);
+    let r = render(
+        &long,
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert_eq!(r.words.total(), 1000);
+    assert_eq!(r.words.reading_minutes(), 3);
+}
+
+#[test]
+fn links_are_collected_with_positions() {
+    let md = "前言\n\n见[天津](@/cases/tianjin.md#主要做法)与[孝义](../cases/xiaoyi.md)、[本页](#背景)。\n![](img.png) [外部](https://example.org)";
+    let r = render(
+        md,
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "courses/m/l.md",
+            first_line: 5,
+        },
+    );
+    assert_eq!(r.links.len(), 4);
+    assert_eq!(
+        r.links[0].target,
+        LinkTarget::Content {
+            path: "cases/tianjin.md".into(),
+            anchor: Some("主要做法".into())
+        }
+    );
+    assert_eq!((r.links[0].line, r.links[0].column), (7, 2));
+    assert_eq!(
+        r.links[1].target,
+        LinkTarget::Content {
+            path: "courses/cases/xiaoyi.md".into(),
+            anchor: None
+        }
+    );
+    assert_eq!(r.links[2].target, LinkTarget::Anchor("背景".into()));
+    assert_eq!(
+        r.links[3].target,
+        LinkTarget::File {
+            path: "courses/m/img.png".into(),
+            absolute: false,
+            anchor: None
+        }
+    );
+    assert_eq!(r.images_without_alt, [8]);
+    assert!(r.html.contains("href=\"zhiku-link:0\""));
+    assert!(r.html.contains("href=\"https://example.org\""));
+    let filled = fill_placeholders(
+        &r.html,
+        &[
+            "/cases/tianjin/#主要做法".into(),
+            "/a&b".into(),
+            "#背景".into(),
+            "/img.png".into(),
+        ],
+    );
+    assert!(
+        filled.contains("href=\"/cases/tianjin/#主要做法\""),
+        "{filled}"
+    );
+    assert!(filled.contains("href=\"/a&amp;b\""));
+}
+
+#[test]
+fn safe_mode_strips_scripts() {
+    let opts = MarkdownOptions {
+        safe: true,
+        ..Default::default()
+    };
+    let r = render(
+        "## 标题\n\n<script>alert(1)</script><img src=x onerror=alert(1)>\n\n[x](javascript:alert(1)) [y](@/a.md) <a href=\"javascript:alert(2)\" onclick=\"f()\">z</a>",
+        opts,
+        SourceInfo { rel_path: "x.md", first_line: 1 },
+    );
+    assert!(!r.html.contains("<script"), "{}", r.html);
+    assert!(!r.html.contains("onerror"), "{}", r.html);
+    assert!(!r.html.contains("javascript:"), "{}", r.html);
+    assert!(r.html.contains("id=\"标题\""), "{}", r.html);
+    assert!(r.html.contains("zhiku-link:0"), "{}", r.html);
+    let trusted = html("<span class=\"x\" onclick=\"f()\">a</span>");
+    assert!(
+        trusted.contains("onclick"),
+        "raw HTML passes through by default"
+    );
+}
+
+#[test]
+fn footnotes_get_prefixed_ids() {
+    let r = render(
+        "正文[^1]\n\n[^1]: 注释",
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert!(r.html.contains("href=\"#fn-1\""), "{}", r.html);
+    assert!(r.html.contains("id=\"fn-1\""), "{}", r.html);
+}
+
+#[test]
+fn percent_and_relative_paths() {
+    assert_eq!(percent_decode("%E4%B8%AD%"), "中%");
+    assert_eq!(
+        join_relative("courses/m", "../../cases/a.md").as_deref(),
+        Some("cases/a.md")
+    );
+    assert_eq!(join_relative("a", "../../x"), None);
+}

@@ -1,0 +1,293 @@
+//! The data templates see, as JSON values built once per page and shared by every listing.
+
+use serde_json::{json, Map, Value};
+
+use crate::resolve::Graph;
+use crate::site::{Page, Ref, Site};
+
+/// Values built once per build.
+pub struct Values {
+    /// A page's summary (everything but its content): used in listings and by `get_page`.
+    pub pages: Vec<Value>,
+    /// A section's summary with its pages' summaries, used by `get_section` and listings.
+    pub sections: Vec<Value>,
+    pub config: Value,
+}
+
+/// `{title, url}` of a page or section.
+pub fn link_value(site: &Site, r: Ref) -> Value {
+    match r {
+        Ref::Page(i) => {
+            json!({"title": site.pages[i].meta.fields.title, "url": site.url(&site.pages[i].path), "kind": "page"})
+        }
+        Ref::Section(i) => {
+            json!({"title": site.sections[i].title(), "url": site.url(&site.sections[i].path), "kind": "section"})
+        }
+    }
+}
+
+/// `config` in templates: site.toml with `base_url` and `base_path`.
+pub fn config_value(site: &Site) -> Value {
+    let c = &site.config;
+    let taxonomies: Vec<Value> = c
+        .taxonomies
+        .iter()
+        .map(
+            |t| json!({"name": t.name, "title": t.title, "url": site.url(&format!("{}/", t.name))}),
+        )
+        .collect();
+    let extra = serde_json::to_value(&c.extra).unwrap_or(Value::Null);
+    json!({
+        "title": c.title,
+        "description": c.description,
+        "base_url": c.base_url,
+        "base_path": site.base_path(),
+        "language": c.language,
+        "theme": c.theme,
+        "taxonomies": taxonomies,
+        "markdown": c.markdown,
+        "extra": extra,
+    })
+}
+
+fn page_taxonomies(site: &Site, page: &Page) -> Value {
+    let mut map = Map::new();
+    for t in &site.config.taxonomies {
+        let Some(terms) = page.meta.taxonomies.get(&t.name) else {
+            continue;
+        };
+        let list: Vec<Value> = terms
+            .iter()
+            .map(|name| json!({"name": name, "url": site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(name)))}))
+            .collect();
+        map.insert(t.name.clone(), Value::Array(list));
+    }
+    Value::Object(map)
+}
+
+/// Breadcrumb trail of a section (from the home page down to and including it).
+pub fn ancestors(site: &Site, mut section: usize) -> Vec<Value> {
+    let mut list = Vec::new();
+    loop {
+        list.push(link_value(site, Ref::Section(section)));
+        match site.sections[section].parent {
+            Some(p) => section = p,
+            None => break,
+        }
+    }
+    list.reverse();
+    list
+}
+
+fn page_summary(site: &Site, graph: &Graph, i: usize) -> Value {
+    let p = &site.pages[i];
+    let f = &p.meta.fields;
+    let cases: Vec<Value> = graph.cases[i]
+        .iter()
+        .map(|&c| link_value(site, Ref::Page(c)))
+        .collect();
+    json!({
+        "title": f.title,
+        "description": f.description,
+        "summary": p.links.summary_html,
+        "summary_text": f.summary,
+        "url": site.url(&p.path),
+        "permalink": site.permalink(&p.path),
+        "path": p.path,
+        "rel_path": p.rel_path,
+        "slug": p.slug,
+        "date": f.date,
+        "updated": f.updated,
+        "weight": f.weight,
+        "draft": f.draft,
+        "reading_time": p.rendered.words.reading_minutes(),
+        "word_count": p.rendered.words.total(),
+        "taxonomies": page_taxonomies(site, p),
+        "source": f.source,
+        "cases": cases,
+        "extra": f.extra,
+        "section": link_value(site, Ref::Section(p.section)),
+    })
+}
+
+fn section_summary(site: &Site, pages: &[Value], i: usize) -> Value {
+    let s = &site.sections[i];
+    let list: Vec<Value> = s.pages.iter().map(|&p| pages[p].clone()).collect();
+    let words: usize = s
+        .pages
+        .iter()
+        .map(|&p| site.pages[p].rendered.words.total())
+        .sum();
+    let minutes: usize = s
+        .pages
+        .iter()
+        .map(|&p| site.pages[p].rendered.words.reading_minutes())
+        .sum();
+    json!({
+        "title": s.title(),
+        "description": s.meta.description,
+        "summary": s.links.summary_html,
+        "url": site.url(&s.path),
+        "permalink": site.permalink(&s.path),
+        "path": s.path,
+        "rel_path": s.rel_path,
+        "weight": s.meta.weight,
+        "extra": s.meta.extra,
+        "pages": list,
+        "page_count": s.pages.len(),
+        "word_count": words,
+        "reading_time": minutes,
+    })
+}
+
+impl Values {
+    pub fn build(site: &Site, graph: &Graph) -> Values {
+        use rayon::prelude::*;
+        let pages: Vec<Value> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| page_summary(site, graph, i))
+            .collect();
+        let sections: Vec<Value> = (0..site.sections.len())
+            .map(|i| section_summary(site, &pages, i))
+            .collect();
+        Values {
+            pages,
+            sections,
+            config: config_value(site),
+        }
+    }
+
+    /// The full `page` of a page's own template.
+    pub fn page_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+        let p = &site.pages[i];
+        let mut v = self.pages[i].clone();
+        let refs =
+            |list: &[Ref]| -> Vec<Value> { list.iter().map(|&r| link_value(site, r)).collect() };
+        let sums = |list: &[usize]| -> Vec<Value> {
+            list.iter().map(|&q| self.pages[q].clone()).collect()
+        };
+        if let Value::Object(m) = &mut v {
+            m.insert("content".into(), Value::String(p.links.html.clone()));
+            m.insert(
+                "toc".into(),
+                serde_json::to_value(&p.rendered.toc).unwrap_or(Value::Null),
+            );
+            m.insert("ancestors".into(), Value::Array(ancestors(site, p.section)));
+            m.insert(
+                "backlinks".into(),
+                Value::Array(refs(&graph.page_backlinks[i])),
+            );
+            m.insert("related".into(), Value::Array(sums(&graph.related[i])));
+            m.insert("lessons".into(), Value::Array(sums(&graph.lessons[i])));
+            m.insert("cases".into(), Value::Array(sums(&graph.cases[i])));
+            let (prev, next) = graph.prev_next[i];
+            m.insert(
+                "prev".into(),
+                prev.map(|q| self.pages[q].clone()).unwrap_or(Value::Null),
+            );
+            m.insert(
+                "next".into(),
+                next.map(|q| self.pages[q].clone()).unwrap_or(Value::Null),
+            );
+            let section = &site.sections[p.section];
+            let module: Vec<Value> = section.pages.iter().map(|&q| {
+                json!({"title": site.pages[q].meta.fields.title, "url": site.url(&site.pages[q].path), "current": q == i})
+            }).collect();
+            m.insert("siblings".into(), Value::Array(module));
+            m.insert(
+                "assets".into(),
+                Value::Array(
+                    p.assets
+                        .iter()
+                        .filter_map(|a| site.content_assets.get(a))
+                        .map(|a| Value::String(site.url(&a.output)))
+                        .collect(),
+                ),
+            );
+        }
+        v
+    }
+
+    /// The full `section` of a section's own template.
+    pub fn section_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+        let s = &site.sections[i];
+        let mut v = self.sections[i].clone();
+        if let Value::Object(m) = &mut v {
+            m.insert("content".into(), Value::String(s.links.html.clone()));
+            m.insert(
+                "toc".into(),
+                serde_json::to_value(&s.rendered.toc).unwrap_or(Value::Null),
+            );
+            let parent_ancestors = match s.parent {
+                Some(p) => ancestors(site, p),
+                None => Vec::new(),
+            };
+            m.insert("ancestors".into(), Value::Array(parent_ancestors));
+            let subs: Vec<Value> = s
+                .subsections
+                .iter()
+                .map(|&x| self.sections[x].clone())
+                .collect();
+            m.insert("subsections".into(), Value::Array(subs));
+            let back: Vec<Value> = graph.section_backlinks[i]
+                .iter()
+                .map(|&r| link_value(site, r))
+                .collect();
+            m.insert("backlinks".into(), Value::Array(back));
+            let print = !s.pages.is_empty() && s.parent.is_some();
+            m.insert(
+                "print_url".into(),
+                if print {
+                    Value::String(site.url(&format!("{}print/", s.path)))
+                } else {
+                    Value::Null
+                },
+            );
+            m.insert(
+                "feed_url".into(),
+                if s.meta.feed.unwrap_or(true) {
+                    Value::String(site.url(&format!("{}atom.xml", s.path)))
+                } else {
+                    Value::Null
+                },
+            );
+        }
+        v
+    }
+}
+
+/// Taxonomy as templates see it (`get_taxonomy`, term listings).
+pub fn taxonomy_value(
+    site: &Site,
+    values: &Values,
+    t: &crate::resolve::Taxonomy,
+    with_pages: bool,
+) -> Value {
+    let terms: Vec<Value> = t
+        .terms
+        .iter()
+        .map(|term| {
+            let mut v = json!({
+                "name": term.name,
+                "slug": term.slug,
+                "url": site.url(&term.path(&t.config.name)),
+                "count": term.pages.len(),
+            });
+            if with_pages {
+                v["pages"] = Value::Array(
+                    term.pages
+                        .iter()
+                        .map(|&p| values.pages[p].clone())
+                        .collect(),
+                );
+            }
+            v
+        })
+        .collect();
+    json!({
+        "name": t.config.name,
+        "title": t.config.title,
+        "url": site.url(&format!("{}/", t.config.name)),
+        "terms": terms,
+    })
+}

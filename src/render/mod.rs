@@ -1,0 +1,764 @@
+//! Stage 3, render: Tera templates turn the resolved site into output files.
+//!
+//! Every output (page, section and its pagers, print pages, taxonomy pages, feeds, sitemap,
+//! 404, static files) is one job; jobs run in parallel and hand their bytes to a [`Sink`]
+//! (the build's temporary directory, or serve's in-memory site).
+
+mod context;
+mod functions;
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use tera::{Context, Tera};
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::CONTENT_DIR;
+use crate::resolve::Graph;
+use crate::site::Site;
+use crate::theme::{StaticFile, Theme};
+
+pub use context::Values;
+
+/// Where rendered files go.
+pub trait Sink: Sync {
+    /// Store `bytes` at output path `path` (relative, `/`-separated).
+    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+}
+
+/// One output to produce.
+#[derive(Debug, Clone)]
+enum Job {
+    Page(usize),
+    /// Section and pager number (1-based).
+    Section(usize, usize),
+    Print(usize),
+    TaxonomyList(usize),
+    Term(usize, usize, usize),
+    Feed(FeedKind),
+    Sitemap,
+    Robots,
+    NotFound,
+    Static(String),
+    Asset(String),
+}
+
+#[derive(Debug, Clone)]
+enum FeedKind {
+    Site,
+    Section(usize),
+    Term(usize, usize),
+}
+
+/// Templates every theme must have.
+pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
+
+/// Compile the theme's templates, reporting each broken one with its file, line and column.
+pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    for (name, src) in &theme.templates {
+        if let Err(e) = tera::Template::new(name, None, &src.text) {
+            errors.push(template_error(&src.shown, &e));
+        }
+    }
+    for req in REQUIRED_TEMPLATES {
+        if !theme.templates.contains_key(*req) {
+            errors.push(
+                Diagnostic::global(format!("the theme has no `{req}` template"))
+                    .with_help(format!("add templates/{req} to the site or the theme")),
+            );
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.set_escape_fn(escape_html);
+    let list: Vec<(&str, &str)> = theme
+        .templates
+        .iter()
+        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .collect();
+    if let Err(e) = tera.add_raw_templates(list) {
+        return Err(vec![Diagnostic::global(format!(
+            "templates: {}",
+            error_chain(&e)
+        ))
+        .with_help("check `extends`, `import` and `include` names")]);
+    }
+    Ok(tera)
+}
+
+/// HTML/XML escaping for template output: `& < > " '` only (Tera's default also escapes `/`,
+/// which makes every URL unreadable in the page source).
+pub fn escape_html(s: &str) -> String {
+    crate::markdown::escape_attr(s)
+}
+
+/// Tera's error and its causes in one line.
+pub fn error_chain(e: &tera::Error) -> String {
+    let mut parts = vec![e.to_string()];
+    let mut src = std::error::Error::source(e);
+    while let Some(s) = src {
+        parts.push(s.to_string());
+        src = s.source();
+    }
+    parts.join(": ")
+}
+
+fn template_error(shown: &std::path::Path, e: &tera::Error) -> Diagnostic {
+    let text = error_chain(e);
+    // Tera's parse errors contain " --> line:column".
+    let pos = text.split("--> ").nth(1).and_then(|rest| {
+        let mut it = rest
+            .split(|c: char| !c.is_ascii_digit())
+            .filter(|s| !s.is_empty());
+        Some((it.next()?.parse().ok()?, it.next()?.parse().ok()?))
+    });
+    let short = text
+        .lines()
+        .filter(|l| {
+            !l.trim().is_empty()
+                && !l.contains("-->")
+                && !l.trim_start().starts_with('|')
+                && !l.trim_start().starts_with(|c: char| c.is_ascii_digit())
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    let mut d = Diagnostic::error(shown, format!("template syntax error: {}", short.trim()))
+        .with_help("see Tera's documentation for the syntax: {{ value }}, {% tag %}");
+    if let Some((l, c)) = pos {
+        d = d.at(l, c);
+    }
+    d
+}
+
+/// Everything the renderer needs, built once per build.
+pub struct Renderer<'a> {
+    pub site: &'a Site,
+    pub graph: &'a Graph,
+    pub tera: Tera,
+    pub values: Values,
+    theme: &'a Theme,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(site: &'a Site, graph: &'a Graph, theme: &'a Theme, mut tera: Tera) -> Self {
+        let values = Values::build(site, graph);
+        let mut urls = HashMap::new();
+        let mut pages = HashMap::new();
+        let mut sections = HashMap::new();
+        for (i, p) in site.pages.iter().enumerate() {
+            urls.insert(p.rel_path.clone(), site.url(&p.path));
+            pages.insert(p.rel_path.clone(), values.pages[i].clone());
+        }
+        for (i, s) in site.sections.iter().enumerate() {
+            urls.insert(s.rel_path.clone(), site.url(&s.path));
+            let mut v = values.sections[i].clone();
+            v["subsections"] = Value::Array(
+                s.subsections
+                    .iter()
+                    .map(|&x| values.sections[x].clone())
+                    .collect(),
+            );
+            sections.insert(s.rel_path.clone(), v);
+        }
+        let taxonomies = graph
+            .taxonomies
+            .iter()
+            .map(|t| {
+                (
+                    t.config.name.clone(),
+                    context::taxonomy_value(site, &values, t, true),
+                )
+            })
+            .collect();
+        let statics = theme
+            .statics
+            .keys()
+            .map(|k| (k.clone(), site.url(k)))
+            .collect();
+        let tables = Arc::new(functions::Tables {
+            base_path: site.base_path(),
+            urls,
+            pages,
+            sections,
+            taxonomies,
+            statics,
+        });
+        tera.register_function("get_url", functions::GetUrl(tables.clone()));
+        tera.register_function("get_page", functions::GetPage(tables.clone()));
+        tera.register_function("get_section", functions::GetSection(tables.clone()));
+        tera.register_function("get_taxonomy", functions::GetTaxonomy(tables));
+        Renderer {
+            site,
+            graph,
+            tera,
+            values,
+            theme,
+        }
+    }
+
+    fn jobs(&self) -> Vec<Job> {
+        let site = self.site;
+        let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
+        for (i, s) in site.sections.iter().enumerate() {
+            for n in 1..=pager_count(s.pages.len(), s.meta.paginate_by) {
+                jobs.push(Job::Section(i, n));
+            }
+            if !s.pages.is_empty() && s.parent.is_some() && self.has("print.html") {
+                jobs.push(Job::Print(i));
+            }
+            if s.meta.feed.unwrap_or(true) && self.has("atom.xml") {
+                jobs.push(if i == 0 {
+                    Job::Feed(FeedKind::Site)
+                } else {
+                    Job::Feed(FeedKind::Section(i))
+                });
+            }
+        }
+        for (t, tax) in self.graph.taxonomies.iter().enumerate() {
+            if self.has("taxonomy_list.html") {
+                jobs.push(Job::TaxonomyList(t));
+            }
+            for (k, term) in tax.terms.iter().enumerate() {
+                if self.has("taxonomy_term.html") {
+                    let per = if tax.config.paginate_by == 0 {
+                        None
+                    } else {
+                        Some(tax.config.paginate_by)
+                    };
+                    for n in 1..=pager_count(term.pages.len(), per) {
+                        jobs.push(Job::Term(t, k, n));
+                    }
+                }
+                if tax.config.feed && self.has("atom.xml") {
+                    jobs.push(Job::Feed(FeedKind::Term(t, k)));
+                }
+            }
+        }
+        if self.has("sitemap.xml") {
+            jobs.push(Job::Sitemap);
+        }
+        if self.has("robots.txt") {
+            jobs.push(Job::Robots);
+        }
+        jobs.push(Job::NotFound);
+        jobs.extend(self.theme.statics.keys().cloned().map(Job::Static));
+        jobs.extend(site.content_assets.keys().cloned().map(Job::Asset));
+        jobs
+    }
+
+    fn has(&self, name: &str) -> bool {
+        self.theme.templates.contains_key(name)
+    }
+
+    /// Check that every `template:` named in front matter exists.
+    pub fn check_templates(&self) -> Vec<Diagnostic> {
+        let mut errors = Vec::new();
+        let missing = |name: &str| !self.theme.templates.contains_key(name);
+        for p in &self.site.pages {
+            if let Some(t) = &p.meta.fields.template {
+                if missing(t) {
+                    let line = p.meta.key_lines.get("template").copied().unwrap_or(1);
+                    errors.push(missing_template(
+                        PathBuf::from(CONTENT_DIR).join(&p.rel_path),
+                        t,
+                        line,
+                        self.theme,
+                    ));
+                }
+            }
+        }
+        for s in &self.site.sections {
+            for (key, t) in [
+                ("template", &s.meta.template),
+                ("page_template", &s.meta.page_template),
+            ] {
+                if let Some(t) = t {
+                    if missing(t) {
+                        let line = front_matter_line(s.file.as_deref(), key);
+                        errors.push(missing_template(
+                            PathBuf::from(CONTENT_DIR).join(&s.rel_path),
+                            t,
+                            line,
+                            self.theme,
+                        ));
+                    }
+                }
+            }
+        }
+        errors
+    }
+
+    /// Render every output into `sink`; returns the number of files written.
+    pub fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
+        let jobs = self.jobs();
+        let results: Vec<Result<(), Diagnostic>> =
+            jobs.par_iter().map(|job| self.run(job, sink)).collect();
+        let mut diags = Diagnostics::new();
+        let mut count = 0;
+        for r in results {
+            match r {
+                Ok(()) => count += 1,
+                Err(d) => diags.push(d),
+            }
+        }
+        (count, diags)
+    }
+
+    fn base_context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("config", &self.values.config);
+        ctx
+    }
+
+    fn page_template(&self, i: usize) -> String {
+        let p = &self.site.pages[i];
+        if let Some(t) = &p.meta.fields.template {
+            return t.clone();
+        }
+        let mut s = Some(p.section);
+        while let Some(si) = s {
+            if let Some(t) = &self.site.sections[si].meta.page_template {
+                return t.clone();
+            }
+            s = self.site.sections[si].parent;
+        }
+        "page.html".into()
+    }
+
+    fn render_template(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
+        self.tera.render(name, ctx).map_err(|e| {
+            let shown = self.theme.templates.get(name).map(|s| s.shown.clone()).unwrap_or_else(|| PathBuf::from(name));
+            Diagnostic::error(shown, format!("rendering {what} failed: {}", error_chain(&e)))
+                .with_help("check the variables, filters and functions the template uses (README: template context)")
+        })
+    }
+
+    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+        let site = self.site;
+        let (path, bytes) = match job {
+            Job::Page(i) => {
+                let p = &site.pages[*i];
+                let mut ctx = self.base_context();
+                ctx.insert("page", &self.values.page_full(site, self.graph, *i));
+                ctx.insert("current_url", &site.url(&p.path));
+                ctx.insert("current_path", &p.path);
+                let what = format!("content/{}", p.rel_path);
+                (
+                    format!("{}index.html", p.path),
+                    self.render_template(&self.page_template(*i), &ctx, &what)?
+                        .into_bytes(),
+                )
+            }
+            Job::Section(i, n) => {
+                let s = &site.sections[*i];
+                let mut ctx = self.base_context();
+                let section = self.values.section_full(site, self.graph, *i);
+                let paginator = paginator(
+                    site,
+                    &s.path,
+                    &s.pages,
+                    s.meta.paginate_by,
+                    *n,
+                    &self.values.pages,
+                );
+                ctx.insert("section", &section);
+                ctx.insert("paginator", &paginator);
+                let path = pager_path(&s.path, *n);
+                ctx.insert("current_url", &site.url(&path));
+                ctx.insert("current_path", &path);
+                let default = if *i == 0 {
+                    "index.html"
+                } else {
+                    "section.html"
+                };
+                let template = s.meta.template.clone().unwrap_or_else(|| default.into());
+                let what = format!("content/{}", s.rel_path);
+                (
+                    format!("{path}index.html"),
+                    self.render_template(&template, &ctx, &what)?.into_bytes(),
+                )
+            }
+            Job::Print(i) => {
+                let s = &site.sections[*i];
+                let mut ctx = self.base_context();
+                ctx.insert("section", &self.values.section_full(site, self.graph, *i));
+                let lessons: Vec<Value> = s
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &p)| {
+                        let mut v = self.values.pages[p].clone();
+                        v["content"] = Value::String(prefix_ids(
+                            &site.pages[p].links.html,
+                            &format!("l{}-", n + 1),
+                        ));
+                        v["anchor"] = Value::String(format!("l{}", n + 1));
+                        v
+                    })
+                    .collect();
+                ctx.insert("pages", &lessons);
+                let path = format!("{}print/", s.path);
+                ctx.insert("current_url", &site.url(&path));
+                ctx.insert("current_path", &path);
+                (
+                    format!("{path}index.html"),
+                    self.render_template(
+                        "print.html",
+                        &ctx,
+                        &format!("print page of content/{}", s.rel_path),
+                    )?
+                    .into_bytes(),
+                )
+            }
+            Job::TaxonomyList(t) => {
+                let tax = &self.graph.taxonomies[*t];
+                let mut ctx = self.base_context();
+                ctx.insert(
+                    "taxonomy",
+                    &context::taxonomy_value(site, &self.values, tax, false),
+                );
+                ctx.insert("ancestors", &context::ancestors(site, 0));
+                let path = format!("{}/", tax.config.name);
+                ctx.insert("current_url", &site.url(&path));
+                ctx.insert("current_path", &path);
+                (
+                    format!("{path}index.html"),
+                    self.render_template(
+                        "taxonomy_list.html",
+                        &ctx,
+                        &format!("taxonomy `{}`", tax.config.name),
+                    )?
+                    .into_bytes(),
+                )
+            }
+            Job::Term(t, k, n) => {
+                let tax = &self.graph.taxonomies[*t];
+                let term = &tax.terms[*k];
+                let mut ctx = self.base_context();
+                let base = term.path(&tax.config.name);
+                let tv = json!({
+                    "name": term.name, "slug": term.slug, "url": site.url(&base), "count": term.pages.len(),
+                    "feed_url": if tax.config.feed { Value::String(site.url(&format!("{base}atom.xml"))) } else { Value::Null },
+                });
+                ctx.insert("taxonomy", &json!({"name": tax.config.name, "title": tax.config.title, "url": site.url(&format!("{}/", tax.config.name))}));
+                ctx.insert("term", &tv);
+                let mut trail = context::ancestors(site, 0);
+                trail.push(json!({"title": tax.config.title, "url": site.url(&format!("{}/", tax.config.name))}));
+                ctx.insert("ancestors", &trail);
+                let per = if tax.config.paginate_by == 0 {
+                    None
+                } else {
+                    Some(tax.config.paginate_by)
+                };
+                ctx.insert(
+                    "paginator",
+                    &paginator(site, &base, &term.pages, per, *n, &self.values.pages),
+                );
+                let path = pager_path(&base, *n);
+                ctx.insert("current_url", &site.url(&path));
+                ctx.insert("current_path", &path);
+                (
+                    format!("{path}index.html"),
+                    self.render_template(
+                        "taxonomy_term.html",
+                        &ctx,
+                        &format!("term `{}`", term.name),
+                    )?
+                    .into_bytes(),
+                )
+            }
+            Job::Feed(kind) => self.feed(kind)?,
+            Job::Sitemap => {
+                let mut entries: Vec<Value> = Vec::new();
+                for s in &site.sections {
+                    entries.push(
+                        json!({"permalink": site.permalink(&s.path), "updated": Value::Null}),
+                    );
+                }
+                for p in &site.pages {
+                    let f = &p.meta.fields;
+                    let d = f
+                        .updated
+                        .as_ref()
+                        .or(f.date.as_ref())
+                        .map(|d| d.day.format("%Y-%m-%d").to_string());
+                    entries.push(json!({"permalink": site.permalink(&p.path), "updated": d}));
+                }
+                for t in &self.graph.taxonomies {
+                    entries.push(json!({"permalink": site.permalink(&format!("{}/", t.config.name)), "updated": Value::Null}));
+                    for term in &t.terms {
+                        entries.push(json!({"permalink": site.permalink(&term.path(&t.config.name)), "updated": Value::Null}));
+                    }
+                }
+                for e in &mut entries {
+                    if let Some(s) = e["permalink"].as_str() {
+                        e["permalink"] = Value::String(encode_url(s));
+                    }
+                }
+                let mut ctx = self.base_context();
+                ctx.insert("entries", &entries);
+                (
+                    "sitemap.xml".into(),
+                    self.render_template("sitemap.xml", &ctx, "sitemap.xml")?
+                        .into_bytes(),
+                )
+            }
+            Job::Robots => {
+                let mut ctx = self.base_context();
+                ctx.insert("sitemap_url", &encode_url(&site.permalink("sitemap.xml")));
+                (
+                    "robots.txt".into(),
+                    self.render_template("robots.txt", &ctx, "robots.txt")?
+                        .into_bytes(),
+                )
+            }
+            Job::NotFound => {
+                let mut ctx = self.base_context();
+                ctx.insert("current_url", &site.url("404.html"));
+                ctx.insert("current_path", "404.html");
+                (
+                    "404.html".into(),
+                    self.render_template("404.html", &ctx, "404.html")?
+                        .into_bytes(),
+                )
+            }
+            Job::Static(name) => {
+                let f = &self.theme.statics[name];
+                let bytes = f.read().map_err(|e| {
+                    Diagnostic::error(static_shown(f, name), format!("cannot read: {e}"))
+                })?;
+                (name.clone(), bytes)
+            }
+            Job::Asset(rel) => {
+                let a = &site.content_assets[rel];
+                let bytes = std::fs::read(&a.source).map_err(|e| {
+                    Diagnostic::error(
+                        PathBuf::from(CONTENT_DIR).join(rel),
+                        format!("cannot read: {e}"),
+                    )
+                })?;
+                (a.output.clone(), bytes)
+            }
+        };
+        sink.put(&path, bytes)
+            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
+    }
+
+    fn feed(&self, kind: &FeedKind) -> Result<(String, Vec<u8>), Diagnostic> {
+        const FEED_LIMIT: usize = 20;
+        let site = self.site;
+        let (title, html_path, mut pages, out) = match kind {
+            FeedKind::Site => (
+                site.config.title.clone(),
+                String::new(),
+                (0..site.pages.len()).collect::<Vec<_>>(),
+                "atom.xml".to_string(),
+            ),
+            FeedKind::Section(i) => {
+                let s = &site.sections[*i];
+                (
+                    format!("{} · {}", s.title(), site.config.title),
+                    s.path.clone(),
+                    s.pages.clone(),
+                    format!("{}atom.xml", s.path),
+                )
+            }
+            FeedKind::Term(t, k) => {
+                let tax = &self.graph.taxonomies[*t];
+                let term = &tax.terms[*k];
+                let base = term.path(&tax.config.name);
+                (
+                    format!(
+                        "{}：{} · {}",
+                        tax.config.title, term.name, site.config.title
+                    ),
+                    base.clone(),
+                    term.pages.clone(),
+                    format!("{base}atom.xml"),
+                )
+            }
+        };
+        crate::resolve::taxonomy::sort_newest_first(&mut pages, site);
+        pages.truncate(FEED_LIMIT);
+        let updated = pages
+            .iter()
+            .filter_map(|&p| {
+                site.pages[p].meta.fields.updated.as_ref().or(site.pages[p]
+                    .meta
+                    .fields
+                    .date
+                    .as_ref())
+            })
+            .max()
+            .map(|d| d.rfc3339())
+            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+        let entries: Vec<Value> = pages
+            .iter()
+            .map(|&p| {
+                let mut v = self.values.pages[p].clone();
+                let f = &site.pages[p].meta.fields;
+                v["permalink"] = Value::String(encode_url(&site.permalink(&site.pages[p].path)));
+                v["published"] = f
+                    .date
+                    .as_ref()
+                    .map(|d| Value::String(d.rfc3339()))
+                    .unwrap_or(Value::Null);
+                v["updated_rfc3339"] = Value::String(
+                    f.updated
+                        .as_ref()
+                        .or(f.date.as_ref())
+                        .map(|d| d.rfc3339())
+                        .unwrap_or_else(|| updated.clone()),
+                );
+                v
+            })
+            .collect();
+        let mut ctx = self.base_context();
+        ctx.insert(
+            "feed",
+            &json!({
+                "title": title,
+                "url": encode_url(&site.permalink(&out)),
+                "alternate": encode_url(&site.permalink(&html_path)),
+                "updated": updated,
+                "entries": entries,
+            }),
+        );
+        Ok((
+            out.clone(),
+            self.render_template("atom.xml", &ctx, &out)?.into_bytes(),
+        ))
+    }
+}
+
+fn static_shown(f: &StaticFile, name: &str) -> PathBuf {
+    match f {
+        StaticFile::Disk(p) => p.clone(),
+        StaticFile::Embedded(_) => PathBuf::from(format!("(built-in theme)/static/{name}")),
+    }
+}
+
+fn missing_template(file: PathBuf, name: &str, line: usize, theme: &Theme) -> Diagnostic {
+    let names: Vec<&String> = theme
+        .templates
+        .keys()
+        .filter(|n| n.ends_with(".html"))
+        .collect();
+    let mut help = format!(
+        "add templates/{name} to the site, or use one of: {}",
+        names
+            .iter()
+            .map(|s| s.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    );
+    if let Some(s) = crate::suggest::closest(name, names.iter().map(|s| s.as_str())) {
+        help = format!("did you mean `{s}`? {help}");
+    }
+    Diagnostic::error(file, format!("the template `{name}` does not exist"))
+        .at_line(line)
+        .with_help(help)
+}
+
+fn front_matter_line(file: Option<&std::path::Path>, key: &str) -> usize {
+    let Some(text) = file
+        .and_then(|f| std::fs::read(f).ok())
+        .map(|b| crate::encoding::decode_lossy(&b))
+    else {
+        return 1;
+    };
+    text.lines()
+        .position(|l| l.starts_with(&format!("{key}:")))
+        .map_or(1, |i| i + 1)
+}
+
+/// Number of pagers for `n` items (at least 1).
+pub fn pager_count(n: usize, per: Option<usize>) -> usize {
+    match per {
+        Some(per) if per > 0 => n.div_ceil(per).max(1),
+        _ => 1,
+    }
+}
+
+/// `cases/` pager 1 → `cases/`; pager 2 → `cases/page/2/`.
+pub fn pager_path(base: &str, n: usize) -> String {
+    if n <= 1 {
+        base.to_string()
+    } else {
+        format!("{base}page/{n}/")
+    }
+}
+
+fn paginator(
+    site: &Site,
+    base: &str,
+    all: &[usize],
+    per: Option<usize>,
+    n: usize,
+    pages: &[Value],
+) -> Value {
+    let total = pager_count(all.len(), per);
+    let per_n = per.filter(|&p| p > 0).unwrap_or(all.len().max(1));
+    let slice: Vec<Value> = all
+        .iter()
+        .skip((n - 1) * per_n)
+        .take(per_n)
+        .map(|&p| pages[p].clone())
+        .collect();
+    let url = |k: usize| site.url(&pager_path(base, k));
+    json!({
+        "current_index": n,
+        "number_pagers": total,
+        "paginate_by": per_n,
+        "total_pages": all.len(),
+        "pages": slice,
+        "first": url(1),
+        "last": url(total),
+        "previous": if n > 1 { Value::String(url(n - 1)) } else { Value::Null },
+        "next": if n < total { Value::String(url(n + 1)) } else { Value::Null },
+        "pagers": (1..=total).map(|k| json!({"index": k, "url": url(k), "current": k == n})).collect::<Vec<_>>(),
+    })
+}
+
+/// Prefix every `id="…"` and same-page `href="#…"` in `html` (for pages combined into one).
+pub fn prefix_ids(html: &str, prefix: &str) -> String {
+    html.replace(" id=\"", &format!(" id=\"{prefix}"))
+        .replace("href=\"#", &format!("href=\"#{prefix}"))
+}
+
+/// Percent-encode the non-ASCII and unsafe characters of a URL (for XML feeds and sitemaps).
+pub fn encode_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    for b in url.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~:/?#[]@!$&'()*+,;=%".contains(&b) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// A sink that keeps files in memory (serve, tests).
+#[derive(Debug, Default)]
+pub struct MemorySink {
+    pub files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        files.insert(path.to_string(), bytes);
+        Ok(())
+    }
+}

@@ -1,0 +1,283 @@
+//! Internal links: `@/cases/tianjin.md#主要做法`, relative `../cases/tianjin.md`, `#anchor`,
+//! page assets and static files. Each is checked (missing page, heading or file is an error
+//! at the link's line with a "did you mean" when a close name exists) and rewritten to the
+//! target's URL, which includes the base path so the site works under a sub-path.
+
+use std::collections::{BTreeSet, HashMap};
+use std::path::Path;
+
+use rayon::prelude::*;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::CONTENT_DIR;
+use crate::markdown::{fill_placeholders, Link, LinkTarget, Rendered};
+use crate::site::{Ref, Resolved, Site};
+use crate::suggest::closest;
+
+/// Content path → page or section, accepting `cases/tianjin.md`, `cases/_index.md`,
+/// `cases` (the section) and `cases/foo` for a bundle `cases/foo/index.md`.
+pub struct Lookup<'a> {
+    map: HashMap<&'a str, Ref>,
+}
+
+impl<'a> Lookup<'a> {
+    pub fn new(site: &'a Site) -> Self {
+        let mut map = HashMap::new();
+        for (i, p) in site.pages.iter().enumerate() {
+            map.insert(p.rel_path.as_str(), Ref::Page(i));
+        }
+        for (i, s) in site.sections.iter().enumerate() {
+            map.insert(s.rel_path.as_str(), Ref::Section(i));
+        }
+        Lookup { map }
+    }
+
+    pub fn get(&self, path: &str) -> Option<Ref> {
+        let path = path.trim_end_matches('/');
+        if let Some(r) = self.map.get(path) {
+            return Some(*r);
+        }
+        let prefix = if path.is_empty() {
+            String::new()
+        } else {
+            format!("{path}/")
+        };
+        self.map
+            .get(format!("{prefix}_index.md").as_str())
+            .or_else(|| self.map.get(format!("{prefix}index.md").as_str()))
+            .copied()
+    }
+
+    /// All content paths, for suggestions.
+    pub fn paths(&self) -> impl Iterator<Item = &&'a str> + Clone {
+        self.map.keys()
+    }
+}
+
+fn rendered_of(site: &Site, r: Ref) -> &Rendered {
+    match r {
+        Ref::Page(i) => &site.pages[i].rendered,
+        Ref::Section(i) => &site.sections[i].rendered,
+    }
+}
+
+fn path_of(site: &Site, r: Ref) -> &str {
+    match r {
+        Ref::Page(i) => &site.pages[i].path,
+        Ref::Section(i) => &site.sections[i].path,
+    }
+}
+
+fn rel_of(site: &Site, r: Ref) -> &str {
+    match r {
+        Ref::Page(i) => &site.pages[i].rel_path,
+        Ref::Section(i) => &site.sections[i].rel_path,
+    }
+}
+
+/// Check and rewrite every link of every page and section; returns the backlinks of pages
+/// and sections.
+pub fn resolve_links(
+    site: &mut Site,
+    known_outputs: &BTreeSet<String>,
+    diags: &mut Diagnostics,
+) -> (Vec<Vec<Ref>>, Vec<Vec<Ref>>) {
+    let lookup = Lookup::new(site);
+    let asset_outputs: BTreeSet<&str> = site
+        .content_assets
+        .values()
+        .map(|a| a.output.as_str())
+        .collect();
+    let mut page_outputs: BTreeSet<&str> = site.pages.iter().map(|p| p.path.as_str()).collect();
+    page_outputs.extend(site.sections.iter().map(|s| s.path.as_str()));
+    let ctx = Ctx {
+        site,
+        lookup: &lookup,
+        known_outputs,
+        asset_outputs: &asset_outputs,
+        page_outputs: &page_outputs,
+    };
+
+    let refs: Vec<Ref> = (0..site.pages.len())
+        .map(Ref::Page)
+        .chain((0..site.sections.len()).map(Ref::Section))
+        .collect();
+    let results: Vec<(Resolved, Vec<Ref>, Vec<Diagnostic>)> =
+        refs.par_iter().map(|&r| ctx.resolve_one(r)).collect();
+
+    let mut page_back = vec![Vec::new(); site.pages.len()];
+    let mut section_back = vec![Vec::new(); site.sections.len()];
+    let mut resolved = Vec::with_capacity(results.len());
+    for (&from, (res, targets, ds)) in refs.iter().zip(results) {
+        diags.extend(ds);
+        for t in targets {
+            match t {
+                Ref::Page(i) => page_back[i].push(from),
+                Ref::Section(i) => section_back[i].push(from),
+            }
+        }
+        resolved.push((from, res));
+    }
+    for (from, res) in resolved {
+        match from {
+            Ref::Page(i) => site.pages[i].links = res,
+            Ref::Section(i) => site.sections[i].links = res,
+        }
+    }
+    for list in page_back.iter_mut().chain(section_back.iter_mut()) {
+        list.sort();
+        list.dedup();
+    }
+    (page_back, section_back)
+}
+
+struct Ctx<'a> {
+    site: &'a Site,
+    lookup: &'a Lookup<'a>,
+    known_outputs: &'a BTreeSet<String>,
+    asset_outputs: &'a BTreeSet<&'a str>,
+    page_outputs: &'a BTreeSet<&'a str>,
+}
+
+impl Ctx<'_> {
+    fn resolve_one(&self, me: Ref) -> (Resolved, Vec<Ref>, Vec<Diagnostic>) {
+        let rendered = rendered_of(self.site, me);
+        let file = Path::new(CONTENT_DIR).join(rel_of(self.site, me));
+        let mut urls = Vec::with_capacity(rendered.links.len());
+        let mut targets = Vec::new();
+        let mut outgoing = Vec::new();
+        let mut diags = Vec::new();
+        for link in &rendered.links {
+            match self.resolve_link(me, link) {
+                Ok((url, target)) => {
+                    if let Some(t) = target {
+                        if t != me {
+                            targets.push(t);
+                            let rel = rel_of(self.site, t).to_string();
+                            if !outgoing.contains(&rel) {
+                                outgoing.push(rel);
+                            }
+                        }
+                    }
+                    urls.push(url);
+                }
+                Err((message, help)) => {
+                    let mut d = Diagnostic::error(&file, message).at(link.line, link.column);
+                    if let Some(h) = help {
+                        d = d.with_help(h);
+                    }
+                    diags.push(d);
+                    urls.push(link.raw.clone());
+                }
+            }
+        }
+        let resolved = Resolved {
+            html: fill_placeholders(&rendered.html, &urls),
+            summary_html: fill_placeholders(&rendered.summary_html, &urls),
+            outgoing,
+        };
+        (resolved, targets, diags)
+    }
+
+    #[allow(clippy::type_complexity)]
+    fn resolve_link(
+        &self,
+        me: Ref,
+        link: &Link,
+    ) -> Result<(String, Option<Ref>), (String, Option<String>)> {
+        let site = self.site;
+        match &link.target {
+            LinkTarget::Content { path, anchor } => {
+                let Some(target) = self.lookup.get(path) else {
+                    let help = closest(path, self.lookup.paths())
+                        .map(|s| format!("did you mean `@/{s}`?"));
+                    return Err((
+                        format!("broken link `{}`: there is no content/{path}", link.raw),
+                        help.or_else(|| {
+                            Some("link to a file under content/, e.g. `@/cases/tianjin.md`".into())
+                        }),
+                    ));
+                };
+                let mut url = site.url(path_of(site, target));
+                if let Some(a) = anchor {
+                    self.check_anchor(target, a, &link.raw)?;
+                    url.push('#');
+                    url.push_str(a);
+                }
+                Ok((url, Some(target)))
+            }
+            LinkTarget::Anchor(a) => {
+                self.check_anchor(me, a, &link.raw)?;
+                Ok((format!("#{a}"), None))
+            }
+            LinkTarget::File {
+                path,
+                absolute,
+                anchor,
+            } => {
+                let suffix = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
+                if !*absolute {
+                    if let Some(asset) = site.content_assets.get(path) {
+                        return Ok((format!("{}{suffix}", site.url(&asset.output)), None));
+                    }
+                    let candidates: Vec<&str> =
+                        site.content_assets.keys().map(String::as_str).collect();
+                    let help = closest(path, candidates.iter())
+                        .map(|s| format!("did you mean content/{s}?"));
+                    return Err((
+                        format!("broken link `{}`: there is no file content/{path}", link.raw),
+                        help.or_else(|| Some("put the file beside the page (a page bundle: `name/index.md` plus its files) or in static/ and link `/file`".into())),
+                    ));
+                }
+                let p = path.as_str();
+                let with_slash = format!("{}/", p.trim_end_matches('/'));
+                let found = p.is_empty()
+                    || self.known_outputs.contains(p)
+                    || self.asset_outputs.contains(p)
+                    || self.page_outputs.contains(with_slash.as_str())
+                    || self.known_outputs.contains(with_slash.as_str());
+                if found {
+                    return Ok((format!("{}{suffix}", site.url(p)), None));
+                }
+                let mut candidates: Vec<&str> =
+                    self.known_outputs.iter().map(String::as_str).collect();
+                candidates.extend(self.asset_outputs.iter().copied());
+                candidates.extend(self.page_outputs.iter().copied());
+                let help = closest(p, candidates.iter()).map(|s| format!("did you mean `/{s}`?"));
+                Err((
+                    format!("broken link `{}`: no static file, page or generated file has the path /{p}", link.raw),
+                    help.or_else(|| Some("static files go in static/ (linked as `/name`); pages are linked with `@/path.md`".into())),
+                ))
+            }
+        }
+    }
+
+    fn check_anchor(
+        &self,
+        target: Ref,
+        anchor: &str,
+        raw: &str,
+    ) -> Result<(), (String, Option<String>)> {
+        let anchors = &rendered_of(self.site, target).anchors;
+        if anchors.iter().any(|a| a == anchor) {
+            return Ok(());
+        }
+        let help = closest(anchor, anchors.iter())
+            .map(|s| format!("did you mean `#{s}`?"))
+            .or_else(|| {
+                let list: Vec<&str> = anchors.iter().take(12).map(String::as_str).collect();
+                Some(if list.is_empty() {
+                    "the page has no headings".to_string()
+                } else {
+                    format!("its headings are: {}", list.join(", "))
+                })
+            });
+        Err((
+            format!(
+                "broken link `{raw}`: content/{} has no heading with id `{anchor}`",
+                rel_of(self.site, target)
+            ),
+            help,
+        ))
+    }
+}

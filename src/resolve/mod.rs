@@ -1,0 +1,85 @@
+//! Stage 2, resolve: everything that needs the whole site.
+//!
+//! - [`links`]: internal links and anchors checked and rewritten to URLs; backlinks;
+//! - [`taxonomy`]: terms of each taxonomy and their pages;
+//! - [`course`]: reading order, previous/next, lessons ↔ cases, related pages.
+
+pub mod course;
+pub mod links;
+pub mod taxonomy;
+
+use std::collections::BTreeSet;
+
+use crate::diagnostics::Diagnostics;
+use crate::site::{Ref, Site};
+
+pub use taxonomy::{Taxonomy, Term};
+
+/// What the resolve stage knows about how pages relate.
+#[derive(Debug, Clone, Default)]
+pub struct Graph {
+    /// For each page: who links to it.
+    pub page_backlinks: Vec<Vec<Ref>>,
+    /// For each section: who links to it.
+    pub section_backlinks: Vec<Vec<Ref>>,
+    /// Position of each page in the site's reading order (sections depth first).
+    pub order: Vec<usize>,
+    /// For each page: previous and next page in course order.
+    pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    /// For each page: the cases it teaches from (`cases:`).
+    pub cases: Vec<Vec<usize>>,
+    /// For each page: the lessons whose `cases:` name it, in course order.
+    pub lessons: Vec<Vec<usize>>,
+    /// For each page: up to five pages sharing the most taxonomy terms.
+    pub related: Vec<Vec<usize>>,
+    pub taxonomies: Vec<Taxonomy>,
+}
+
+/// Output paths the build generates besides pages and sections (links to them are valid).
+pub fn generated_paths(site: &Site, taxonomies: &[Taxonomy]) -> BTreeSet<String> {
+    let mut set: BTreeSet<String> = [
+        "atom.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "search/",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    for t in taxonomies {
+        set.insert(format!("{}/", t.config.name));
+        for term in &t.terms {
+            set.insert(term.path(&t.config.name));
+        }
+    }
+    for s in &site.sections {
+        set.insert(format!("{}atom.xml", s.path));
+    }
+    set
+}
+
+/// Resolve `site` in place (links filled in) and return its graph. `static_paths` are the
+/// output paths of static files (site and theme).
+pub fn resolve(site: &mut Site, static_paths: &BTreeSet<String>) -> (Graph, Diagnostics) {
+    let mut diags = Diagnostics::new();
+    let taxonomies = taxonomy::collect(site, &mut diags);
+    let mut known = generated_paths(site, &taxonomies);
+    known.extend(static_paths.iter().cloned());
+    let (page_backlinks, section_backlinks) = links::resolve_links(site, &known, &mut diags);
+    let order = course::reading_order(site);
+    let prev_next = course::prev_next(site);
+    let (cases, lessons) = course::cases_and_lessons(site, &order, &mut diags);
+    let related = course::related(site, &taxonomies);
+    let graph = Graph {
+        page_backlinks,
+        section_backlinks,
+        order,
+        prev_next,
+        cases,
+        lessons,
+        related,
+        taxonomies,
+    };
+    (graph, diags)
+}

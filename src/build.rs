@@ -41,6 +41,14 @@ pub struct Prepared {
 /// Load the configuration, theme and content, and resolve them. All problems found are
 /// returned; `None` when any of them is an error.
 pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
+    prepare_cached(opts, &mut crate::load::LoadCache::default())
+}
+
+/// [`prepare`], reusing parsed files from `cache` (used by `serve`).
+pub fn prepare_cached(
+    opts: &BuildOptions,
+    cache: &mut crate::load::LoadCache,
+) -> (Option<Prepared>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut config = match Config::load(&opts.root) {
         Ok(c) => c,
@@ -53,7 +61,10 @@ pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
         config.base_url = crate::config::normalize_base_url(url);
     }
     let theme = match theme::load(&opts.root, &config) {
-        Ok(t) => Some(t),
+        Ok(t) => {
+            diags.extend(t.warnings.iter().cloned());
+            Some(t)
+        }
         Err(ds) => {
             diags.extend(ds);
             None
@@ -69,7 +80,7 @@ pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
         },
         None => None,
     };
-    let (mut site, load_diags) = crate::load::load(&opts.root, &config, opts.drafts);
+    let (mut site, load_diags) = crate::load::load_cached(&opts.root, &config, opts.drafts, cache);
     diags.extend(load_diags);
     let statics = theme
         .as_ref()

@@ -569,15 +569,6 @@ fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
 
 /// Turn serde_yaml's wording into a message and a fix an author can act on.
 fn explain_yaml(message: &str) -> (String, String) {
-    if message.contains("missing field `title`") {
-        return (
-            "the front matter has no `title`".into(),
-            "add a line `title: 页面标题`".into(),
-        );
-    }
-    if message.contains("invalid date") {
-        return (message.to_string(), "dates look like 2018-12-01".into());
-    }
     // serde_yaml prefixes errors inside a key with its path: `weight: invalid type: …`.
     let (path, message) = match message.split_once(": ") {
         Some((p, rest))
@@ -592,8 +583,10 @@ fn explain_yaml(message: &str) -> (String, String) {
     };
     let (message, help) = explain_inner(message);
     match path {
-        Some(p) => (format!("{message} (in `{p}`)"), help),
-        None => (message, help),
+        Some(p) if !message.contains(&format!("`{p}`")) && !message.contains("invalid date") => {
+            (format!("{message} (in `{p}`)"), help)
+        }
+        _ => (message, help),
     }
 }
 

@@ -21,6 +21,7 @@ pub mod load;
 pub mod markdown;
 pub mod render;
 pub mod resolve;
+pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod suggest;

@@ -38,6 +38,8 @@ pub fn is_ignored(name: &str) -> bool {
         .iter()
         .any(|s| name.ends_with(s))
         || name.starts_with("~$")
+        || name.contains("___jb_tmp___")
+        || name.contains("___jb_old___")
 }
 
 /// What one content file is.
@@ -58,18 +60,105 @@ struct Found {
     kind: Kind,
 }
 
+/// Parsed files kept between builds by `serve`, so that a rebuild re-reads and re-parses only
+/// the files that changed. An entry is reused while the file's size and modification time are
+/// unchanged and the watcher has not reported the path; a change of site.toml clears it all.
+#[derive(Default)]
+pub struct LoadCache {
+    entries: HashMap<PathBuf, CacheEntry>,
+    /// The configuration the entries were parsed with.
+    key: String,
+}
+
+struct CacheEntry {
+    stamp: Option<(std::time::SystemTime, u64)>,
+    kind: Kind,
+    loaded: Result<Loaded, Vec<Diagnostic>>,
+}
+
+impl LoadCache {
+    /// Forget a file (the watcher saw it change).
+    pub fn invalidate(&mut self, path: &Path) {
+        self.entries.remove(path);
+    }
+
+    /// Forget everything.
+    pub fn clear(&mut self) {
+        self.entries.clear();
+    }
+
+    /// How many files are cached.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
+    let m = std::fs::metadata(path).ok()?;
+    Some((m.modified().ok()?, m.len()))
+}
+
 /// Load the site at `root` with `config`.
 pub fn load(root: &Path, config: &Config, drafts: bool) -> (Site, Diagnostics) {
+    load_cached(root, config, drafts, &mut LoadCache::default())
+}
+
+/// [`load`], reusing `cache` for files that did not change.
+pub fn load_cached(
+    root: &Path,
+    config: &Config,
+    drafts: bool,
+    cache: &mut LoadCache,
+) -> (Site, Diagnostics) {
     let mut diags = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
     let found = find_files(&content, &mut diags);
     let opts = MarkdownOptions::from(&config.markdown);
     let tax_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
+    let key = format!("{:?}{:?}", config.markdown, tax_names);
+    if cache.key != key {
+        cache.clear();
+        cache.key = key;
+    }
 
-    let parsed: Vec<Result<Loaded, Vec<Diagnostic>>> = found
-        .par_iter()
+    let parseable: Vec<&Found> = found
+        .iter()
         .filter(|f| matches!(f.kind, Kind::Section | Kind::Page | Kind::BundlePage))
-        .map(|f| load_file(f, opts, &tax_names))
+        .collect();
+    let stamps: Vec<_> = parseable.par_iter().map(|f| stamp(&f.path)).collect();
+    let fresh: Vec<(usize, Result<Loaded, Vec<Diagnostic>>)> = parseable
+        .par_iter()
+        .enumerate()
+        .filter(|(i, f)| {
+            !matches!(cache.entries.get(&f.path), Some(e) if e.stamp.is_some() && e.stamp == stamps[*i] && e.kind == f.kind)
+        })
+        .map(|(i, f)| (i, load_file(f, opts, &tax_names)))
+        .collect();
+    for (i, loaded) in fresh {
+        let f = parseable[i];
+        cache.entries.insert(
+            f.path.clone(),
+            CacheEntry {
+                stamp: stamps[i],
+                kind: f.kind.clone(),
+                loaded,
+            },
+        );
+    }
+    let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
+    cache.entries.retain(|p, _| live.contains(p));
+    let parsed: Vec<Result<Loaded, Vec<Diagnostic>>> = parseable
+        .iter()
+        .filter_map(|f| cache.entries.get(&f.path).map(|e| e.loaded.clone()))
+        .collect();
+    let failed = parseable
+        .iter()
+        .filter(|f| matches!(cache.entries.get(&f.path), Some(e) if e.loaded.is_err()))
+        .map(|f| f.rel.clone())
         .collect();
 
     let mut sections: Vec<Section> = vec![implicit_root()];
@@ -187,6 +276,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Site, Diagnostics) {
         sections,
         content_assets,
         drafts,
+        failed,
     };
     (site, diags)
 }
@@ -248,12 +338,18 @@ fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> {
         );
         return Vec::new();
     }
-    let walker = walkdir::WalkDir::new(content)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
+    let site_root = content.parent().unwrap_or(content);
+    let (entries, outside) = walk(content, site_root);
+    for p in outside {
+        diags.push(
+            Diagnostic::warning(
+                display_path(content, &p),
+                "this symbolic link points outside the site; it is not published",
+            )
+            .with_help("copy the file into the site instead of linking to it"),
+        );
+    }
+    for entry in entries {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let rel = match e.path().strip_prefix(content) {
@@ -326,6 +422,34 @@ fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> {
         .collect()
 }
 
+/// Walk `dir` sorted by name, following symbolic links, skipping editor artefacts
+/// ([`is_ignored`]) and links whose target lies outside `root` (a site never publishes or
+/// serves files from elsewhere on the machine). Returns the entries and the skipped links.
+pub fn walk(dir: &Path, root: &Path) -> (Vec<walkdir::Result<walkdir::DirEntry>>, Vec<PathBuf>) {
+    let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    let mut outside = Vec::new();
+    let entries = walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| {
+            if e.depth() > 0 && is_ignored(&e.file_name().to_string_lossy()) {
+                return false;
+            }
+            if e.path_is_symlink() {
+                let inside =
+                    std::fs::canonicalize(e.path()).is_ok_and(|t| t.starts_with(&canonical_root));
+                if !inside {
+                    outside.push(e.path().to_path_buf());
+                    return false;
+                }
+            }
+            true
+        })
+        .collect();
+    (entries, outside)
+}
+
 /// `a/b/c.md` with `/` separators on every platform.
 pub fn rel_string(p: &Path) -> String {
     p.components()
@@ -342,6 +466,7 @@ fn display_path(content: &Path, p: &Path) -> PathBuf {
     }
 }
 
+#[derive(Clone)]
 enum Loaded {
     Section(Box<Section>),
     Page(Box<Page>),

@@ -35,6 +35,24 @@ enum Command {
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
     },
+    /// Build into memory and serve the site with live reload, rebuilding on every save.
+    Serve {
+        /// The site directory (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on (the next free one if taken).
+        #[arg(long, short, default_value_t = 1111)]
+        port: u16,
+        /// Address to listen on (loopback by default; anything else is reachable from the network).
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -82,6 +100,28 @@ fn main() -> ExitCode {
                         diags.error_count(),
                         diags.warning_count()
                     );
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        } => {
+            let root = build::absolute_root(&root);
+            match zhiku::serve::run(zhiku::serve::ServeOptions {
+                root,
+                port,
+                bind,
+                drafts,
+                open,
+            }) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    eprintln!("error: {e}");
                     ExitCode::from(1)
                 }
             }

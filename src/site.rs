@@ -89,6 +89,9 @@ pub struct Site {
     pub content_assets: BTreeMap<String, Asset>,
     /// Include drafts.
     pub drafts: bool,
+    /// Content paths of Markdown files that failed to load (their errors are reported; links
+    /// to them are not reported again).
+    pub failed: std::collections::BTreeSet<String>,
 }
 
 impl Site {

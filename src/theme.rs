@@ -9,13 +9,15 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::{is_ignored, rel_string};
+use crate::load::rel_string;
 
 /// Templates (name → text) and static files (output path → source) of a site's theme.
 #[derive(Debug, Clone, Default)]
 pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     pub statics: BTreeMap<String, StaticFile>,
+    /// Problems that do not stop the build (links out of the site, skipped).
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// A template's text and where it came from (for error messages).
@@ -123,13 +125,18 @@ fn read_dir_into(
     if !dir.is_dir() {
         return;
     }
-    let walker = walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| e.depth() == 0 || !is_ignored(&e.file_name().to_string_lossy()));
-    for entry in walker {
-        let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
+    let (entries, outside) = crate::load::walk(dir, root);
+    for p in outside {
+        theme.warnings.push(
+            Diagnostic::warning(
+                shown(&p),
+                "this symbolic link points outside the site; it is not published",
+            )
+            .with_help("copy the file into the site instead of linking to it"),
+        );
+    }
+    for entry in entries {
         match entry {
             Ok(e) if e.file_type().is_file() => {
                 let Ok(rel) = e.path().strip_prefix(dir) else {

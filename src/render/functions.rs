@@ -64,15 +64,22 @@ pub struct GetPage(pub Arc<Tables>);
 impl Function for GetPage {
     fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_page")?.trim_start_matches("@/");
-        self.0
-            .pages
-            .get(path)
-            .cloned()
-            .ok_or_else(|| tera::Error::msg(format!("get_page: there is no page content/{path}")))
+        let required = args
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        match self.0.pages.get(path) {
+            Some(v) => Ok(v.clone()),
+            None if !required => Ok(Value::Null),
+            None => Err(tera::Error::msg(format!(
+                "get_page: there is no page content/{path} (pass required=false to get nothing instead)"
+            ))),
+        }
     }
 }
 
-/// `get_section(path="courses/_index.md")` (or `"courses"`) → the section with its pages.
+/// `get_section(path="courses/_index.md")` (or `"courses"`) → the section with its pages;
+/// with `required=false`, nothing (null) when there is no such section.
 pub struct GetSection(pub Arc<Tables>);
 impl Function for GetSection {
     fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
@@ -86,9 +93,17 @@ impl Function for GetSection {
         } else {
             format!("{path}/_index.md")
         };
-        self.0.sections.get(&key).cloned().ok_or_else(|| {
-            tera::Error::msg(format!("get_section: there is no section content/{key}"))
-        })
+        let required = args
+            .get("required")
+            .and_then(Value::as_bool)
+            .unwrap_or(true);
+        match self.0.sections.get(&key) {
+            Some(v) => Ok(v.clone()),
+            None if !required => Ok(Value::Null),
+            None => Err(tera::Error::msg(format!(
+                "get_section: there is no section content/{key} (pass required=false to get nothing instead)"
+            ))),
+        }
     }
 }
 

@@ -752,6 +752,13 @@ pub struct MemorySink {
     pub files: std::sync::Mutex<BTreeMap<String, Vec<u8>>>,
 }
 
+impl MemorySink {
+    /// The files written.
+    pub fn into_files(self) -> BTreeMap<String, Vec<u8>> {
+        self.files.into_inner().unwrap_or_default()
+    }
+}
+
 impl Sink for MemorySink {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         let mut files = self

@@ -92,6 +92,7 @@ pub fn cases_and_lessons(
                     }
                 }
                 Some(_) => {}
+                None if site.failed.contains(path) => {}
                 None => {
                     let line = page.meta.key_lines.get("cases").copied().unwrap_or(1);
                     let help = closest(path, by_path.keys())

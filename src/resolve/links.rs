@@ -188,6 +188,10 @@ impl Ctx<'_> {
         let site = self.site;
         match &link.target {
             LinkTarget::Content { path, anchor } => {
+                if self.site.failed.contains(path.as_str()) {
+                    // The target's own error is reported; this link is fine once it is fixed.
+                    return Ok((link.raw.clone(), None));
+                }
                 let Some(target) = self.lookup.get(path) else {
                     let help = closest(path, self.lookup.paths())
                         .map(|s| format!("did you mean `@/{s}`?"));

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod serve;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -172,4 +173,17 @@ pub fn http_decode(s: &str) -> String {
         i += 1;
     }
     String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Percent-encode the non-ASCII bytes of a URL path.
+pub fn encode_path(p: &str) -> String {
+    let mut out = String::new();
+    for b in p.bytes() {
+        if b.is_ascii_graphic() && b != b'%' {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }

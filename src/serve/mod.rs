@@ -1,0 +1,335 @@
+//! `zhiku serve`: build into memory, serve over HTTP, rebuild on every save and tell the
+//! browser over Server-Sent Events.
+//!
+//! The served site is the same bytes a `zhiku build` would write (the live-reload script is
+//! added to HTML responses as they are sent, never stored), and nothing is written to disk:
+//! the published `public/` is never touched.
+//!
+//! Rebuilds are incremental: unchanged files are not re-read or re-parsed ([`LoadCache`]),
+//! and the outputs are compared with the previous build so only changed URLs are announced.
+
+mod http;
+mod watch;
+
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, RwLock};
+use std::time::{Duration, Instant};
+
+use tokio::sync::broadcast;
+
+use crate::build::{self, BuildOptions};
+use crate::diagnostics::{self, Diagnostics};
+use crate::load::LoadCache;
+use crate::render::MemorySink;
+
+pub use watch::{relevant, Watcher};
+
+/// What `zhiku serve` was asked for.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub root: PathBuf,
+    pub port: u16,
+    pub bind: IpAddr,
+    pub drafts: bool,
+    pub open: bool,
+}
+
+/// The files being served: output path → bytes.
+pub type Files = HashMap<String, Arc<Vec<u8>>>;
+
+/// What the server shows right now.
+#[derive(Debug, Default, Clone)]
+pub struct Snapshot {
+    pub files: Arc<Files>,
+    /// The error text of the last failed rebuild, while it is not fixed.
+    pub error: Option<String>,
+    pub base_path: String,
+}
+
+/// A message to connected browsers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Notice {
+    /// URL paths whose content changed.
+    Reload(Vec<String>),
+    /// A rebuild failed: the error text.
+    Error(String),
+}
+
+/// State shared by the HTTP handlers and the rebuild thread.
+pub struct Shared {
+    pub snapshot: RwLock<Snapshot>,
+    pub notices: broadcast::Sender<Notice>,
+    /// Changes when the server restarts, so pages reload after a restart.
+    pub server_id: String,
+}
+
+impl Shared {
+    pub fn current(&self) -> Snapshot {
+        self.snapshot.read().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// Builds the site into memory, reusing what it can from the previous build.
+pub struct Rebuilder {
+    opts: BuildOptions,
+    cache: LoadCache,
+    files: Arc<Files>,
+}
+
+/// The result of one rebuild.
+pub enum Outcome {
+    /// The new files and the URL paths that changed (added, modified or removed).
+    Built {
+        files: Arc<Files>,
+        changed: Vec<String>,
+        pages: usize,
+        elapsed: Duration,
+    },
+    Failed {
+        diagnostics: Diagnostics,
+        text: String,
+    },
+}
+
+impl Rebuilder {
+    pub fn new(opts: BuildOptions) -> Self {
+        Rebuilder {
+            opts,
+            cache: LoadCache::default(),
+            files: Arc::new(Files::new()),
+        }
+    }
+
+    /// Forget cached files the watcher reported.
+    pub fn invalidate(&mut self, paths: &[PathBuf]) {
+        for p in paths {
+            self.cache.invalidate(p);
+        }
+    }
+
+    /// Build everything (reusing unchanged files) and compare with the previous build.
+    pub fn rebuild(&mut self) -> Outcome {
+        let start = Instant::now();
+        let (prepared, mut diags) = build::prepare_cached(&self.opts, &mut self.cache);
+        let Some(prepared) = prepared else {
+            let text = diagnostics::render_plain(&diags, &self.opts.root);
+            return Outcome::Failed {
+                diagnostics: diags,
+                text,
+            };
+        };
+        let sink = MemorySink::default();
+        if let Err(ds) = build::render(&prepared, &sink) {
+            diags.extend(ds);
+            let text = diagnostics::render_plain(&diags, &self.opts.root);
+            return Outcome::Failed {
+                diagnostics: diags,
+                text,
+            };
+        }
+        let new: Files = sink
+            .into_files()
+            .into_iter()
+            .map(|(k, v)| (k, Arc::new(v)))
+            .collect();
+        let base = prepared.site.base_path();
+        let mut changed: Vec<String> = Vec::new();
+        for (path, bytes) in &new {
+            if self.files.get(path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
+                changed.push(url_of(&base, path));
+            }
+        }
+        for path in self.files.keys() {
+            if !new.contains_key(path) {
+                changed.push(url_of(&base, path));
+            }
+        }
+        changed.sort();
+        let files = Arc::new(new);
+        self.files = files.clone();
+        Outcome::Built {
+            files,
+            changed,
+            pages: prepared.site.pages.len(),
+            elapsed: start.elapsed(),
+        }
+    }
+}
+
+/// The URL path of an output file: `cases/a/index.html` → `/cases/a/`.
+pub fn url_of(base: &str, path: &str) -> String {
+    let p = path.strip_suffix("index.html").unwrap_or(path);
+    format!("{base}{p}")
+}
+
+/// Run `zhiku serve` until Ctrl-C.
+pub fn run(opts: ServeOptions) -> Result<(), String> {
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| format!("cannot start the server runtime: {e}"))?;
+    runtime.block_on(run_async(opts))
+}
+
+async fn bind(addr: IpAddr, first: u16) -> Result<tokio::net::TcpListener, String> {
+    let mut last_err = None;
+    for port in first..first.saturating_add(100) {
+        match tokio::net::TcpListener::bind(SocketAddr::new(addr, port)).await {
+            Ok(l) => return Ok(l),
+            Err(e) => last_err = Some(e),
+        }
+        if first == 0 {
+            break;
+        }
+    }
+    Err(format!(
+        "cannot listen on {addr} ports {first}–{}: {}",
+        first.saturating_add(99),
+        last_err.map(|e| e.to_string()).unwrap_or_default()
+    ))
+}
+
+async fn run_async(opts: ServeOptions) -> Result<(), String> {
+    let listener = bind(opts.bind, opts.port).await?;
+    let local = listener.local_addr().map_err(|e| e.to_string())?;
+    if !opts.bind.is_loopback() {
+        eprintln!(
+            "warning: serving on {} makes the preview reachable from other machines on the network",
+            opts.bind
+        );
+    }
+    let host = if opts.bind.is_unspecified() {
+        "127.0.0.1".to_string()
+    } else {
+        local.ip().to_string()
+    };
+    let host = if host.contains(':') {
+        format!("[{host}]")
+    } else {
+        host
+    };
+    let base_url = format!("http://{host}:{}/", local.port());
+    let build_opts = BuildOptions {
+        root: opts.root.clone(),
+        output: None,
+        base_url: Some(base_url.clone()),
+        drafts: opts.drafts,
+    };
+
+    let (notices, _) = broadcast::channel(64);
+    let server_id = format!(
+        "{}-{}",
+        std::process::id(),
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map(|d| d.as_millis())
+            .unwrap_or(0)
+    );
+    let shared = Arc::new(Shared {
+        snapshot: RwLock::new(Snapshot {
+            base_path: "/".into(),
+            ..Default::default()
+        }),
+        notices,
+        server_id,
+    });
+
+    let mut rebuilder = Rebuilder::new(build_opts);
+    apply(&shared, &opts.root, rebuilder.rebuild(), true);
+
+    // Watch and rebuild on a thread of its own; rebuilds use rayon.
+    let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
+    let mut watcher = Watcher::start(&opts.root, tx)
+        .map_err(|e| format!("cannot watch {}: {e}", opts.root.display()))?;
+    let shared_w = shared.clone();
+    let root = opts.root.clone();
+    std::thread::spawn(move || {
+        while let Ok(mut paths) = rx.recv() {
+            // Coalesce batches that arrived while the previous rebuild ran.
+            while let Ok(more) = rx.try_recv() {
+                paths.extend(more);
+            }
+            watcher.refresh();
+            rebuilder.invalidate(&paths);
+            let shown: Vec<String> = paths
+                .iter()
+                .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
+                .collect();
+            eprintln!("changed: {}", shown.join(", "));
+            apply(&shared_w, &root, rebuilder.rebuild(), false);
+        }
+    });
+
+    println!(
+        "serving {} at {base_url} (Ctrl-C to stop)",
+        opts.root.display()
+    );
+    if opts.open {
+        open_browser(&base_url);
+    }
+    let app = http::router(shared);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+            eprintln!("\nstopping");
+        })
+        .await
+        .map_err(|e| format!("server error: {e}"))
+}
+
+/// Publish a rebuild's outcome to the server and the browsers, and report it on the terminal.
+fn apply(shared: &Shared, root: &Path, outcome: Outcome, first: bool) {
+    match outcome {
+        Outcome::Built {
+            files,
+            changed,
+            pages,
+            elapsed,
+        } => {
+            if let Ok(mut s) = shared.snapshot.write() {
+                s.files = files;
+                s.error = None;
+            }
+            if first {
+                println!(
+                    "built {pages} pages in {:.0} ms",
+                    elapsed.as_secs_f64() * 1000.0
+                );
+            } else {
+                println!(
+                    "rebuilt in {:.0} ms: {} changed",
+                    elapsed.as_secs_f64() * 1000.0,
+                    changed.len()
+                );
+                let _ = shared.notices.send(Notice::Reload(changed));
+            }
+        }
+        Outcome::Failed {
+            diagnostics: diags,
+            text,
+        } => {
+            diagnostics::report(&diags, root, diagnostics::Format::Human);
+            eprintln!("build failed: the last good version stays served until this is fixed");
+            if let Ok(mut s) = shared.snapshot.write() {
+                s.error = Some(text.clone());
+            }
+            let _ = shared.notices.send(Notice::Error(text));
+        }
+    }
+}
+
+fn open_browser(url: &str) {
+    let cmd = if cfg!(target_os = "macos") {
+        "open"
+    } else if cfg!(windows) {
+        "explorer"
+    } else {
+        "xdg-open"
+    };
+    if let Err(e) = std::process::Command::new(cmd).arg(url).spawn() {
+        eprintln!("warning: cannot open a browser ({cmd}: {e}); open {url} yourself");
+    }
+}

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, FrontMatterError, PageMeta, SectionMeta, SortBy};
 use crate::markdown::{self, MarkdownOptions, SourceInfo};
-use crate::site::{Asset, Page, Section, Site};
+use crate::site::{Asset, LeftOut, Page, Section, Site};
 
 /// The content directory's name.
 pub const CONTENT_DIR: &str = "content";
@@ -66,25 +66,30 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Site, Diagnostics) {
     let opts = MarkdownOptions::from(&config.markdown);
     let tax_names: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
 
-    let parsed: Vec<Result<Loaded, Vec<Diagnostic>>> = found
+    let parsed: Vec<(&str, Result<Loaded, Vec<Diagnostic>>)> = found
         .par_iter()
         .filter(|f| matches!(f.kind, Kind::Section | Kind::Page | Kind::BundlePage))
-        .map(|f| load_file(f, opts, &tax_names))
+        .map(|f| (f.rel.as_str(), load_file(f, opts, &tax_names)))
         .collect();
 
     let mut sections: Vec<Section> = vec![implicit_root()];
     let mut pages: Vec<Page> = Vec::new();
-    for r in parsed {
+    let mut left_out = BTreeMap::new();
+    for (rel, r) in parsed {
         match r {
             Ok(Loaded::Section(s)) if s.dir.is_empty() => sections[0] = *s,
             Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Page(p)) => {
                 if p.meta.fields.draft && !drafts {
+                    left_out.insert(rel.to_string(), LeftOut::Draft);
                     continue;
                 }
                 pages.push(*p);
             }
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                left_out.insert(rel.to_string(), LeftOut::Failed);
+                diags.extend(ds);
+            }
         }
     }
 
@@ -187,6 +192,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool) -> (Site, Diagnostics) {
         sections,
         content_assets,
         drafts,
+        left_out,
     };
     (site, diags)
 }

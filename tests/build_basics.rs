@@ -455,6 +455,62 @@ fn site_templates_and_static_files_override_the_theme_file_by_file() {
 }
 
 #[test]
+fn template_functions_and_per_page_templates() {
+    let f = Fixture::new(&[
+        ("content/_index.md", &page("首页", "")),
+        ("content/cases/_index.md", "---\ntitle: 案例\nsort_by: title\n---\n"),
+        (
+            "content/cases/t.md",
+            "---\ntitle: 天津\ntemplate: special.html\nsource:\n  title: 原文\n  author: 作者\nextra:\n  level: 市级\n---\n## 做法\n",
+        ),
+        ("content/cases/a.md", &page("安徽", "")),
+        (
+            "content/courses/_index.md",
+            "---\ntitle: 课程库\ntemplate: courses.html\n---\n",
+        ),
+        (
+            "templates/special.html",
+            "URL={{ get_url(path=\"@/cases/t.md#做法\") }}\n\
+             SECTION_URL={{ get_url(path=\"@/cases/_index.md\") }}\n\
+             STATIC={{ get_url(path=\"css/site.css\") }}\n\
+             {% set p = get_page(path=\"cases/a.md\") %}PAGE={{ p.title }} {{ p.url }}\n\
+             {% set s = get_section(path=\"cases\") %}PAGES={% for x in s.pages %}{{ x.title }},{% endfor %}\n\
+             SOURCE={{ page.source.author }}：《{{ page.source.title }}》\n\
+             EXTRA={{ page.extra.level }}\n\
+             SITE={{ config.title }}\n",
+        ),
+        ("templates/courses.html", "COURSES={{ section.title }}\n"),
+    ]);
+    f.build(&[]).expect_code(0);
+    // (`sort_by: title` compares code points: 天 U+5929 before 安 U+5B89.)
+    assert_eq!(
+        f.read("cases/t/index.html"),
+        "URL=/cases/t/#做法\nSECTION_URL=/cases/\nSTATIC=/css/site.css\nPAGE=安徽 /cases/a/\n\
+         PAGES=天津,安徽,\nSOURCE=作者：《原文》\nEXTRA=市级\nSITE=测试站点\n"
+    );
+    assert_eq!(f.read("courses/index.html"), "COURSES=课程库\n");
+    // The other page still uses the theme's page.html.
+    assert!(f.read("cases/a/index.html").contains("<h1>安徽</h1>"));
+    // Under a sub-path the functions give sub-path URLs.
+    f.build(&["--base-url", "/kb/"]).expect_code(0);
+    let t = f.read("cases/t/index.html");
+    assert!(t.starts_with("URL=/kb/cases/t/#做法\nSECTION_URL=/kb/cases/\nSTATIC=/kb/css/site.css\nPAGE=安徽 /kb/cases/a/\n"), "{t}");
+}
+
+#[test]
+fn a_site_without_home_page_file_still_builds() {
+    let f = Fixture::new(&[("content/p.md", &page("页面", "正文"))]);
+    f.build(&[]).expect_code(0);
+    let home = f.read("index.html");
+    assert!(
+        home.contains("<h1>测试站点</h1>"),
+        "{}",
+        between(&home, "<main", "</main>")
+    );
+    assert!(f.read("p/index.html").contains("<h1>页面</h1>"));
+}
+
+#[test]
 fn titles_are_escaped() {
     let f = Fixture::new(&[
         ("content/_index.md", &page("首页", "")),

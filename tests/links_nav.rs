@@ -559,6 +559,29 @@ fn term_with_spaces_and_punctuation_has_a_readable_path() {
 }
 
 #[test]
+fn two_spellings_of_one_term_path_are_one_term_with_a_warning() {
+    let f = Fixture::new(&[
+        ("content/_index.md", &page("首页", "")),
+        (
+            "content/a.md",
+            "---\ntitle: 甲\ntags: [社会组织 党建]\n---\n",
+        ),
+        (
+            "content/b.md",
+            "---\ntitle: 乙\ntags: [社会组织-党建]\n---\n",
+        ),
+    ]);
+    let run = f.build(&[]);
+    run.expect_code(0).expect_stderr(&[
+        "warning: 主题 `社会组织-党建` is treated as the same term as `社会组织 党建` (both have the path /tags/社会组织-党建/)\n  ┌─ content/b.md:3:1\n",
+        "= help: write it as `社会组织 党建` everywhere",
+    ]);
+    let term = f.read("tags/社会组织-党建/index.html");
+    assert!(term.contains("<h1>社会组织 党建</h1>"));
+    assert!(term.contains("共 2 篇内容"));
+}
+
+#[test]
 fn term_feeds() {
     let f = built();
     let feed = f.read("tags/组织覆盖/atom.xml");

@@ -88,6 +88,10 @@ pub fn prepare_cached(
         .unwrap_or_default();
     let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
     diags.extend(resolve_diags);
+    if let Some(t) = &theme {
+        // Reported with the content errors, so one build shows them all.
+        diags.extend(crate::render::check_template_names(&site, t));
+    }
     diags.sort();
     match (theme, tera) {
         (Some(theme), Some(tera)) if !diags.has_errors() => (

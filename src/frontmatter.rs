@@ -545,12 +545,6 @@ fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
 }
 
 fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
-    let full = e.to_string();
-    // serde_yaml appends " at line L column C"; position is reported separately.
-    let message = match full.rfind(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full,
-    };
     let (line, column) = match e.location() {
         Some(loc) => (
             split.yaml_line + loc.line().saturating_sub(1),
@@ -558,6 +552,9 @@ fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
         ),
         None => (split.yaml_line, None),
     };
+    // serde_yaml writes positions " at line L column C" relative to the YAML block: make them
+    // lines of the file, and drop the one the diagnostic itself points at.
+    let message = file_positions(&e.to_string(), split.yaml_line, (line, column));
     let (message, help) = explain_yaml(&message);
     FrontMatterError {
         line,
@@ -567,8 +564,49 @@ fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
     }
 }
 
+/// Rewrite every " at line L column C" of a serde_yaml message to lines of the file (the YAML
+/// starts at `yaml_line`), removing those equal to `primary`.
+fn file_positions(message: &str, yaml_line: usize, primary: (usize, Option<usize>)) -> String {
+    const AT: &str = " at line ";
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(AT) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + AT.len()..];
+        let digits = |s: &str| s.bytes().take_while(u8::is_ascii_digit).count();
+        let nl = digits(after);
+        let parsed = after
+            .get(nl..)
+            .and_then(|r| r.strip_prefix(" column "))
+            .and_then(|r| {
+                let nc = digits(r);
+                let l: usize = after[..nl].parse().ok()?;
+                let c: usize = r[..nc].parse().ok()?;
+                Some((l, c, message.len() - r.len() + nc))
+            });
+        match parsed {
+            Some((l, c, end)) => {
+                let l = yaml_line + l.saturating_sub(1);
+                if (l, Some(c)) != primary {
+                    out.push_str(&format!("{AT}{l} column {c}"));
+                }
+                rest = &message[end..];
+            }
+            None => {
+                out.push_str(AT);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Turn serde_yaml's wording into a message and a fix an author can act on.
 fn explain_yaml(message: &str) -> (String, String) {
+    if message.contains("invalid date") {
+        return (message.to_string(), "dates look like 2018-12-01".into());
+    }
     // serde_yaml prefixes errors inside a key with its path: `weight: invalid type: …`.
     let (path, message) = match message.split_once(": ") {
         Some((p, rest))
@@ -583,7 +621,7 @@ fn explain_yaml(message: &str) -> (String, String) {
     };
     let (message, help) = explain_inner(message);
     match path {
-        Some(p) if !message.contains(&format!("`{p}`")) && !message.contains("invalid date") => {
+        Some(p) if !message.contains(&format!("`{p}`")) => {
             (format!("{message} (in `{p}`)"), help)
         }
         _ => (message, help),
@@ -681,6 +719,22 @@ mod tests {
         assert!(e[0].message.starts_with("wrong type"), "{e:?}");
         let e = page("---\ntitle: x\ntags: [a, b\n---\n").unwrap_err();
         assert!(e[0].message.starts_with("YAML syntax error"), "{e:?}");
+    }
+
+    #[test]
+    fn yaml_positions_in_messages_are_lines_of_the_file() {
+        let e = page("---\ntitle: x\nsummary: \"未闭合\nweight: 1\n---\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (5, Some(1)), "{e:?}");
+        assert_eq!(
+            e[0].message,
+            "YAML syntax error: found unexpected end of stream, while scanning a quoted scalar at line 3 column 10"
+        );
+        let e = page("---\ntitle: x\ntags: [a, b\n---\n").unwrap_err();
+        assert_eq!((e[0].line, e[0].column), (4, Some(1)), "{e:?}");
+        assert_eq!(
+            e[0].message,
+            "YAML syntax error: did not find expected ',' or ']', while parsing a flow sequence at line 3 column 7"
+        );
     }
 
     #[test]

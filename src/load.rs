@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, FrontMatterError, PageMeta, SectionMeta, SortBy};
 use crate::markdown::{self, MarkdownOptions, SourceInfo};
-use crate::site::{Asset, Page, Section, Site};
+use crate::site::{Asset, LeftOut, Page, Section, Site};
 
 /// The content directory's name.
 pub const CONTENT_DIR: &str = "content";
@@ -151,29 +151,34 @@ pub fn load_cached(
     }
     let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
     cache.entries.retain(|p, _| live.contains(p));
-    let parsed: Vec<Result<Loaded, Vec<Diagnostic>>> = parseable
+    let parsed: Vec<(&str, Result<Loaded, Vec<Diagnostic>>)> = parseable
         .iter()
-        .filter_map(|f| cache.entries.get(&f.path).map(|e| e.loaded.clone()))
-        .collect();
-    let failed = parseable
-        .iter()
-        .filter(|f| matches!(cache.entries.get(&f.path), Some(e) if e.loaded.is_err()))
-        .map(|f| f.rel.clone())
+        .filter_map(|f| {
+            cache
+                .entries
+                .get(&f.path)
+                .map(|e| (f.rel.as_str(), e.loaded.clone()))
+        })
         .collect();
 
     let mut sections: Vec<Section> = vec![implicit_root()];
     let mut pages: Vec<Page> = Vec::new();
-    for r in parsed {
+    let mut left_out = BTreeMap::new();
+    for (rel, r) in parsed {
         match r {
             Ok(Loaded::Section(s)) if s.dir.is_empty() => sections[0] = *s,
             Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Page(p)) => {
                 if p.meta.fields.draft && !drafts {
+                    left_out.insert(rel.to_string(), LeftOut::Draft);
                     continue;
                 }
                 pages.push(*p);
             }
-            Err(ds) => diags.extend(ds),
+            Err(ds) => {
+                left_out.insert(rel.to_string(), LeftOut::Failed);
+                diags.extend(ds);
+            }
         }
     }
 
@@ -276,7 +281,7 @@ pub fn load_cached(
         sections,
         content_assets,
         drafts,
-        failed,
+        left_out,
     };
     (site, diags)
 }

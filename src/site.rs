@@ -89,9 +89,18 @@ pub struct Site {
     pub content_assets: BTreeMap<String, Asset>,
     /// Include drafts.
     pub drafts: bool,
-    /// Content paths of Markdown files that failed to load (their errors are reported; links
-    /// to them are not reported again).
-    pub failed: std::collections::BTreeSet<String>,
+    /// Content files that exist but are not part of this build, and why (links to them get
+    /// a message that says so, or none when the file's own errors are already reported).
+    pub left_out: BTreeMap<String, LeftOut>,
+}
+
+/// Why a content file is not part of the build.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LeftOut {
+    /// `draft: true` and no `--drafts`.
+    Draft,
+    /// It has errors of its own.
+    Failed,
 }
 
 impl Site {

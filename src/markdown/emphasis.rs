@@ -8,11 +8,15 @@
 //! runs after it: every delimiter run that pulldown-cmark left as literal text is classified
 //! again with the amended flanking rules (using the characters around it in the source) and
 //! paired with the CommonMark "process emphasis" algorithm, one inline container at a time.
-//! Runs that pulldown-cmark already matched are left alone, so Latin emphasis is unchanged.
+//! The emphasis pulldown-cmark did match is first turned back into delimiters and everything is
+//! paired again, so that
+//! `**重要提示：**请注意**安全**。` gives two bold spans rather than pulldown-cmark's nesting
+//! of the wrong pairs. The amended rules equal CommonMark's wherever no CJK character is
+//! next to a delimiter, so Latin emphasis is unchanged.
 
 use std::ops::Range;
 
-use pulldown_cmark::{Event, Tag, TagEnd};
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 
 use crate::cjk::{is_cjk, is_punctuation, is_variation_selector};
 
@@ -22,8 +26,10 @@ struct Run {
     first: usize,
     len: usize,
     ch: char,
-    /// Characters not yet used, counted from the opener's end / the closer's start.
+    /// Characters not yet used.
     remaining: usize,
+    /// Characters used as a closer (taken from the run's start; an opener takes from its end).
+    closed: usize,
     can_open: bool,
     can_close: bool,
     /// Source byte range of the whole run.
@@ -33,16 +39,47 @@ struct Run {
 /// Rewrite literal delimiter runs in `events` into emphasis where the amended rules allow.
 /// `source` is the text the events' ranges index into.
 pub fn apply(events: &mut Vec<(Event<'_>, Range<usize>)>, source: &str) {
+    let any = events.iter().any(|(e, r)| match e {
+        Event::Start(Tag::Emphasis | Tag::Strong) => true,
+        Event::Text(t) => {
+            (t.as_ref() == "*" || t.as_ref() == "_")
+                && r.len() == 1
+                && source.get(r.clone()) == Some(t.as_ref())
+        }
+        _ => false,
+    });
+    if !any {
+        return;
+    }
+    if let Some(unwrapped) = unwrap_emphasis(events, source) {
+        *events = unwrapped;
+    }
     let mut levels: Vec<Vec<Run>> = vec![Vec::new()];
     let mut matched = false;
     let mut replacements: Vec<(usize, Event<'static>)> = Vec::new();
     let mut removed: Vec<usize> = Vec::new();
     for (i, (event, range)) in events.iter().enumerate() {
         match event {
-            Event::Start(_) => levels.push(Vec::new()),
+            Event::Start(_) => {
+                // A block inside a tight list item ends the item's text so far: delimiters
+                // never pair across it.
+                if line_edge(event) {
+                    if let Some(top) = levels.last_mut() {
+                        let runs = std::mem::take(top);
+                        matched |= process(runs, events, source, &mut replacements, &mut removed);
+                    }
+                }
+                levels.push(Vec::new());
+            }
+            Event::Rule => {
+                if let Some(top) = levels.last_mut() {
+                    let runs = std::mem::take(top);
+                    matched |= process(runs, events, source, &mut replacements, &mut removed);
+                }
+            }
             Event::End(_) => {
                 if let Some(runs) = levels.pop() {
-                    matched |= process(runs, source, &mut replacements, &mut removed);
+                    matched |= process(runs, events, source, &mut replacements, &mut removed);
                 }
             }
             Event::Text(t) if (t.as_ref() == "*" || t.as_ref() == "_") => {
@@ -72,6 +109,7 @@ pub fn apply(events: &mut Vec<(Event<'_>, Range<usize>)>, source: &str) {
                         len: 1,
                         ch,
                         remaining: 1,
+                        closed: 0,
                         can_open: false,
                         can_close: false,
                         src: range,
@@ -82,7 +120,7 @@ pub fn apply(events: &mut Vec<(Event<'_>, Range<usize>)>, source: &str) {
         }
     }
     while let Some(runs) = levels.pop() {
-        matched |= process(runs, source, &mut replacements, &mut removed);
+        matched |= process(runs, events, source, &mut replacements, &mut removed);
     }
     if !matched {
         return;
@@ -103,6 +141,54 @@ pub fn apply(events: &mut Vec<(Event<'_>, Range<usize>)>, source: &str) {
     });
 }
 
+/// pulldown-cmark's emphasis turned back into one literal `*`/`_` text event per delimiter
+/// character, with its source range. `None` (leave the events as they are) if a delimiter is
+/// not where its range says.
+fn unwrap_emphasis<'a>(
+    events: &[(Event<'a>, Range<usize>)],
+    source: &str,
+) -> Option<Vec<(Event<'a>, Range<usize>)>> {
+    let delims = |at: usize, n: usize| -> Option<Vec<(Event<'a>, Range<usize>)>> {
+        let text = source.get(at..at + n)?;
+        let ch = match text.as_bytes().first()? {
+            b'*' => "*",
+            b'_' => "_",
+            _ => return None,
+        };
+        if text.bytes().any(|b| b != ch.as_bytes()[0]) {
+            return None;
+        }
+        Some(
+            (at..at + n)
+                .map(|i| (Event::Text(CowStr::Borrowed(ch)), i..i + 1))
+                .collect(),
+        )
+    };
+    let mut out = Vec::with_capacity(events.len() + 8);
+    let mut open: Vec<(usize, Range<usize>)> = Vec::new();
+    for (event, range) in events {
+        let n = match event {
+            Event::Start(Tag::Emphasis) | Event::End(TagEnd::Emphasis) => 1,
+            Event::Start(Tag::Strong) | Event::End(TagEnd::Strong) => 2,
+            _ => {
+                out.push((event.clone(), range.clone()));
+                continue;
+            }
+        };
+        if matches!(event, Event::Start(_)) {
+            out.extend(delims(range.start, n)?);
+            open.push((n, range.clone()));
+        } else {
+            let (m, r) = open.pop()?;
+            if m != n || r.end < n {
+                return None;
+            }
+            out.extend(delims(r.end - n, n)?);
+        }
+    }
+    open.is_empty().then_some(out)
+}
+
 /// Backslash-escaped? (an odd number of backslashes before `at`)
 fn escaped(source: &str, at: usize) -> bool {
     source.as_bytes()[..at]
@@ -114,8 +200,40 @@ fn escaped(source: &str, at: usize) -> bool {
         == 1
 }
 
+/// Is this event a block boundary or a line break (whitespace for flanking purposes)?
+fn line_edge(e: &Event<'_>) -> bool {
+    let inline = |t: &Tag<'_>| {
+        matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+                | Tag::Superscript
+                | Tag::Subscript
+        )
+    };
+    match e {
+        Event::Start(t) => !inline(t),
+        Event::End(t) => !matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Link
+                | TagEnd::Image
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+        ),
+        Event::SoftBreak | Event::HardBreak => true,
+        _ => false,
+    }
+}
+
 fn process(
     mut runs: Vec<Run>,
+    events: &[(Event<'_>, Range<usize>)],
     source: &str,
     replacements: &mut Vec<(usize, Event<'static>)>,
     removed: &mut Vec<usize>,
@@ -124,8 +242,17 @@ fn process(
         return false;
     }
     for run in &mut runs {
-        let before = char_before(source, run.src.start);
-        let after = source[run.src.end..].chars().next();
+        // At the start or end of a block's line the neighbour in the source may be a container
+        // marker (`>` of a quote, `|` of a table); CommonMark counts it as whitespace.
+        let before = if run.first == 0 || line_edge(&events[run.first - 1].0) {
+            None
+        } else {
+            char_before(source, run.src.start)
+        };
+        let after = match events.get(run.first + run.len) {
+            Some((e, _)) if !line_edge(e) => source[run.src.end..].chars().next(),
+            _ => None,
+        };
         let left = left_flanking(before, after);
         let right = right_flanking(before, after);
         if run.ch == '*' {
@@ -182,14 +309,17 @@ fn process(
             } else {
                 (Event::Start(Tag::Emphasis), Event::End(TagEnd::Emphasis))
             };
-            let op_at = runs[o].first + runs[o].remaining - used;
+            // An opener's unused characters end where its run ends minus those it already
+            // gave to inner pairs; a run that closed something first has used its start.
+            let op_at = runs[o].first + runs[o].closed + runs[o].remaining - used;
             replacements.push((op_at, start));
             removed.extend(op_at + 1..op_at + used);
-            let cl_at = runs[c].first + (runs[c].len - runs[c].remaining);
+            let cl_at = runs[c].first + runs[c].closed;
             replacements.push((cl_at, end));
             removed.extend(cl_at + 1..cl_at + used);
             runs[o].remaining -= used;
             runs[c].remaining -= used;
+            runs[c].closed += used;
             for a in active.iter_mut().take(c).skip(o + 1) {
                 *a = false;
             }

@@ -82,6 +82,119 @@ fn latin_emphasis_unchanged() {
 }
 
 #[test]
+fn cjk_emphasis_beside_emphasis_commonmark_already_matched() {
+    // pulldown-cmark pairs the second `**` with the third here (plain CommonMark); under the
+    // amendment the first two and the last two pair up.
+    assert_eq!(
+        inline("**重要提示：**请注意**安全**。"),
+        "<strong>重要提示：</strong>请注意<strong>安全</strong>。"
+    );
+    assert_eq!(
+        inline("，**重要提示：**请注意，**“两新”组织**和"),
+        "，<strong>重要提示：</strong>请注意，<strong>“两新”组织</strong>和"
+    );
+    // Latin emphasis in the same paragraph as a CJK-only match keeps its CommonMark pairing.
+    assert_eq!(
+        inline("*foo* **bar** ***baz*** a*b*c 这是**“加粗”**文字 **x *y* z**"),
+        "<em>foo</em> <strong>bar</strong> <em><strong>baz</strong></em> a<em>b</em>c 这是<strong>“加粗”</strong>文字 <strong>x <em>y</em> z</strong>"
+    );
+    // A run that closes one pair and then opens another: the opener is its last character.
+    assert_eq!(
+        inline("***a** 中**“b”**文"),
+        "<em><strong>a</strong> 中</em><em>“b”</em>*文"
+    );
+    assert_eq!(
+        inline("__foo__ 这是**“加粗”**文字"),
+        "<strong>foo</strong> 这是<strong>“加粗”</strong>文字"
+    );
+}
+
+#[test]
+fn latin_emphasis_matches_pulldown_cmark() {
+    // CommonMark's emphasis examples (and pulldown-cmark regressions with quotes, tables and
+    // list items): with no CJK character in sight the CJK pass must not change anything.
+    let samples = [
+        "*foo bar*",
+        "a*\"foo\"*",
+        "foo*bar*",
+        "_foo bar_",
+        "a_\"foo\"_",
+        "5_6_78",
+        "aa_\"bb\"_cc",
+        "_foo*",
+        "*(*foo)",
+        "*foo*bar",
+        "_(_foo)",
+        "_foo_bar",
+        "_foo_bar_baz_",
+        "**foo bar**",
+        "a**\"foo\"**",
+        "__foo bar__",
+        "a__\"foo\"__",
+        "5__6__78",
+        "__foo, __bar__, baz__",
+        "**foo bar **",
+        "*(**foo**)*",
+        "**foo**bar",
+        "__(__foo)",
+        "__foo__bar",
+        "__foo__bar__baz__",
+        "*foo [bar](/url)*",
+        "_foo _bar_ baz_",
+        "*foo *bar**",
+        "*foo**bar**baz*",
+        "***foo** bar*",
+        "*foo**bar***",
+        "foo******bar*********baz",
+        "*foo [*bar*](/url)*",
+        "**** is not an empty strong emphasis",
+        "__foo _bar_ baz__",
+        "____foo__ bar__",
+        "**foo *bar* baz**",
+        "***foo* bar**",
+        "**foo [*bar*](/url)**",
+        "____ is not an empty strong emphasis",
+        "foo *\\**",
+        "foo *****",
+        "foo **_**",
+        "*foo**",
+        "****foo*",
+        "*foo****",
+        "foo _\\__",
+        "foo _____",
+        "foo __*__",
+        "_foo__",
+        "____foo_",
+        "_foo____",
+        "*_foo_*",
+        "_*foo*_",
+        "____foo____",
+        "***foo***",
+        "*foo _bar* baz_",
+        "**foo **bar baz**",
+        "*[bar*](/url)",
+        "*<img src=\"foo\" title=\"*\"/>",
+        "__<a href=\"__\">",
+        "_a `_`_",
+        ">>**#*",
+        "|**#*|\n|----|\n|**#*|",
+        "- _t\n  # test\n  t_",
+        "- *foo\n  - - \n  baz*",
+        "* _\n_**\n  ___\n  ^_",
+    ];
+    let opts = Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH;
+    for md in samples {
+        let mut plain = String::new();
+        pulldown_cmark::html::push_html(&mut plain, Parser::new_ext(md, opts));
+        let mut events: Vec<_> = Parser::new_ext(md, opts).into_offset_iter().collect();
+        emphasis::apply(&mut events, md);
+        let mut ours = String::new();
+        pulldown_cmark::html::push_html(&mut ours, events.into_iter().map(|(e, _)| e));
+        assert_eq!(ours, plain, "{md:?}");
+    }
+}
+
+#[test]
 fn soft_breaks_between_cjk_vanish() {
     assert_eq!(inline("第一行中文\n第二行中文"), "第一行中文第二行中文");
     assert_eq!(inline("党的建设，\n必须加强"), "党的建设，必须加强");

@@ -121,3 +121,96 @@ impl Function for GetTaxonomy {
         })
     }
 }
+
+/// The `plaintext` filter: HTML → plain text, with tags dropped, entities decoded and
+/// whitespace collapsed. Tera's `striptags` keeps entities (`&amp;`), which autoescaping then
+/// escapes a second time (`&amp;amp;` shown to readers); `plaintext` output is escaped once.
+pub fn plaintext(value: &Value, _: &HashMap<String, Value>) -> TeraResult<Value> {
+    let html = match value {
+        Value::String(s) => s.as_str(),
+        Value::Null => "",
+        _ => return Err(tera::Error::msg("`plaintext` works on text only")),
+    };
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = decode_entities(&text);
+    Ok(Value::String(
+        text.split_whitespace().collect::<Vec<_>>().join(" "),
+    ))
+}
+
+/// Decode `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric references;
+/// anything else is left as written.
+fn decode_entities(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let decoded = rest.find(';').filter(|&e| e <= 10).and_then(|e| {
+            let name = &rest[1..e];
+            let c = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some('\u{a0}'),
+                _ => {
+                    let n = name.strip_prefix('#')?;
+                    let code = match n.strip_prefix(['x', 'X']) {
+                        Some(hex) => u32::from_str_radix(hex, 16).ok()?,
+                        None => n.parse().ok()?,
+                    };
+                    char::from_u32(code)
+                }
+            }?;
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &rest[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plaintext_strips_tags_and_decodes_entities_once() {
+        let v = plaintext(
+            &Value::String(
+                "<p>他说\"你好\" &amp; <b>粗</b> 1 &lt; 2 &#39;x&#x27; &bogus; &</p>\n<p>二</p>\n"
+                    .into(),
+            ),
+            &HashMap::new(),
+        )
+        .unwrap();
+        assert_eq!(
+            v,
+            Value::String("他说\"你好\" & 粗 1 < 2 'x' &bogus; & 二".into())
+        );
+        assert_eq!(
+            plaintext(&Value::Null, &HashMap::new()).unwrap(),
+            Value::String(String::new())
+        );
+    }
+}

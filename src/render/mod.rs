@@ -78,6 +78,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
+    tera.register_filter("plaintext", functions::plaintext);
     let list: Vec<(&str, &str)> = theme
         .templates
         .iter()
@@ -127,6 +128,8 @@ fn template_error(shown: &std::path::Path, e: &tera::Error) -> Diagnostic {
                 && !l.trim_start().starts_with('|')
                 && !l.trim_start().starts_with(|c: char| c.is_ascii_digit())
         })
+        // pest's note lines read `  = expected …`.
+        .map(|l| l.trim().trim_start_matches("= "))
         .collect::<Vec<_>>()
         .join(" ");
     let mut d = Diagnostic::error(shown, format!("template syntax error: {}", short.trim()))
@@ -259,40 +262,7 @@ impl<'a> Renderer<'a> {
 
     /// Check that every `template:` named in front matter exists.
     pub fn check_templates(&self) -> Vec<Diagnostic> {
-        let mut errors = Vec::new();
-        let missing = |name: &str| !self.theme.templates.contains_key(name);
-        for p in &self.site.pages {
-            if let Some(t) = &p.meta.fields.template {
-                if missing(t) {
-                    let line = p.meta.key_lines.get("template").copied().unwrap_or(1);
-                    errors.push(missing_template(
-                        PathBuf::from(CONTENT_DIR).join(&p.rel_path),
-                        t,
-                        line,
-                        self.theme,
-                    ));
-                }
-            }
-        }
-        for s in &self.site.sections {
-            for (key, t) in [
-                ("template", &s.meta.template),
-                ("page_template", &s.meta.page_template),
-            ] {
-                if let Some(t) = t {
-                    if missing(t) {
-                        let line = front_matter_line(s.file.as_deref(), key);
-                        errors.push(missing_template(
-                            PathBuf::from(CONTENT_DIR).join(&s.rel_path),
-                            t,
-                            line,
-                            self.theme,
-                        ));
-                    }
-                }
-            }
-        }
-        errors
+        check_template_names(self.site, self.theme)
     }
 
     /// Render every output into `sink`; returns the number of files written.
@@ -636,6 +606,44 @@ impl<'a> Renderer<'a> {
             self.render_template("atom.xml", &ctx, &out)?.into_bytes(),
         ))
     }
+}
+
+/// Check that every `template:` (and `page_template:`) named in front matter exists in the theme.
+pub fn check_template_names(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let missing = |name: &str| !theme.templates.contains_key(name);
+    for p in &site.pages {
+        if let Some(t) = &p.meta.fields.template {
+            if missing(t) {
+                let line = p.meta.key_lines.get("template").copied().unwrap_or(1);
+                errors.push(missing_template(
+                    PathBuf::from(CONTENT_DIR).join(&p.rel_path),
+                    t,
+                    line,
+                    theme,
+                ));
+            }
+        }
+    }
+    for s in &site.sections {
+        for (key, t) in [
+            ("template", &s.meta.template),
+            ("page_template", &s.meta.page_template),
+        ] {
+            if let Some(t) = t {
+                if missing(t) {
+                    let line = front_matter_line(s.file.as_deref(), key);
+                    errors.push(missing_template(
+                        PathBuf::from(CONTENT_DIR).join(&s.rel_path),
+                        t,
+                        line,
+                        theme,
+                    ));
+                }
+            }
+        }
+    }
+    errors
 }
 
 fn static_shown(f: &StaticFile, name: &str) -> PathBuf {

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::CONTENT_DIR;
-use crate::site::Site;
+use crate::site::{LeftOut, Site};
 use crate::suggest::closest;
 
 use super::Taxonomy;
@@ -92,7 +92,19 @@ pub fn cases_and_lessons(
                     }
                 }
                 Some(_) => {}
-                None if site.failed.contains(path) => {}
+                // Reported as that file's own error.
+                None if site.left_out.get(path) == Some(&LeftOut::Failed) => {}
+                None if site.left_out.get(path) == Some(&LeftOut::Draft) => {
+                    let line = page.meta.key_lines.get("cases").copied().unwrap_or(1);
+                    diags.push(
+                        Diagnostic::error(
+                            Path::new(CONTENT_DIR).join(&page.rel_path),
+                            format!("`cases:` names `{entry}`, a draft (`draft: true`) left out of this build"),
+                        )
+                        .at_line(line)
+                        .with_help("build with --drafts to include drafts, publish the case, or remove it from `cases:`"),
+                    );
+                }
                 None => {
                     let line = page.meta.key_lines.get("cases").copied().unwrap_or(1);
                     let help = closest(path, by_path.keys())

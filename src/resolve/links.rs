@@ -11,7 +11,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::CONTENT_DIR;
 use crate::markdown::{fill_placeholders, Link, LinkTarget, Rendered};
-use crate::site::{Ref, Resolved, Site};
+use crate::site::{LeftOut, Ref, Resolved, Site};
 use crate::suggest::closest;
 
 /// Content path → page or section, accepting `cases/tianjin.md`, `cases/_index.md`,
@@ -188,11 +188,18 @@ impl Ctx<'_> {
         let site = self.site;
         match &link.target {
             LinkTarget::Content { path, anchor } => {
-                if self.site.failed.contains(path.as_str()) {
-                    // The target's own error is reported; this link is fine once it is fixed.
-                    return Ok((link.raw.clone(), None));
-                }
                 let Some(target) = self.lookup.get(path) else {
+                    match site.left_out.get(path.trim_end_matches('/')) {
+                        // Its own errors are reported; the build fails anyway.
+                        Some(LeftOut::Failed) => return Ok((link.raw.clone(), None)),
+                        Some(LeftOut::Draft) => {
+                            return Err((
+                                format!("broken link `{}`: content/{path} is a draft (`draft: true`), left out of this build", link.raw),
+                                Some("build with --drafts to include drafts, publish the page (remove `draft: true`), or remove the link".into()),
+                            ))
+                        }
+                        None => {}
+                    }
                     let help = closest(path, self.lookup.paths())
                         .map(|s| format!("did you mean `@/{s}`?"));
                     return Err((

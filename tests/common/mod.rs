@@ -175,6 +175,167 @@ pub fn http_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// The text after the first `start` up to the next `end` (both excluded). Panics with the
+/// document when either is missing, so a test failure shows what was produced.
+pub fn between<'a>(html: &'a str, start: &str, end: &str) -> &'a str {
+    let i = html
+        .find(start)
+        .unwrap_or_else(|| panic!("no {start:?} in\n{html}"));
+    let rest = &html[i + start.len()..];
+    let j = rest
+        .find(end)
+        .unwrap_or_else(|| panic!("no {end:?} after {start:?} in\n{html}"));
+    &rest[..j]
+}
+
+/// Every `<a …href="X"…>text</a>` of a fragment as (href, text without tags), in order.
+pub fn anchors(html: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find("<a ") {
+        let tag_end = match rest[i..].find('>') {
+            Some(e) => i + e,
+            None => break,
+        };
+        let tag = &rest[i..tag_end];
+        let close = match rest[tag_end..].find("</a>") {
+            Some(c) => tag_end + c,
+            None => break,
+        };
+        let href = tag
+            .split("href=\"")
+            .nth(1)
+            .and_then(|h| h.split('"').next())
+            .unwrap_or_default()
+            .replace("&amp;", "&");
+        out.push((
+            href,
+            strip_tags(&rest[tag_end + 1..close]).trim().to_string(),
+        ));
+        rest = &rest[close + 4..];
+    }
+    out
+}
+
+/// The text of an HTML fragment without its tags.
+pub fn strip_tags(html: &str) -> String {
+    let mut out = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out
+}
+
+/// Every `id="…"` value of an HTML document (percent-decoded, entities `&amp;` undone).
+pub fn ids(html: &str) -> std::collections::BTreeSet<String> {
+    let mut out = std::collections::BTreeSet::new();
+    let mut rest = html;
+    while let Some(i) = rest.find(" id=\"") {
+        let after = &rest[i + 5..];
+        let end = after.find('"').unwrap_or(after.len());
+        out.insert(http_decode(&after[..end].replace("&amp;", "&")));
+        rest = &after[end..];
+    }
+    out
+}
+
+/// Check every internal `href`/`src` of every HTML file under `dir`, a site published at the
+/// path `base` (`/` or `/kb/`). Root-relative and relative URLs must name a file, or a
+/// directory with an `index.html`; a fragment must be an id in the target document.
+/// External URLs (with a scheme, or `//host`) are skipped. Returns one line per problem.
+pub fn broken_links(dir: &Path, base: &str) -> Vec<String> {
+    use std::collections::{BTreeSet, HashMap};
+    let mut problems = Vec::new();
+    let mut id_cache: HashMap<PathBuf, BTreeSet<String>> = HashMap::new();
+    let mut ids_of = |file: &Path| -> BTreeSet<String> {
+        id_cache
+            .entry(file.to_path_buf())
+            .or_insert_with(|| ids(&std::fs::read_to_string(file).unwrap_or_default()))
+            .clone()
+    };
+    let html_files: Vec<PathBuf> = walkdir::WalkDir::new(dir)
+        .into_iter()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_type().is_file() && e.path().extension().is_some_and(|x| x == "html"))
+        .map(|e| e.path().to_path_buf())
+        .collect();
+    for file in html_files {
+        let html = std::fs::read_to_string(&file).unwrap();
+        let rel = file
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        // The URL path of the directory this document is served from.
+        let doc_dir = match rel.rsplit_once('/') {
+            Some((d, _)) => format!("{base}{d}/"),
+            None => base.to_string(),
+        };
+        for url in links(&html) {
+            let is_external = url.starts_with("//")
+                || url
+                    .split_once(':')
+                    .is_some_and(|(s, _)| !s.is_empty() && !s.contains('/') && !s.contains('#'));
+            if is_external || url.is_empty() {
+                continue;
+            }
+            let (path, fragment) = match url.split_once('#') {
+                Some((p, f)) => (p.to_string(), Some(http_decode(f))),
+                None => (url.clone(), None),
+            };
+            let path = path.split('?').next().unwrap_or_default().to_string();
+            let target = if path.is_empty() {
+                file.clone()
+            } else {
+                let absolute = if path.starts_with('/') {
+                    path.clone()
+                } else {
+                    format!("{doc_dir}{path}")
+                };
+                let Some(inside) = absolute.strip_prefix(base) else {
+                    problems.push(format!("{rel}: `{url}` is outside the base path {base}"));
+                    continue;
+                };
+                let mut parts: Vec<String> = Vec::new();
+                for seg in http_decode(inside).split('/') {
+                    match seg {
+                        "" | "." => {}
+                        ".." => {
+                            parts.pop();
+                        }
+                        s => parts.push(s.to_string()),
+                    }
+                }
+                let p = dir.join(parts.join("/"));
+                if p.is_file() {
+                    p
+                } else if p.join("index.html").is_file() {
+                    p.join("index.html")
+                } else {
+                    problems.push(format!("{rel}: `{url}` names no file"));
+                    continue;
+                }
+            };
+            if let Some(f) = fragment.filter(|f| !f.is_empty()) {
+                if target.extension().is_some_and(|x| x == "html") && !ids_of(&target).contains(&f)
+                {
+                    let shown = target.strip_prefix(dir).unwrap().display().to_string();
+                    problems.push(format!("{rel}: `{url}`: {shown} has no id `{f}`"));
+                }
+            }
+        }
+    }
+    problems.sort();
+    problems.dedup();
+    problems
+}
+
 /// Percent-encode the non-ASCII bytes of a URL path.
 pub fn encode_path(p: &str) -> String {
     let mut out = String::new();

@@ -20,6 +20,8 @@ pub struct BuildOptions {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Relative mode (`--relative`): turns `relative_urls` on whatever site.toml says.
+    pub relative: bool,
 }
 
 impl BuildOptions {
@@ -52,6 +54,9 @@ pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
     if let Some(url) = &opts.base_url {
         config.base_url = crate::config::normalize_base_url(url);
     }
+    if opts.relative {
+        config.relative_urls = true;
+    }
     let theme = match theme::load(&opts.root, &config) {
         Ok(t) => Some(t),
         Err(ds) => {
@@ -73,7 +78,7 @@ pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
     diags.extend(load_diags);
     let statics = theme
         .as_ref()
-        .map(|t| t.statics.keys().cloned().collect())
+        .map(|t| t.static_outputs())
         .unwrap_or_default();
     let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
     diags.extend(resolve_diags);

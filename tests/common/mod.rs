@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod linkcheck;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};

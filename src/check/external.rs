@@ -87,7 +87,7 @@ pub fn check_all(
         Ok(pool) => pool.install(run),
         Err(_) => urls.iter().map(|u| request(&agent, u)).collect(),
     };
-    let mut texts: HashMap<PathBuf, Option<String>> = HashMap::new();
+    let mut texts = super::Texts::default();
     for (url, outcome) in urls.into_iter().zip(outcomes) {
         let (error, what) = match outcome {
             Outcome::Ok => continue,
@@ -122,18 +122,9 @@ pub fn check_all(
         let files: BTreeSet<&PathBuf> = froms.iter().filter_map(|f| sources.get(f)).collect();
         let mut placed = false;
         for file in files {
-            let text = texts
-                .entry(file.clone())
-                .or_insert_with(|| {
-                    std::fs::read(site.root.join(file))
-                        .ok()
-                        .map(|b| crate::encoding::decode_lossy(&b))
-                })
-                .as_deref();
             // Only where the URL is written in the file (a template may add it elsewhere).
-            if let Some(line) = text.and_then(|t| t.lines().position(|l| l.contains(url.as_str())))
-            {
-                diags.push(mk(Some(file), what.clone()).at_line(line + 1));
+            if let Some(line) = texts.line_of(&site.root, file, url) {
+                diags.push(mk(Some(file), what.clone()).at_line(line));
                 placed = true;
             }
         }

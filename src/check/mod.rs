@@ -212,7 +212,7 @@ pub fn check(opts: &CheckOptions) -> (Option<CheckSummary>, Diagnostics) {
     let sources = source_files(site);
     let aliases: BTreeSet<&str> = graph.aliases.iter().map(|a| a.output.as_str()).collect();
     let links = Links::collect(site, &files);
-    links.broken(&sources, &mut diags);
+    links.broken(site, &sources, &mut diags);
     orphans(site, &links, &aliases, &mut diags);
     if opts.external {
         summary.external = links.external.len();
@@ -295,32 +295,60 @@ impl Links {
         links
     }
 
-    /// One warning per broken URL: on the content file when one page has it, else naming
-    /// the outputs (a template is the likely cause).
-    fn broken(&self, sources: &HashMap<String, PathBuf>, diags: &mut Diagnostics) {
+    /// One warning per broken URL: on the content files where it is written (raw HTML in
+    /// Markdown), else naming the output files (a template is the likely cause).
+    fn broken(&self, site: &Site, sources: &HashMap<String, PathBuf>, diags: &mut Diagnostics) {
+        let mut texts = Texts::default();
         for (url, froms) in &self.broken {
-            let first = froms.iter().next().map(String::as_str).unwrap_or_default();
             let message =
                 format!("the built site links to `{url}`, which the build does not write");
-            let d = if froms.len() == 1 {
-                match sources.get(first) {
-                    Some(file) => Diagnostic::warning(file, message).with_help(
-                        "fix the link in the page's raw HTML; link pages as `@/path.md` and static files as `/name` so zhiku can check and rewrite them",
-                    ),
-                    None => Diagnostic::global_warning(format!("{message} (from {first})"))
-                    .with_help("check the links the templates write: use get_url() for static files and page URLs"),
+            let mut placed = false;
+            let files: BTreeSet<&PathBuf> = froms.iter().filter_map(|f| sources.get(f)).collect();
+            for file in files {
+                if let Some(line) = texts.line_of(&site.root, file, url) {
+                    diags.push(
+                        Diagnostic::warning(file, message.clone())
+                            .at_line(line)
+                            .with_help("fix the link; in Markdown, link pages as `@/path.md` and static files as `/name`, so that zhiku checks them and writes them for base_url and relative mode"),
+                    );
+                    placed = true;
                 }
-            } else {
+            }
+            if !placed {
                 let shown: Vec<&str> = froms.iter().take(3).map(String::as_str).collect();
-                Diagnostic::global_warning(format!(
-                    "{message} (from {} files, e.g. {})",
-                    froms.len(),
-                    shown.join(", ")
-                ))
-                .with_help("a template probably writes this link: use get_url() for static files and page URLs, so they follow base_url, fingerprinting and relative mode")
-            };
-            diags.push(d);
+                let from = if froms.len() == 1 {
+                    format!("from {}", shown.join(", "))
+                } else {
+                    format!("from {} files, e.g. {}", froms.len(), shown.join(", "))
+                };
+                diags.push(
+                    Diagnostic::global_warning(format!("{message} ({from})"))
+                        .with_help("a template probably writes this link: use get_url() for static files and page URLs, so they follow base_url, fingerprinting and relative mode"),
+                );
+            }
         }
+    }
+}
+
+/// Content files read on demand, to find where a URL is written.
+#[derive(Default)]
+pub(crate) struct Texts {
+    cache: HashMap<PathBuf, Option<String>>,
+}
+
+impl Texts {
+    /// The 1-based line of `file` (relative to `root`) that contains `needle`.
+    pub(crate) fn line_of(&mut self, root: &Path, file: &Path, needle: &str) -> Option<usize> {
+        let text = self
+            .cache
+            .entry(file.to_path_buf())
+            .or_insert_with(|| {
+                std::fs::read(root.join(file))
+                    .ok()
+                    .map(|b| crate::encoding::decode_lossy(&b))
+            })
+            .as_deref()?;
+        text.lines().position(|l| l.contains(needle)).map(|i| i + 1)
     }
 }
 

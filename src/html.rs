@@ -200,8 +200,18 @@ fn scan(html: &str, mut f: impl FnMut(&str, &str, std::ops::Range<usize>)) {
         // Raw text elements: skip to their end tag.
         if matches!(tag.as_str(), "script" | "style" | "textarea") {
             let close = format!("</{tag}");
-            let lower_rest = html[i..].to_ascii_lowercase();
-            i = lower_rest.find(&close).map_or(n, |p| i + p);
+            let mut k = i;
+            i = n;
+            while let Some(p) = html[k..].find("</") {
+                let at = k + p;
+                if b.len() >= at + close.len()
+                    && b[at..at + close.len()].eq_ignore_ascii_case(close.as_bytes())
+                {
+                    i = at;
+                    break;
+                }
+                k = at + 2;
+            }
         }
     }
 }
@@ -273,6 +283,8 @@ mod tests {
 <img alt="" src='/b.png' srcset="/c.png 1x, /d.png 2x"><script>var s = '<a href="/js">';</script>
 <link rel=stylesheet href=/e.css><div data-index-url="/f.json" data-other="/g"></div><a href=/h>h</a>"#;
         let found: Vec<&str> = urls(html).iter().map(|f| f.value).collect();
+        let upper = html.replace("</script>", "</SCRIPT>");
+        assert_eq!(urls(&upper).len(), found.len(), "end tags in any case");
         assert_eq!(
             found,
             ["/a/", "/b.png", "/c.png", "/d.png", "/e.css", "/f.json", "/h"]

@@ -92,7 +92,7 @@ fn init_new_check_build_round_trip() {
     assert!(case.contains(&format!("\ndate: {}\n", today())), "{case}");
     assert!(case.contains("\ndraft: true\n"), "{case}");
     assert!(
-        case.contains("\ntags: []\n") && case.contains("\nsource:\n"),
+        case.contains("\ntags: []\n") && case.contains("\n# source:\n"),
         "{case}"
     );
 

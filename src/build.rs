@@ -20,6 +20,8 @@ pub struct BuildOptions {
     /// Overrides `base_url`.
     pub base_url: Option<String>,
     pub drafts: bool,
+    /// Relative mode (`--relative`): turns `relative_urls` on whatever site.toml says.
+    pub relative: bool,
 }
 
 impl BuildOptions {
@@ -60,6 +62,9 @@ pub fn prepare_cached(
     if let Some(url) = &opts.base_url {
         config.base_url = crate::config::normalize_base_url(url);
     }
+    if opts.relative {
+        config.relative_urls = true;
+    }
     let theme = match theme::load(&opts.root, &config) {
         Ok(t) => {
             diags.extend(t.warnings.iter().cloned());
@@ -84,7 +89,7 @@ pub fn prepare_cached(
     diags.extend(load_diags);
     let statics = theme
         .as_ref()
-        .map(|t| t.statics.keys().cloned().collect())
+        .map(|t| t.static_outputs())
         .unwrap_or_default();
     let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
     diags.extend(resolve_diags);

@@ -63,6 +63,14 @@ impl Diagnostic {
         }
     }
 
+    /// A warning about the site as a whole (no single file).
+    pub fn global_warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::global(message)
+        }
+    }
+
     /// A warning about `file`.
     pub fn warning(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
         Diagnostic {

@@ -621,9 +621,7 @@ fn explain_yaml(message: &str) -> (String, String) {
     };
     let (message, help) = explain_inner(message);
     match path {
-        Some(p) if !message.contains(&format!("`{p}`")) => {
-            (format!("{message} (in `{p}`)"), help)
-        }
+        Some(p) if !message.contains(&format!("`{p}`")) => (format!("{message} (in `{p}`)"), help),
         _ => (message, help),
     }
 }

@@ -9,18 +9,24 @@
 //! 3. [`render`]: Tera templates from the theme ([`theme`]) turn pages into HTML;
 //! 4. [`write`]: the output is written to a temporary directory and swapped in atomically.
 //!
-//! [`build`] drives the pipeline; `main.rs` only parses the command line.
+//! [`build`] drives the pipeline; `main.rs` only parses the command line. [`check`] runs the
+//! pipeline without writing (`zhiku check`); [`scaffold`] creates sites and pages
+//! (`zhiku init`, `zhiku new`); [`html`] finds and rewrites URLs in generated HTML (relative
+//! mode).
 
 pub mod build;
+pub mod check;
 pub mod cjk;
 pub mod config;
 pub mod diagnostics;
 pub mod encoding;
 pub mod frontmatter;
+pub mod html;
 pub mod load;
 pub mod markdown;
 pub mod render;
 pub mod resolve;
+pub mod scaffold;
 pub mod serve;
 pub mod site;
 pub mod slug;

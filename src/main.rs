@@ -2,10 +2,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use zhiku::build::{self, BuildOptions};
-use zhiku::diagnostics::{self, Format};
+use zhiku::check::{self, CheckOptions};
+use zhiku::diagnostics::{self, Diagnostics, Format};
+use zhiku::scaffold;
 
 /// 知库 zhiku: a static site generator for Chinese party-building knowledge bases.
 #[derive(Parser, Debug)]
@@ -31,6 +34,10 @@ enum Command {
         /// Include pages with `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Write every internal link relative to its page, so the output works opened from
+        /// disk (file://) and under any sub-path (same as `relative_urls = true`).
+        #[arg(long)]
+        relative: bool,
         /// How to print errors and warnings.
         #[arg(long, value_enum, default_value_t = FormatArg::Human)]
         format: FormatArg,
@@ -53,6 +60,48 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+    /// Check the site without writing anything: everything build checks, plus orphan pages,
+    /// cases no lesson uses, images without alt text and (with --external) external links.
+    Check {
+        /// The site directory (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Also request every external link (needs a network; off by default).
+        #[arg(long)]
+        external: bool,
+        /// Seconds to wait for each external link.
+        #[arg(long, default_value_t = 10, value_name = "SECONDS")]
+        timeout: u64,
+        /// External links requested at once.
+        #[arg(long, default_value_t = 8, value_name = "N")]
+        jobs: usize,
+        /// How to print errors and warnings.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+    /// Create a new site in DIR, with an example case and course.
+    Init {
+        /// The directory to create (must be empty unless --force).
+        dir: PathBuf,
+        /// Write into a non-empty directory (files of the same name are replaced).
+        #[arg(long)]
+        force: bool,
+    },
+    /// Create a new page from its archetype, e.g. `zhiku new cases/anshan.md`.
+    New {
+        /// The new file, relative to content/ (`cases/anshan.md`,
+        /// `courses/<module>/<lesson>.md`, `courses/<module>/_index.md`).
+        path: String,
+        /// The site directory (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The page's title (default: made from the file name).
+        #[arg(long)]
+        title: Option<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -70,6 +119,12 @@ impl From<FormatArg> for Format {
     }
 }
 
+fn one(d: diagnostics::Diagnostic) -> Diagnostics {
+    let mut ds = Diagnostics::new();
+    ds.push(d);
+    ds
+}
+
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.command {
@@ -78,6 +133,7 @@ fn main() -> ExitCode {
             output,
             base_url,
             drafts,
+            relative,
             format,
         } => {
             let root = build::absolute_root(&root);
@@ -86,6 +142,7 @@ fn main() -> ExitCode {
                 output,
                 base_url,
                 drafts,
+                relative,
             };
             match build::build(&opts) {
                 Ok((summary, warnings)) => {
@@ -122,6 +179,79 @@ fn main() -> ExitCode {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     eprintln!("error: {e}");
+                    ExitCode::from(1)
+                }
+            }
+        }
+        Command::Check {
+            root,
+            drafts,
+            external,
+            timeout,
+            jobs,
+            format,
+        } => {
+            let root = build::absolute_root(&root);
+            let opts = CheckOptions {
+                build: BuildOptions {
+                    root: root.clone(),
+                    drafts,
+                    ..BuildOptions::default()
+                },
+                external,
+                timeout: Duration::from_secs(timeout.max(1)),
+                concurrency: jobs.max(1),
+            };
+            let (summary, diags) = check::check(&opts);
+            diagnostics::report(&diags, &root, format.into());
+            let counts = format!(
+                "{} error(s), {} warning(s)",
+                diags.error_count(),
+                diags.warning_count()
+            );
+            match summary {
+                Some(s) => println!("{s}: {counts}"),
+                None => eprintln!("check failed: {counts}"),
+            }
+            if diags.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Init { dir, force } => match scaffold::init(&dir, force) {
+            Ok(files) => {
+                println!("created a new site in {}:", dir.display());
+                for f in files {
+                    println!("  {}", f.display());
+                }
+                println!(
+                    "next: cd {} && zhiku serve (preview) or zhiku build (writes public/)",
+                    dir.display()
+                );
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                diagnostics::report(&one(d), &dir, Format::Human);
+                ExitCode::from(1)
+            }
+        },
+        Command::New { path, root, title } => {
+            let root = build::absolute_root(&root);
+            match scaffold::new_page(&root, &path, title.as_deref()) {
+                Ok(created) => {
+                    println!(
+                        "created {} (from {})",
+                        created.file.display(),
+                        created.archetype
+                    );
+                    for n in created.notes {
+                        println!("note: {n}");
+                    }
+                    ExitCode::SUCCESS
+                }
+                Err(d) => {
+                    diagnostics::report(&one(d), &root, Format::Human);
                     ExitCode::from(1)
                 }
             }

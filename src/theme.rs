@@ -18,6 +18,44 @@ pub struct Theme {
     pub statics: BTreeMap<String, StaticFile>,
     /// Problems that do not stop the build (links out of the site, skipped).
     pub warnings: Vec<Diagnostic>,
+    /// The theme's CSS and JS files (and the site's files that override them), each with
+    /// the output name that carries a hash of its contents: `css/site.css` →
+    /// `css/site.3f2a9c1e.css`. Other static files keep their name.
+    pub fingerprinted: BTreeMap<String, String>,
+}
+
+impl Theme {
+    /// The output path of static file `name` (its fingerprinted name where it has one).
+    pub fn output_name<'a>(&'a self, name: &'a str) -> &'a str {
+        self.fingerprinted.get(name).map_or(name, String::as_str)
+    }
+
+    /// Every static file: name → output path.
+    pub fn static_outputs(&self) -> BTreeMap<String, String> {
+        self.statics
+            .keys()
+            .map(|k| (k.clone(), self.output_name(k).to_string()))
+            .collect()
+    }
+}
+
+/// Does a theme static file get a content hash in its name?
+fn is_fingerprinted(name: &str) -> bool {
+    name.ends_with(".css") || name.ends_with(".js")
+}
+
+/// `css/site.css` with hash `3f2a9c1e…` → `css/site.3f2a9c1e.css`.
+pub fn fingerprinted_name(name: &str, bytes: &[u8]) -> String {
+    let hash = blake3::hash(bytes).to_hex();
+    let short = &hash.as_str()[..8];
+    let (dir, file) = match name.rfind('/') {
+        Some(i) => (&name[..=i], &name[i + 1..]),
+        None => ("", name),
+    };
+    match file.rfind('.') {
+        Some(dot) if dot > 0 => format!("{dir}{}.{short}{}", &file[..dot], &file[dot..]),
+        _ => format!("{dir}{file}.{short}"),
+    }
 }
 
 /// A template's text and where it came from (for error messages).
@@ -106,8 +144,36 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         )
         .with_help(help)]);
     }
+    // CSS and JS of the theme are fingerprinted; the site's own static files are not (a
+    // vendored library may load its files by name), except where they replace a theme file.
+    let theme_assets: Vec<String> = theme
+        .statics
+        .keys()
+        .filter(|k| is_fingerprinted(k))
+        .cloned()
+        .collect();
     read_dir_into(root, &root.join("templates"), &mut theme, true, &mut errors);
     read_dir_into(root, &root.join("static"), &mut theme, false, &mut errors);
+    for name in theme_assets {
+        let Some(file) = theme.statics.get(&name) else {
+            continue;
+        };
+        match file.read() {
+            Ok(bytes) => {
+                let out = fingerprinted_name(&name, &bytes);
+                theme.fingerprinted.insert(name, out);
+            }
+            Err(e) => errors.push(Diagnostic::error(
+                match file {
+                    StaticFile::Disk(p) => p.strip_prefix(root).unwrap_or(p).to_path_buf(),
+                    StaticFile::Embedded(_) => {
+                        PathBuf::from(format!("(built-in theme)/static/{name}"))
+                    }
+                },
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
     if errors.is_empty() {
         Ok(theme)
     } else {
@@ -210,11 +276,23 @@ pub mod embedded {
         "static/css/site.css",
         "static/js/site.js",
         "static/favicon.svg",
+        "archetypes/cases.md",
+        "archetypes/courses.md",
     );
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn fingerprinted_names() {
+        let n = super::fingerprinted_name("css/site.css", b"body{}");
+        assert!(n.starts_with("css/site.") && n.ends_with(".css"), "{n}");
+        assert_eq!(n.len(), "css/site.12345678.css".len());
+        assert_ne!(n, super::fingerprinted_name("css/site.css", b"body{ }"));
+        let j = super::fingerprinted_name("site.js", b"x");
+        assert!(j.starts_with("site.") && j.ends_with(".js"), "{j}");
+    }
+
     #[test]
     fn embedded_theme_lists_every_file_of_themes_default() {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default");

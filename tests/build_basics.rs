@@ -438,13 +438,21 @@ fn site_templates_and_static_files_override_the_theme_file_by_file() {
         ),
     ]);
     f.build(&[]).expect_code(0);
-    assert_eq!(f.read("css/site.css"), "/* 本站样式 */\n");
+    // Theme CSS/JS are fingerprinted: find the written names from the page that uses them.
+    let p = f.read("p/index.html");
+    let css = between(&p, "<link rel=\"stylesheet\" href=\"/", "\"");
+    let js = between(&p, "<script src=\"/", "\"");
+    assert!(
+        css.starts_with("css/site.") && css.ends_with(".css"),
+        "{css}"
+    );
+    assert_eq!(f.read(css), "/* 本站样式 */\n");
     assert_eq!(f.read("img/logo.svg"), "<svg/>");
     // Files the site does not override come from the theme.
     let theme_js =
         std::fs::read_to_string(common::repo_root().join("themes/default/static/js/site.js"))
             .unwrap();
-    assert_eq!(f.read("js/site.js"), theme_js);
+    assert_eq!(f.read(js), theme_js);
     let not_found = f.read("404.html");
     assert!(not_found.contains("<p>自定义的 404</p>"));
     // The override still extends the theme's base template.
@@ -483,8 +491,18 @@ fn template_functions_and_per_page_templates() {
     ]);
     f.build(&[]).expect_code(0);
     // (`sort_by: title` compares code points: 天 U+5929 before 安 U+5B89.)
+    let fingerprinted = |t: String| {
+        let css = between(&t, "STATIC=/", "\n").to_string();
+        assert!(
+            css.starts_with("css/site.")
+                && css.ends_with(".css")
+                && css.len() == "css/site.12345678.css".len(),
+            "{css}"
+        );
+        t.replace(&css, "css/site.css")
+    };
     assert_eq!(
-        f.read("cases/t/index.html"),
+        fingerprinted(f.read("cases/t/index.html")),
         "URL=/cases/t/#做法\nSECTION_URL=/cases/\nSTATIC=/css/site.css\nPAGE=安徽 /cases/a/\n\
          PAGES=天津,安徽,\nSOURCE=作者：《原文》\nEXTRA=市级\nSITE=测试站点\n"
     );
@@ -494,6 +512,7 @@ fn template_functions_and_per_page_templates() {
     // Under a sub-path the functions give sub-path URLs.
     f.build(&["--base-url", "/kb/"]).expect_code(0);
     let t = f.read("cases/t/index.html");
+    let t = t.replace(between(&t, "STATIC=/kb/", "\n"), "css/site.css");
     assert!(t.starts_with("URL=/kb/cases/t/#做法\nSECTION_URL=/kb/cases/\nSTATIC=/kb/css/site.css\nPAGE=安徽 /kb/cases/a/\n"), "{t}");
 }
 
@@ -727,8 +746,8 @@ fn output_and_base_url_options() {
         page.contains("href=\"/kb/cases/tianjin/#主要做法\""),
         "{page}"
     );
-    assert!(page.contains("<link rel=\"stylesheet\" href=\"/kb/css/site.css\">"));
-    assert!(page.contains("<script src=\"/kb/js/site.js\" defer></script>"));
+    assert!(between(&page, "<link rel=\"stylesheet\" href=\"", "\"").starts_with("/kb/css/site."));
+    assert!(between(&page, "<script src=\"", "\"").starts_with("/kb/js/site."));
     assert!(page.contains("<a class=\"site-title\" href=\"/kb/\">"));
     assert!(page.contains("<li><a href=\"/kb/courses/\">课程库</a></li>"));
     let hrefs = common::links(&page);

@@ -27,6 +27,12 @@ fn site() -> Fixture {
     ])
 }
 
+/// The (fingerprinted) stylesheet URL the home page uses.
+fn stylesheet(server: &Server) -> String {
+    let home = text(&server.get("/").2);
+    common::between(&home, "<link rel=\"stylesheet\" href=\"", "\"").to_string()
+}
+
 fn text(b: &[u8]) -> String {
     String::from_utf8_lossy(b).into_owned()
 }
@@ -187,7 +193,8 @@ fn only_site_files_are_served() {
     assert!(ct.starts_with("text/html"));
     assert!(text(&body).contains("页面不存在"));
     // Content types and UTF-8 paths.
-    assert_eq!(server.get("/css/site.css").1, "text/css; charset=utf-8");
+    let css = stylesheet(&server);
+    assert_eq!(server.get(&css).1, "text/css; charset=utf-8");
     assert_eq!(server.get("/favicon.svg").1, "image/svg+xml");
     assert_eq!(
         server.get("/sitemap.xml").1,
@@ -212,10 +219,12 @@ fn two_hundred_concurrent_requests_succeed() {
     let f = site();
     let server = Server::start(f.root());
     let port = server.port;
+    let css = stylesheet(&server);
     let handles: Vec<_> = (0..200)
         .map(|i| {
+            let css = css.clone();
             std::thread::spawn(move || {
-                let path = ["/", "/cases/a/", "/cases/b/", "/css/site.css"][i % 4];
+                let path = ["/", "/cases/a/", "/cases/b/", css.as_str()][i % 4];
                 http_get(port, path).0
             })
         })

@@ -44,6 +44,18 @@ enum Job {
     NotFound,
     Static(String),
     Asset(String),
+    /// A redirect page (index into `graph.aliases`).
+    Alias(usize),
+}
+
+impl Job {
+    /// Is the output an HTML page made by the renderer (rewritten in relative mode)?
+    fn is_generated_html(&self) -> bool {
+        !matches!(
+            self,
+            Job::Feed(_) | Job::Sitemap | Job::Robots | Job::Static(_) | Job::Asset(_)
+        )
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -147,6 +159,9 @@ pub struct Renderer<'a> {
     pub tera: Tera,
     pub values: Values,
     theme: &'a Theme,
+    /// Relative mode: internal URLs of generated HTML rewritten relative to each page.
+    relative: bool,
+    base_path: String,
 }
 
 impl<'a> Renderer<'a> {
@@ -183,7 +198,7 @@ impl<'a> Renderer<'a> {
         let statics = theme
             .statics
             .keys()
-            .map(|k| (k.clone(), site.url(k)))
+            .map(|k| (k.clone(), site.url(theme.output_name(k))))
             .collect();
         let tables = Arc::new(functions::Tables {
             base_path: site.base_path(),
@@ -203,6 +218,8 @@ impl<'a> Renderer<'a> {
             tera,
             values,
             theme,
+            relative: site.config.relative_urls,
+            base_path: site.base_path(),
         }
     }
 
@@ -253,6 +270,7 @@ impl<'a> Renderer<'a> {
         jobs.push(Job::NotFound);
         jobs.extend(self.theme.statics.keys().cloned().map(Job::Static));
         jobs.extend(site.content_assets.keys().cloned().map(Job::Asset));
+        jobs.extend((0..self.graph.aliases.len()).map(Job::Alias));
         jobs
     }
 
@@ -319,6 +337,7 @@ impl<'a> Renderer<'a> {
                 ctx.insert("page", &self.values.page_full(site, self.graph, *i));
                 ctx.insert("current_url", &site.url(&p.path));
                 ctx.insert("current_path", &p.path);
+                ctx.insert("current_permalink", &site.permalink(&p.path));
                 let what = format!("content/{}", p.rel_path);
                 (
                     format!("{}index.html", p.path),
@@ -343,6 +362,7 @@ impl<'a> Renderer<'a> {
                 let path = pager_path(&s.path, *n);
                 ctx.insert("current_url", &site.url(&path));
                 ctx.insert("current_path", &path);
+                ctx.insert("current_permalink", &site.permalink(&path));
                 let default = if *i == 0 {
                     "index.html"
                 } else {
@@ -398,6 +418,7 @@ impl<'a> Renderer<'a> {
                 let path = format!("{}/", tax.config.name);
                 ctx.insert("current_url", &site.url(&path));
                 ctx.insert("current_path", &path);
+                ctx.insert("current_permalink", &site.permalink(&path));
                 (
                     format!("{path}index.html"),
                     self.render_template(
@@ -434,6 +455,7 @@ impl<'a> Renderer<'a> {
                 let path = pager_path(&base, *n);
                 ctx.insert("current_url", &site.url(&path));
                 ctx.insert("current_path", &path);
+                ctx.insert("current_permalink", &site.permalink(&path));
                 (
                     format!("{path}index.html"),
                     self.render_template(
@@ -504,7 +526,11 @@ impl<'a> Renderer<'a> {
                 let bytes = f.read().map_err(|e| {
                     Diagnostic::error(static_shown(f, name), format!("cannot read: {e}"))
                 })?;
-                (name.clone(), bytes)
+                (self.theme.output_name(name).to_string(), bytes)
+            }
+            Job::Alias(a) => {
+                let alias = &self.graph.aliases[*a];
+                (alias.output.clone(), self.alias_page(alias).into_bytes())
             }
             Job::Asset(rel) => {
                 let a = &site.content_assets[rel];
@@ -517,8 +543,43 @@ impl<'a> Renderer<'a> {
                 (a.output.clone(), bytes)
             }
         };
+        let bytes = if self.relative && job.is_generated_html() {
+            match String::from_utf8(bytes) {
+                Ok(html) => crate::html::relativize(&html, &path, &self.base_path).into_bytes(),
+                Err(e) => e.into_bytes(),
+            }
+        } else {
+            bytes
+        };
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
+    }
+
+    /// A redirect page for an alias: meta refresh, canonical link, and a plain link for
+    /// browsers that do not follow the refresh.
+    fn alias_page(&self, alias: &crate::resolve::aliases::Alias) -> String {
+        let site = self.site;
+        let page = &site.pages[alias.page];
+        let target = if self.relative {
+            crate::html::relative_path(crate::html::output_dir(&alias.output), &page.path)
+        } else {
+            site.url(&page.path)
+        };
+        let e = crate::markdown::escape_attr;
+        format!(
+            "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n\
+             <title>{title}（已移动） · {site_title}</title>\n\
+             <link rel=\"canonical\" href=\"{canonical}\">\n\
+             <meta name=\"robots\" content=\"noindex\">\n\
+             <meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n\
+             <p>本页已移动到：<a href=\"{url}\">{title}</a></p>\n</body>\n</html>\n",
+            lang = e(&site.config.language),
+            title = e(&page.meta.fields.title),
+            site_title = e(&site.config.title),
+            canonical = e(&site.permalink(&page.path)),
+            target = e(&target),
+            url = e(&site.url(&page.path)),
+        )
     }
 
     fn feed(&self, kind: &FeedKind) -> Result<(String, Vec<u8>), Diagnostic> {

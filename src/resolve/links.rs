@@ -3,7 +3,7 @@
 //! at the link's line with a "did you mean" when a close name exists) and rewritten to the
 //! target's URL, which includes the base path so the site works under a sub-path.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -80,6 +80,7 @@ fn rel_of(site: &Site, r: Ref) -> &str {
 pub fn resolve_links(
     site: &mut Site,
     known_outputs: &BTreeSet<String>,
+    static_outputs: &BTreeMap<String, String>,
     diags: &mut Diagnostics,
 ) -> (Vec<Vec<Ref>>, Vec<Vec<Ref>>) {
     let lookup = Lookup::new(site);
@@ -94,6 +95,7 @@ pub fn resolve_links(
         site,
         lookup: &lookup,
         known_outputs,
+        static_outputs,
         asset_outputs: &asset_outputs,
         page_outputs: &page_outputs,
     };
@@ -135,6 +137,7 @@ struct Ctx<'a> {
     site: &'a Site,
     lookup: &'a Lookup<'a>,
     known_outputs: &'a BTreeSet<String>,
+    static_outputs: &'a BTreeMap<String, String>,
     asset_outputs: &'a BTreeSet<&'a str>,
     page_outputs: &'a BTreeSet<&'a str>,
 }
@@ -242,13 +245,20 @@ impl Ctx<'_> {
                 }
                 let p = path.as_str();
                 let with_slash = format!("{}/", p.trim_end_matches('/'));
-                let found = p.is_empty()
-                    || self.known_outputs.contains(p)
-                    || self.asset_outputs.contains(p)
-                    || self.page_outputs.contains(with_slash.as_str())
-                    || self.known_outputs.contains(with_slash.as_str());
-                if found {
+                if p.is_empty() || self.asset_outputs.contains(p) {
                     return Ok((format!("{}{suffix}", site.url(p)), None));
+                }
+                if self.known_outputs.contains(p) {
+                    // A fingerprinted static file is linked by its written name.
+                    let out = self.static_outputs.get(p).map_or(p, String::as_str);
+                    return Ok((format!("{}{suffix}", site.url(out)), None));
+                }
+                if self.page_outputs.contains(with_slash.as_str())
+                    || self.known_outputs.contains(with_slash.as_str())
+                {
+                    // `/cases` is the directory `cases/`: link it with its slash so that no
+                    // redirect is needed (and relative mode can add `index.html`).
+                    return Ok((format!("{}{suffix}", site.url(&with_slash)), None));
                 }
                 let mut candidates: Vec<&str> =
                     self.known_outputs.iter().map(String::as_str).collect();

@@ -4,11 +4,12 @@
 //! - [`taxonomy`]: terms of each taxonomy and their pages;
 //! - [`course`]: reading order, previous/next, lessons ↔ cases, related pages.
 
+pub mod aliases;
 pub mod course;
 pub mod links;
 pub mod taxonomy;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::diagnostics::Diagnostics;
 use crate::site::{Ref, Site};
@@ -33,6 +34,8 @@ pub struct Graph {
     /// For each page: up to five pages sharing the most taxonomy terms.
     pub related: Vec<Vec<usize>>,
     pub taxonomies: Vec<Taxonomy>,
+    /// Redirect pages from `aliases:` in front matter.
+    pub aliases: Vec<aliases::Alias>,
 }
 
 /// Output paths the build generates besides pages and sections (links to them are valid).
@@ -59,14 +62,16 @@ pub fn generated_paths(site: &Site, taxonomies: &[Taxonomy]) -> BTreeSet<String>
     set
 }
 
-/// Resolve `site` in place (links filled in) and return its graph. `static_paths` are the
-/// output paths of static files (site and theme).
-pub fn resolve(site: &mut Site, static_paths: &BTreeSet<String>) -> (Graph, Diagnostics) {
+/// Resolve `site` in place (links filled in) and return its graph. `statics` are the static
+/// files (site and theme): name → output path (fingerprinted CSS and JS have another name).
+pub fn resolve(site: &mut Site, statics: &BTreeMap<String, String>) -> (Graph, Diagnostics) {
     let mut diags = Diagnostics::new();
     let taxonomies = taxonomy::collect(site, &mut diags);
     let mut known = generated_paths(site, &taxonomies);
-    known.extend(static_paths.iter().cloned());
-    let (page_backlinks, section_backlinks) = links::resolve_links(site, &known, &mut diags);
+    known.extend(statics.keys().cloned());
+    let (page_backlinks, section_backlinks) =
+        links::resolve_links(site, &known, statics, &mut diags);
+    let aliases = aliases::collect(site, &taxonomies, statics, &mut diags);
     let order = course::reading_order(site);
     let prev_next = course::prev_next(site);
     let (cases, lessons) = course::cases_and_lessons(site, &order, &mut diags);
@@ -80,6 +85,7 @@ pub fn resolve(site: &mut Site, static_paths: &BTreeSet<String>) -> (Graph, Diag
         lessons,
         related,
         taxonomies,
+        aliases,
     };
     (graph, diags)
 }

@@ -213,6 +213,7 @@ async fn run_async(opts: ServeOptions) -> Result<(), String> {
     };
     let base_url = format!("http://{host}:{}/", local.port());
     let build_opts = BuildOptions {
+        relative: false,
         root: opts.root.clone(),
         output: None,
         base_url: Some(base_url.clone()),

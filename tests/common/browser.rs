@@ -38,6 +38,9 @@ impl Browser {
                  or run the whole suite with `.ci/run`, which installs it."
             );
         }
+        // Two rustls crypto providers are compiled in (ring for ureq, aws-lc-rs for
+        // fantoccini's hyper-rustls): choose one for the process.
+        let _ = rustls::crypto::ring::default_provider().install_default();
         let port = free_port();
         let driver = Command::new(CHROMEDRIVER)
             .arg(format!("--port={port}"))

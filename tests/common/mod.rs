@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod http;
+pub mod linkcheck;
 pub mod serve;
 
 use std::path::{Path, PathBuf};

@@ -1,0 +1,261 @@
+//! `aliases:` in a page's front matter: old URLs that redirect to the page.
+//!
+//! An alias is a path under the site root (`/old/path/` or `old/page.html`); it becomes a
+//! small HTML file at that path with a meta refresh and a canonical link to the page. An
+//! alias that would overwrite anything else the build writes (a page, a section, a listing,
+//! a feed, a static file or another alias) is an error naming both files.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::load::CONTENT_DIR;
+use crate::render::{pager_count, pager_path};
+use crate::site::Site;
+
+use super::Taxonomy;
+
+/// One redirect page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Alias {
+    /// The page redirected to (index into `site.pages`).
+    pub page: usize,
+    /// The alias as written in the front matter.
+    pub written: String,
+    /// The output file: `old/path/index.html` or `old/page.html`.
+    pub output: String,
+}
+
+/// The output file of an alias as written, or why it is not a valid alias.
+pub fn alias_output(raw: &str) -> Result<String, String> {
+    let raw = raw.trim();
+    if raw.contains("://") || raw.starts_with("//") {
+        return Err(format!(
+            "the alias `{raw}` is a full URL; an alias is a path of this site, such as `/old/path/`"
+        ));
+    }
+    if raw.contains(['?', '#']) {
+        return Err(format!(
+            "the alias `{raw}` has a `?` or `#`; a static site can only redirect whole paths"
+        ));
+    }
+    let decoded = crate::markdown::percent_decode(raw);
+    let path = decoded.trim_start_matches('/');
+    if path.is_empty() {
+        return Err("an empty alias (or `/`) would replace the home page; remove it".to_string());
+    }
+    let lower = path.to_ascii_lowercase();
+    let file = if lower.ends_with(".html") || lower.ends_with(".htm") {
+        path.to_string()
+    } else {
+        format!("{}/index.html", path.trim_end_matches('/'))
+    };
+    let bad_char = file
+        .chars()
+        .any(|c| c.is_control() || matches!(c, ':' | '*' | '"' | '<' | '>' | '|'));
+    if bad_char || !crate::write::is_safe_relative(&file) || file.split('/').any(|s| s == ".") {
+        return Err(format!(
+            "the alias `{raw}` is not a plain path inside the site (no `..`, `\\`, `:` or other special characters)"
+        ));
+    }
+    Ok(file)
+}
+
+/// Everything else the build writes, output file → who writes it (for messages).
+fn other_outputs(
+    site: &Site,
+    taxonomies: &[Taxonomy],
+    statics: &BTreeMap<String, String>,
+) -> HashMap<String, String> {
+    let mut map = HashMap::new();
+    for name in ["atom.xml", "sitemap.xml", "robots.txt", "404.html"] {
+        map.insert(name.to_string(), format!("the generated {name}"));
+    }
+    for s in &site.sections {
+        let who = format!("content/{}", s.rel_path);
+        for n in 1..=pager_count(s.pages.len(), s.meta.paginate_by) {
+            map.insert(format!("{}index.html", pager_path(&s.path, n)), who.clone());
+        }
+        map.insert(
+            format!("{}print/index.html", s.path),
+            format!("the print page of {who}"),
+        );
+        map.insert(format!("{}atom.xml", s.path), format!("the feed of {who}"));
+    }
+    for t in taxonomies {
+        let name = &t.config.name;
+        map.insert(
+            format!("{name}/index.html"),
+            format!("the taxonomy page /{name}/"),
+        );
+        let per = (t.config.paginate_by > 0).then_some(t.config.paginate_by);
+        for term in &t.terms {
+            let base = term.path(name);
+            for n in 1..=pager_count(term.pages.len(), per) {
+                map.insert(
+                    format!("{}index.html", pager_path(&base, n)),
+                    format!("the term page /{base}"),
+                );
+            }
+            map.insert(format!("{base}atom.xml"), format!("the feed of /{base}"));
+        }
+    }
+    for out in statics.values() {
+        map.insert(out.clone(), format!("the static file {out}"));
+    }
+    for (rel, a) in &site.content_assets {
+        map.insert(a.output.clone(), format!("content/{rel}"));
+    }
+    // Pages last: a page and a listing never share a path (checked at load).
+    for p in &site.pages {
+        map.insert(
+            format!("{}index.html", p.path),
+            format!("content/{}", p.rel_path),
+        );
+    }
+    map
+}
+
+/// Check every page's `aliases:` and return the redirect pages to write.
+pub fn collect(
+    site: &Site,
+    taxonomies: &[Taxonomy],
+    statics: &BTreeMap<String, String>,
+    diags: &mut Diagnostics,
+) -> Vec<Alias> {
+    if site.pages.iter().all(|p| p.meta.fields.aliases.is_empty()) {
+        return Vec::new();
+    }
+    let others = other_outputs(site, taxonomies, statics);
+    let mut taken: HashMap<String, (usize, String)> = HashMap::new();
+    let mut list = Vec::new();
+    for (i, page) in site.pages.iter().enumerate() {
+        let file = Path::new(CONTENT_DIR).join(&page.rel_path);
+        for raw in &page.meta.fields.aliases {
+            let (line, column) = entry_position(page, raw);
+            let output = match alias_output(raw) {
+                Ok(o) => o,
+                Err(m) => {
+                    diags.push(
+                        Diagnostic::error(&file, m)
+                            .at(line, column)
+                            .with_help("write an alias as a path under the site root, e.g. `aliases: [/old/path/]`"),
+                    );
+                    continue;
+                }
+            };
+            if output == format!("{}index.html", page.path) {
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        format!("the alias `{raw}` is the page's own URL /{}", page.path),
+                    )
+                    .at(line, column)
+                    .with_help("remove it: an alias is an old URL that redirects here"),
+                );
+                continue;
+            }
+            if let Some(who) = others.get(&output) {
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        format!(
+                            "the alias `{raw}` would write {output}, which {who} already writes"
+                        ),
+                    )
+                    .at(line, column)
+                    .with_help(
+                        "remove the alias: a redirect cannot replace a page or file the site still has",
+                    ),
+                );
+                continue;
+            }
+            if let Some((other, other_raw)) = taken.get(&output) {
+                let other_rel = &site.pages[*other].rel_path;
+                let whose = if *other == i {
+                    "this page's".to_string()
+                } else {
+                    format!("content/{other_rel}'s")
+                };
+                diags.push(
+                    Diagnostic::error(
+                        &file,
+                        format!(
+                            "the alias `{raw}` would write {output}, which {whose} alias `{other_raw}` also writes"
+                        ),
+                    )
+                    .at(line, column)
+                    .with_help("one old URL can redirect to one page only: remove one of the two aliases"),
+                );
+                continue;
+            }
+            taken.insert(output.clone(), (i, raw.clone()));
+            list.push(Alias {
+                page: i,
+                written: raw.clone(),
+                output,
+            });
+        }
+    }
+    list
+}
+
+/// Line and column of alias `raw` in the page's front matter (the `aliases:` line when it
+/// cannot be found).
+fn entry_position(page: &crate::site::Page, raw: &str) -> (usize, usize) {
+    let key = page.meta.key_lines.get("aliases").copied().unwrap_or(1);
+    let Some(text) = std::fs::read(&page.file)
+        .ok()
+        .map(|b| crate::encoding::decode_lossy(&b))
+    else {
+        return (key, 1);
+    };
+    let raw = raw.trim();
+    text.lines()
+        .enumerate()
+        .skip(key.saturating_sub(1))
+        .take(200)
+        .find_map(|(i, l)| {
+            // Skip the key itself: `aliases: [/a/]` must find `/a/` after the colon.
+            let from = if i + 1 == key {
+                l.find(':').map_or(0, |c| c + 1)
+            } else {
+                0
+            };
+            l[from..]
+                .find(raw)
+                .map(|b| (i + 1, l[..from + b].chars().count() + 1))
+        })
+        .unwrap_or((key, 1))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_output;
+
+    #[test]
+    fn alias_outputs() {
+        assert_eq!(alias_output("/old/path/").unwrap(), "old/path/index.html");
+        assert_eq!(alias_output("old/path").unwrap(), "old/path/index.html");
+        assert_eq!(alias_output("/old/page.html").unwrap(), "old/page.html");
+        assert_eq!(alias_output("/旧/案例/").unwrap(), "旧/案例/index.html");
+        assert_eq!(
+            alias_output("/%E6%97%A7/").unwrap(),
+            "旧/index.html",
+            "percent-encoded aliases are decoded"
+        );
+        for bad in [
+            "/",
+            "",
+            "../x/",
+            "/a/../../b",
+            "https://x.org/a",
+            "/a?b=1",
+            "/a#b",
+            "a\\b",
+            "/./a",
+        ] {
+            assert!(alias_output(bad).is_err(), "{bad}");
+        }
+    }
+}

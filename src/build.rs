@@ -11,6 +11,39 @@ use crate::resolve::{self, Graph};
 use crate::site::Site;
 use crate::theme::{self, Theme};
 
+/// Prints how long each stage took when `ZHIKU_TIMINGS` is set (for profiling; see
+/// "Performance" in the README).
+pub struct Timer {
+    on: bool,
+    last: Instant,
+}
+
+impl Timer {
+    pub fn new() -> Self {
+        Timer {
+            on: std::env::var_os("ZHIKU_TIMINGS").is_some(),
+            last: Instant::now(),
+        }
+    }
+
+    /// Report the time since the previous mark under `stage`.
+    pub fn mark(&mut self, stage: &str) {
+        if self.on {
+            eprintln!(
+                "timing: {stage:<10} {:>8.1} ms",
+                self.last.elapsed().as_secs_f64() * 1000.0
+            );
+        }
+        self.last = Instant::now();
+    }
+}
+
+impl Default for Timer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// What the command line asks of a build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -85,7 +118,9 @@ pub fn prepare_cached(
         },
         None => None,
     };
+    let mut timer = Timer::new();
     let (mut site, load_diags) = crate::load::load_cached(&opts.root, &config, opts.drafts, cache);
+    timer.mark("load");
     diags.extend(load_diags);
     let statics = theme
         .as_ref()
@@ -93,6 +128,7 @@ pub fn prepare_cached(
         .unwrap_or_default();
     let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
     diags.extend(resolve_diags);
+    timer.mark("resolve");
     if let Some(t) = &theme {
         // Reported with the content errors, so one build shows them all.
         diags.extend(crate::render::check_template_names(&site, t));
@@ -138,13 +174,16 @@ impl std::fmt::Display for BuildSummary {
 
 /// Render a prepared site into `sink`; returns the number of files written.
 pub fn render(p: &Prepared, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let mut timer = Timer::new();
     let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone());
+    timer.mark("contexts");
     let mut diags = Diagnostics::new();
     diags.extend(renderer.check_templates());
     if diags.has_errors() {
         return Err(diags);
     }
     let (count, render_diags) = renderer.render_all(sink);
+    timer.mark("render");
     diags.extend(render_diags);
     diags.sort();
     if diags.has_errors() {
@@ -186,6 +225,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
             return Err(diags);
         }
     };
+    let mut timer = Timer::new();
     if let Err(e) = staging.commit() {
         diags.push(
             Diagnostic::global(format!(
@@ -196,6 +236,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
         );
         return Err(diags);
     }
+    timer.mark("commit");
     let summary = BuildSummary {
         pages: prepared.site.pages.len(),
         sections: prepared.site.sections.len(),

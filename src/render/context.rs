@@ -12,6 +12,9 @@ pub struct Values {
     /// A section's summary with its pages' summaries, used by `get_section` and listings.
     pub sections: Vec<Value>,
     pub config: Value,
+    /// The top-level sections `[{title, url, path}]` for header navigation (`nav` in every
+    /// template): computed once, so navigation costs nothing per page.
+    pub nav: Value,
 }
 
 /// `{title, url}` of a page or section.
@@ -150,9 +153,15 @@ impl Values {
         let sections: Vec<Value> = (0..site.sections.len())
             .map(|i| section_summary(site, &pages, i))
             .collect();
+        let nav = site.sections[0]
+            .subsections
+            .iter()
+            .map(|&x| json!({"title": site.sections[x].title(), "url": site.url(&site.sections[x].path), "path": site.sections[x].path}))
+            .collect();
         Values {
             pages,
             sections,
+            nav: Value::Array(nav),
             config: config_value(site),
         }
     }
@@ -190,10 +199,16 @@ impl Values {
                 next.map(|q| self.pages[q].clone()).unwrap_or(Value::Null),
             );
             let section = &site.sections[p.section];
-            let module: Vec<Value> = section.pages.iter().map(|&q| {
-                json!({"title": site.pages[q].meta.fields.title, "url": site.url(&site.pages[q].path), "current": q == i})
-            }).collect();
-            m.insert("siblings".into(), Value::Array(module));
+            // The module sidebar: only for pages of a nested section (a course module), so a
+            // flat section of thousands of pages does not copy its list into every page.
+            if section.parent.is_some_and(|p| p != 0) {
+                let module: Vec<Value> = section
+                    .pages
+                    .iter()
+                    .map(|&q| json!({"title": site.pages[q].meta.fields.title, "url": site.url(&site.pages[q].path), "current": q == i}))
+                    .collect();
+                m.insert("siblings".into(), Value::Array(module));
+            }
             m.insert(
                 "assets".into(),
                 Value::Array(

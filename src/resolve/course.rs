@@ -137,7 +137,7 @@ pub fn cases_and_lessons(
 pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
     /// Terms used by more pages than this say little about relatedness and would make the
     /// computation quadratic; only their newest pages are considered.
-    const MAX_TERM_SCAN: usize = 2000;
+    const MAX_TERM_SCAN: usize = 300;
     let mut page_terms: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site.pages.len()];
     for (ti, t) in taxonomies.iter().enumerate() {
         for (ki, term) in t.terms.iter().enumerate() {
@@ -146,7 +146,9 @@ pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
             }
         }
     }
+    use rayon::prelude::*;
     (0..site.pages.len())
+        .into_par_iter()
         .map(|p| {
             let mut score: HashMap<usize, usize> = HashMap::new();
             for &(ti, ki) in &page_terms[p] {

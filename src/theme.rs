@@ -197,11 +197,13 @@ pub mod embedded {
         "templates/taxonomy_list.html",
         "templates/taxonomy_term.html",
         "templates/404.html",
+        "templates/search.html",
         "templates/atom.xml",
         "templates/sitemap.xml",
         "templates/robots.txt",
         "static/css/site.css",
         "static/js/site.js",
+        "static/js/search.js",
         "static/favicon.svg",
     );
 }

@@ -42,6 +42,9 @@ enum Job {
     Sitemap,
     Robots,
     NotFound,
+    /// The full-text index (many files) and the search page.
+    SearchIndex,
+    SearchPage,
     Static(String),
     Asset(String),
 }
@@ -248,6 +251,11 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Robots);
         }
         jobs.push(Job::NotFound);
+        if self.has("search.html") {
+            // The index job comes first: it is the longest (jieba), so it starts early.
+            jobs.insert(0, Job::SearchIndex);
+            jobs.push(Job::SearchPage);
+        }
         jobs.extend(self.theme.statics.keys().cloned().map(Job::Static));
         jobs.extend(site.content_assets.keys().cloned().map(Job::Asset));
         jobs
@@ -298,13 +306,13 @@ impl<'a> Renderer<'a> {
     /// Render every output into `sink`; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
         let jobs = self.jobs();
-        let results: Vec<Result<(), Diagnostic>> =
+        let results: Vec<Result<usize, Diagnostic>> =
             jobs.par_iter().map(|job| self.run(job, sink)).collect();
         let mut diags = Diagnostics::new();
         let mut count = 0;
         for r in results {
             match r {
-                Ok(()) => count += 1,
+                Ok(n) => count += n,
                 Err(d) => diags.push(d),
             }
         }
@@ -340,9 +348,22 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    /// Produce one job's output; returns the number of files written.
+    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<usize, Diagnostic> {
         let site = self.site;
         let (path, bytes) = match job {
+            Job::SearchIndex => return crate::search::write(site, sink),
+            Job::SearchPage => {
+                let mut ctx = self.base_context();
+                let path = crate::search::DIR;
+                ctx.insert("current_url", &site.url(path));
+                ctx.insert("current_path", path);
+                (
+                    format!("{path}index.html"),
+                    self.render_template("search.html", &ctx, "search.html")?
+                        .into_bytes(),
+                )
+            }
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 let mut ctx = self.base_context();
@@ -548,7 +569,8 @@ impl<'a> Renderer<'a> {
             }
         };
         sink.put(&path, bytes)
-            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
+            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+        Ok(1)
     }
 
     fn feed(&self, kind: &FeedKind) -> Result<(String, Vec<u8>), Diagnostic> {

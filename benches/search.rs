@@ -5,6 +5,7 @@
 //! cargo bench --bench search                       # 10,000 pages
 //! ZHIKU_BENCH_PAGES=2000 cargo bench --bench search
 //! ZHIKU_BENCH_KEEP=/tmp/big cargo bench --bench search   # keep the generated site there
+//! ZHIKU_BENCH_SITE=. cargo bench --bench search          # an existing site (the bundled one)
 //! ```
 //!
 //! The generator is deliberately small: pages are recombined from the sentences of the
@@ -289,6 +290,25 @@ pub fn generate(root: &Path, n: usize) -> usize {
     bytes
 }
 
+/// CPU seconds used so far by this process (`self`) or by its finished children, from
+/// /proc/self/stat: the machine may be shared, and CPU time depends less on other load.
+fn cpu_seconds(children: bool) -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses and may contain spaces).
+    let rest = stat.rsplit_once(')').map_or("", |r| r.1);
+    let f: Vec<u64> = rest
+        .split_whitespace()
+        .map(|x| x.parse().unwrap_or(0))
+        .collect();
+    // utime, stime, cutime, cstime are fields 14–17 of the whole line: 11–14 after `)`.
+    let ticks = if children {
+        f.get(13).zip(f.get(14))
+    } else {
+        f.get(11).zip(f.get(12))
+    };
+    ticks.map_or(0.0, |(a, b)| (a + b) as f64 / 100.0)
+}
+
 fn mb(b: usize) -> String {
     format!("{:.2} MB", b as f64 / 1_048_576.0)
 }
@@ -300,21 +320,27 @@ fn main() {
         .and_then(|v| v.parse().ok())
         .unwrap_or(10_000);
     let tmp = tempfile::tempdir().unwrap();
-    let root = match std::env::var("ZHIKU_BENCH_KEEP") {
-        Ok(p) => {
-            let p = std::path::PathBuf::from(p);
-            let _ = std::fs::remove_dir_all(&p);
-            p
-        }
-        Err(_) => tmp.path().join("site"),
+    let root = if let Ok(site) = std::env::var("ZHIKU_BENCH_SITE") {
+        // An existing site instead of a generated one (e.g. `.` for the bundled one).
+        zhiku::build::absolute_root(Path::new(&site))
+    } else {
+        let root = match std::env::var("ZHIKU_BENCH_KEEP") {
+            Ok(p) => {
+                let p = std::path::PathBuf::from(p);
+                let _ = std::fs::remove_dir_all(&p);
+                p
+            }
+            Err(_) => tmp.path().join("site"),
+        };
+        let t = Instant::now();
+        let md_bytes = generate(&root, n);
+        println!(
+            "generated {n} pages ({} of Markdown) in {:.1} s",
+            mb(md_bytes),
+            t.elapsed().as_secs_f64()
+        );
+        root
     };
-    let t = Instant::now();
-    let md_bytes = generate(&root, n);
-    println!(
-        "generated {n} pages ({} of Markdown) in {:.1} s",
-        mb(md_bytes),
-        t.elapsed().as_secs_f64()
-    );
 
     // The index alone, in process (what the render job does, minus writing).
     let opts = zhiku::build::BuildOptions {
@@ -327,9 +353,11 @@ fn main() {
     let _ = zhiku::search::tokenize::tokenize("加载结巴分词词典"); // jieba: once per process
     let jieba = t.elapsed();
     let t = Instant::now();
+    let cpu = cpu_seconds(false);
     let docs = zhiku::search::docs(&prepared.site);
     let index = zhiku::search::index::build(&docs, zhiku::search::DIR);
     let index_time = t.elapsed();
+    let index_cpu = cpu_seconds(false) - cpu;
     let shard_sizes: Vec<usize> = index
         .files
         .iter()
@@ -348,11 +376,12 @@ fn main() {
         .find(|(p, _)| p == "search/fold.js")
         .map_or(0, |f| f.1.len());
     println!(
-        "index: {} documents, {} tokens, {} postings; built in {:.2} s (+{:.2} s loading jieba's dictionary)",
+        "index: {} documents, {} tokens, {} postings; built in {:.2} s ({:.2} s of CPU; +{:.2} s loading jieba's dictionary)",
         index.docs,
         index.tokens,
         index.postings,
         index_time.as_secs_f64(),
+        index_cpu,
         jieba.as_secs_f64()
     );
     println!(
@@ -388,18 +417,22 @@ fn main() {
     drop(prepared);
 
     // The whole build, through the binary.
-    let out = root.join("public");
+    let out = tmp.path().join("public");
     let t = Instant::now();
+    let cpu = cpu_seconds(true);
     common::zhiku()
         .args(["build", "--root"])
         .arg(&root)
+        .arg("--output")
+        .arg(&out)
         .output()
         .map(common::Run::of)
         .unwrap()
         .expect_code(0);
     println!(
-        "zhiku build (whole site, index included): {:.2} s",
-        t.elapsed().as_secs_f64()
+        "zhiku build (whole site, index included): {:.2} s ({:.1} s of CPU)",
+        t.elapsed().as_secs_f64(),
+        cpu_seconds(true) - cpu
     );
 
     // First queries in Chromium over HTTP.

@@ -297,8 +297,14 @@ struct Manifest<'a> {
     docs: usize,
 }
 
-fn jsonp(kind: &str, build: &str, id: usize, data: &str) -> Vec<u8> {
-    format!("{CALLBACK}(\"{kind}\",\"{build}\",{id},{data});\n").into_bytes()
+/// `__zhikuSearch("kind","build",id,<data as JSON>);`
+fn jsonp(kind: &str, build: &str, id: usize, data: &impl Serialize) -> Vec<u8> {
+    let mut out = format!("{CALLBACK}(\"{kind}\",\"{build}\",{id},").into_bytes();
+    if serde_json::to_writer(&mut out, data).is_err() {
+        out.extend_from_slice(b"null");
+    }
+    out.extend_from_slice(b");\n");
+    out
 }
 
 /// Whitespace runs become one space (the text is only read as snippets).
@@ -370,59 +376,80 @@ pub fn build(docs: &[Doc], dir: &str) -> Index {
             .or_default()
             .insert(&tok[g.len()..], s.as_str());
     }
-    let shard_json: Vec<String> = per_shard
-        .par_iter()
-        .map(|m| serde_json::to_string(m).unwrap_or_else(|_| "{}".into()))
-        .collect();
-    let doc_json: Vec<String> = docs
-        .par_iter()
-        .map(|d| {
-            serde_json::to_string(&DocOut {
-                t: &d.title,
-                u: &d.path,
-                s: &d.section,
-                k: &d.terms,
-                x: snippet_text(&d.body),
-            })
-            .unwrap_or_else(|_| "{}".into())
-        })
-        .collect();
     // Traditional → Simplified pairs whose Simplified character is in the index.
     let fold_pairs: String = tokenize::t2s_pairs()
         .into_iter()
         .filter(|(_, s)| chars.contains(s))
         .flat_map(|(t, s)| [t, s])
         .collect();
-    let fold_json = serde_json::to_string(&fold_pairs).unwrap_or_else(|_| "\"\"".into());
 
+    // The build id names this index in every file (and in the URLs search.js asks for): a
+    // hash of everything the files are made of, so the same site gives the same files.
     let mut hasher = blake3::Hasher::new();
-    hasher.update(&shards.to_le_bytes());
-    for s in shard_json.iter().chain(&doc_json) {
-        hasher.update(s.as_bytes());
-        hasher.update(b"\0");
+    hasher.update(&(shards as u64).to_le_bytes());
+    for (tok, s, _) in &encoded {
+        for part in [tok.as_bytes(), s.as_bytes()] {
+            hasher.update(part);
+            hasher.update(b"\0");
+        }
     }
-    hasher.update(fold_json.as_bytes());
+    for d in docs {
+        for part in [&d.title, &d.path, &d.section, &d.body]
+            .into_iter()
+            .chain(&d.terms)
+        {
+            hasher.update(part.as_bytes());
+            hasher.update(b"\0");
+        }
+        hasher.update(b"\x01");
+    }
+    hasher.update(fold_pairs.as_bytes());
     let build = hasher.finalize().to_hex()[..12].to_string();
 
     let mut files = Vec::with_capacity(shards + docs.len() + 2);
-    let manifest = serde_json::to_string(&Manifest {
+    let manifest = Manifest {
         v: 1,
         build: &build,
         shards,
         docs: docs.len(),
-    })
-    .unwrap_or_default();
+    };
     files.push((
         format!("{dir}manifest.js"),
         jsonp("m", &build, 0, &manifest),
     ));
-    files.push((format!("{dir}fold.js"), jsonp("f", &build, 0, &fold_json)));
-    for (i, s) in shard_json.iter().enumerate() {
-        files.push((format!("{dir}s/{i}.js"), jsonp("s", &build, i, s)));
-    }
-    for (i, s) in doc_json.iter().enumerate() {
-        files.push((format!("{dir}d/{i}.js"), jsonp("d", &build, i, s)));
-    }
+    files.push((format!("{dir}fold.js"), jsonp("f", &build, 0, &fold_pairs)));
+    let shard_files: Vec<Vec<u8>> = per_shard
+        .par_iter()
+        .enumerate()
+        .map(|(i, m)| jsonp("s", &build, i, m))
+        .collect();
+    drop(per_shard);
+    files.extend(
+        shard_files
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (format!("{dir}s/{i}.js"), b)),
+    );
+    let doc_files: Vec<Vec<u8>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(i, d)| {
+            let out = DocOut {
+                t: &d.title,
+                u: &d.path,
+                s: &d.section,
+                k: &d.terms,
+                x: snippet_text(&d.body),
+            };
+            jsonp("d", &build, i, &out)
+        })
+        .collect();
+    files.extend(
+        doc_files
+            .into_iter()
+            .enumerate()
+            .map(|(i, b)| (format!("{dir}d/{i}.js"), b)),
+    );
     Index {
         files,
         build,

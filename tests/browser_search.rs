@@ -501,3 +501,16 @@ fn build_writes_the_index_and_every_page_has_the_box() {
     assert!(docs.contains("社区党员议事会"));
     assert!(!docs.contains("订阅更新"), "footer text is not indexed");
 }
+
+#[test]
+fn a_page_at_search_is_an_error_not_a_silent_overwrite() {
+    let f = common::Fixture::new(&[
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/cases/_index.md", "---\ntitle: 案例库\n---\n"),
+        ("content/search.md", &common::page("搜索说明", "正文。")),
+    ]);
+    f.build(&[])
+        .expect_code(1)
+        .expect_stderr(&["content/search.md", "/search/", "slug"]);
+    assert!(!f.exists("index.html"), "nothing published");
+}

@@ -354,6 +354,9 @@ impl<'a> Renderer<'a> {
         let (path, bytes) = match job {
             Job::SearchIndex => return crate::search::write(site, sink),
             Job::SearchPage => {
+                if let Some(d) = crate::search::conflict(site) {
+                    return Err(d);
+                }
                 let mut ctx = self.base_context();
                 let path = crate::search::DIR;
                 ctx.insert("current_url", &site.url(path));

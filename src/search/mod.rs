@@ -100,6 +100,32 @@ pub fn docs(site: &Site) -> Vec<Doc> {
     docs
 }
 
+/// A page or section whose URL is the search page's (`search/`): an error naming its file.
+pub fn conflict(site: &Site) -> Option<Diagnostic> {
+    let page = site.pages.iter().find(|p| p.path == DIR).map(|p| {
+        (
+            &p.rel_path,
+            p.meta.key_lines.get("slug").copied().unwrap_or(1),
+        )
+    });
+    let section = site
+        .sections
+        .iter()
+        .find(|s| s.path == DIR)
+        .map(|s| (&s.rel_path, 1));
+    let (rel, line) = page.or(section)?;
+    Some(
+        Diagnostic::error(
+            std::path::PathBuf::from(crate::load::CONTENT_DIR).join(rel),
+            format!("this page's URL is /{DIR}, where the search page and its index go"),
+        )
+        .at_line(line)
+        .with_help(
+            "give it another `slug:` or move it; the search page is the theme's templates/search.html",
+        ),
+    )
+}
+
 /// Build the index of `site` and hand its files to `sink`; returns the number of files.
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
     let index = index::build(&docs(site), DIR);

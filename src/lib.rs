@@ -6,7 +6,8 @@
 //! 1. [`load`]: files → pages and sections ([`site`]), front matter ([`frontmatter`]) and
 //!    Markdown ([`markdown`]) parsed in parallel;
 //! 2. [`resolve`]: URLs, internal links and anchors, taxonomies, course order, backlinks;
-//! 3. [`render`]: Tera templates from the theme ([`theme`]) turn pages into HTML;
+//! 3. [`render`]: Tera templates from the theme ([`theme`]) turn pages into HTML, and
+//!    [`search`] writes the full-text index;
 //! 4. [`write`]: the output is written to a temporary directory and swapped in atomically.
 //!
 //! [`build`] drives the pipeline; `main.rs` only parses the command line. [`check`] runs the
@@ -27,6 +28,7 @@ pub mod markdown;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;
+pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;

@@ -214,7 +214,7 @@ fn missing_template_named_by_template_key() {
         &run,
         "content/cases/tianjin.md:3:1",
         "the template `pgae.html` does not exist",
-        "did you mean `page.html`? add templates/pgae.html to the site, or use one of: 404.html, base.html, index.html, macros.html, page.html, print.html, section.html, taxonomy_list.html, taxonomy_term.html",
+        "did you mean `page.html`? add templates/pgae.html to the site, or use one of: 404.html, base.html, index.html, macros.html, page.html, print.html, search.html, section.html, taxonomy_list.html, taxonomy_term.html",
     );
     run.expect_stderr(&[
         "error: the template `courses.html` does not exist",

@@ -122,6 +122,32 @@ impl Function for GetTaxonomy {
     }
 }
 
+/// The `relative` filter: a root-relative URL under the base path, made relative to the page
+/// at output path `from` (`current_path`): `/kb/js/search.js` on `search/` → `../js/search.js`.
+/// Used where a page must work from `file://` even in a normal build (the search page).
+pub struct Relative {
+    pub base_path: String,
+}
+
+impl tera::Filter for Relative {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> TeraResult<Value> {
+        let url = value
+            .as_str()
+            .ok_or_else(|| tera::Error::msg("`relative` works on text only"))?;
+        let from = args.get("from").and_then(Value::as_str).unwrap_or("");
+        let Some(rest) = url.strip_prefix(self.base_path.as_str()) else {
+            return Ok(value.clone());
+        };
+        let depth = from.matches('/').count();
+        let rel = format!("{}{rest}", "../".repeat(depth));
+        Ok(Value::String(if rel.is_empty() {
+            "./".into()
+        } else {
+            rel
+        }))
+    }
+}
+
 /// The `plaintext` filter: HTML → plain text, with tags dropped, entities decoded and
 /// whitespace collapsed. Tera's `striptags` keeps entities (`&amp;`), which autoescaping then
 /// escapes a second time (`&amp;amp;` shown to readers); `plaintext` output is escaped once.
@@ -211,6 +237,35 @@ mod tests {
         assert_eq!(
             plaintext(&Value::Null, &HashMap::new()).unwrap(),
             Value::String(String::new())
+        );
+    }
+
+    #[test]
+    fn relative_filter() {
+        use tera::Filter;
+        let f = Relative {
+            base_path: "/kb/".into(),
+        };
+        let args = |from: &str| HashMap::from([("from".to_string(), Value::String(from.into()))]);
+        assert_eq!(
+            f.filter(&Value::String("/kb/js/s.js".into()), &args("search/"))
+                .unwrap(),
+            "../js/s.js"
+        );
+        assert_eq!(
+            f.filter(&Value::String("/kb/js/s.js".into()), &args(""))
+                .unwrap(),
+            "js/s.js"
+        );
+        assert_eq!(
+            f.filter(&Value::String("/kb/".into()), &args("a/b/"))
+                .unwrap(),
+            "../../"
+        );
+        assert_eq!(
+            f.filter(&Value::String("https://x/".into()), &args("a/"))
+                .unwrap(),
+            "https://x/"
         );
     }
 }

@@ -42,6 +42,9 @@ enum Job {
     Sitemap,
     Robots,
     NotFound,
+    /// The full-text index (many files) and the search page.
+    SearchIndex,
+    SearchPage,
     Static(String),
     Asset(String),
     /// A redirect page (index into `graph.aliases`).
@@ -208,6 +211,12 @@ impl<'a> Renderer<'a> {
             taxonomies,
             statics,
         });
+        tera.register_filter(
+            "relative",
+            functions::Relative {
+                base_path: site.base_path(),
+            },
+        );
         tera.register_function("get_url", functions::GetUrl(tables.clone()));
         tera.register_function("get_page", functions::GetPage(tables.clone()));
         tera.register_function("get_section", functions::GetSection(tables.clone()));
@@ -268,6 +277,11 @@ impl<'a> Renderer<'a> {
             jobs.push(Job::Robots);
         }
         jobs.push(Job::NotFound);
+        if self.has("search.html") {
+            // The index job comes first: it is the longest (jieba), so it starts early.
+            jobs.insert(0, Job::SearchIndex);
+            jobs.push(Job::SearchPage);
+        }
         jobs.extend(self.theme.statics.keys().cloned().map(Job::Static));
         jobs.extend(site.content_assets.keys().cloned().map(Job::Asset));
         jobs.extend((0..self.graph.aliases.len()).map(Job::Alias));
@@ -286,13 +300,13 @@ impl<'a> Renderer<'a> {
     /// Render every output into `sink`; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
         let jobs = self.jobs();
-        let results: Vec<Result<(), Diagnostic>> =
+        let results: Vec<Result<usize, Diagnostic>> =
             jobs.par_iter().map(|job| self.run(job, sink)).collect();
         let mut diags = Diagnostics::new();
         let mut count = 0;
         for r in results {
             match r {
-                Ok(()) => count += 1,
+                Ok(n) => count += n,
                 Err(d) => diags.push(d),
             }
         }
@@ -329,9 +343,25 @@ impl<'a> Renderer<'a> {
         })
     }
 
-    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<(), Diagnostic> {
+    /// Produce one job's output; returns the number of files written.
+    fn run(&self, job: &Job, sink: &dyn Sink) -> Result<usize, Diagnostic> {
         let site = self.site;
         let (path, bytes) = match job {
+            Job::SearchIndex => return crate::search::write(site, sink),
+            Job::SearchPage => {
+                if let Some(d) = crate::search::conflict(site) {
+                    return Err(d);
+                }
+                let mut ctx = self.base_context();
+                let path = crate::search::DIR;
+                ctx.insert("current_url", &site.url(path));
+                ctx.insert("current_path", path);
+                (
+                    format!("{path}index.html"),
+                    self.render_template("search.html", &ctx, "search.html")?
+                        .into_bytes(),
+                )
+            }
             Job::Page(i) => {
                 let p = &site.pages[*i];
                 let mut ctx = self.base_context();
@@ -553,7 +583,8 @@ impl<'a> Renderer<'a> {
             bytes
         };
         sink.put(&path, bytes)
-            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
+            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+        Ok(1)
     }
 
     /// A redirect page for an alias: meta refresh, canonical link, and a plain link for

@@ -19,3 +19,31 @@
   }, { rootMargin: "0px 0px -70% 0px" });
   document.querySelectorAll(".prose h2[id], .prose h3[id]").forEach(function (h) { observer.observe(h); });
 })();
+
+(function () {
+  "use strict";
+  // Search: search.js is loaded only when a search box is first used; `/` focuses the box.
+  var form = document.querySelector("form.site-search");
+  if (!form) return;
+  var input = form.querySelector("input[name=q]");
+  function loadSearch() {
+    if (window.__zhikuSearchUI || form.getAttribute("data-loading")) return;
+    form.setAttribute("data-loading", "1");
+    var s = document.createElement("script");
+    s.src = form.getAttribute("data-search-src");
+    s.onerror = function () { form.removeAttribute("data-loading"); };
+    document.head.appendChild(s);
+  }
+  input.addEventListener("focus", loadSearch);
+  input.addEventListener("input", loadSearch);
+  document.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var t = e.target;
+    if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+    var page = document.querySelector("form[data-zhiku-search=page] input[name=q]");
+    var target = page || input;
+    e.preventDefault();
+    target.focus();
+    if (target.select) target.select();
+  });
+})();

@@ -1,0 +1,339 @@
+//! Normalisation and tokenisation for the search index.
+//!
+//! Text is first *folded* one character at a time: Traditional characters become Simplified
+//! (the single-character entries of zhconv's OpenCC `zh-Hans` table), full-width letters and
+//! digits become ASCII and letters become lower case. Folding never changes the number of characters (nor
+//! their UTF-16 length), so a position in folded text is the same position in the original:
+//! the browser can fold a snippet, find the query in it and highlight the original text.
+//! The browser applies the same fold to the query (`search.js`, with the table written to
+//! `search/fold.js`), so index and query always agree; a phrase-level conversion (乾隆 vs 干燥)
+//! would be more accurate for reading but could make the two sides disagree.
+//!
+//! Folded text is then cut into tokens:
+//! - runs of CJK letters (Han, kana, Hangul) give every character (unigram), every pair of
+//!   adjacent characters (bigram) and every word of three or more characters that jieba finds
+//!   (`cut_for_search`). Any substring of two or more characters is found through its
+//!   bigrams, whatever jieba made of it; jieba's words rank exact words higher.
+//! - runs of other letters and digits give one token each (`2016`, `gdp`, `covid19`); a number
+//!   keeps its decimal point and a following `%` (`98.1%`), and loses thousands separators
+//!   (`1,460` → `1460`).
+//!
+//! `search.js` implements the same fold and the same classes of characters for queries; the
+//! browser tests check that both sides agree.
+
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+use jieba_rs::Jieba;
+
+/// jieba's dictionary takes ~0.13 s to load: once per process.
+static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
+
+/// Traditional → Simplified, one character to one character (same UTF-16 length).
+static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(build_t2s);
+
+fn build_t2s() -> HashMap<char, char> {
+    let mut map = HashMap::new();
+    for table in zhconv::get_builtin_tables(zhconv::Variant::ZhHans) {
+        for (from, to) in zhconv::tables::expand_table(*table) {
+            let mut f = from.chars();
+            let mut t = to.chars();
+            if let (Some(a), None, Some(b), None) = (f.next(), f.next(), t.next(), t.next()) {
+                if a != b && a.len_utf16() == b.len_utf16() {
+                    map.insert(a, b);
+                }
+            }
+        }
+    }
+    // Make the fold idempotent: follow chains (a → b → c becomes a → c).
+    let keys: Vec<char> = map.keys().copied().collect();
+    for k in keys {
+        let mut v = map[&k];
+        let mut steps = 0;
+        while let Some(&next) = map.get(&v) {
+            if next == v || steps > 8 {
+                break;
+            }
+            v = next;
+            steps += 1;
+        }
+        if v == k {
+            map.remove(&k);
+        } else {
+            map.insert(k, v);
+        }
+    }
+    map
+}
+
+/// The Traditional → Simplified pairs used by [`fold_char`], sorted.
+pub fn t2s_pairs() -> Vec<(char, char)> {
+    let mut v: Vec<(char, char)> = T2S.iter().map(|(&a, &b)| (a, b)).collect();
+    v.sort_unstable();
+    v
+}
+
+/// Fold one character: Traditional → Simplified, full-width letters, digits, `％` and `．` →
+/// ASCII, the ideographic space → space, lower case.
+/// The result has the same UTF-16 length as `c`.
+pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    let u = c as u32;
+    if matches!(u, 0xFF10..=0xFF19 | 0xFF21..=0xFF3A | 0xFF41..=0xFF5A | 0xFF05 | 0xFF0E) {
+        // Full-width letters, digits, ％ and ． (Ａ２０１６％); full-width punctuation such as
+        // ，stays as it is (it separates, it is never a thousands separator).
+        return char::from_u32(u - 0xFEE0).unwrap_or(c).to_ascii_lowercase();
+    }
+    if u == 0x3000 {
+        return ' ';
+    }
+    if u < 0x0530 && c.is_alphabetic() {
+        // Latin-1, Latin Extended, Greek, Cyrillic: lower case when it is one character.
+        let mut l = c.to_lowercase();
+        if let (Some(x), None) = (l.next(), l.next()) {
+            return x;
+        }
+        return c;
+    }
+    T2S.get(&c).copied().unwrap_or(c)
+}
+
+/// Fold a whole text (see [`fold_char`]); the result has as many characters as `text`.
+pub fn fold(text: &str) -> String {
+    text.chars().map(fold_char).collect()
+}
+
+/// Is `c` a CJK letter (Han, kana, Hangul; not punctuation)? These are indexed by character
+/// and by pairs of characters.
+pub fn is_cjk_letter(c: char) -> bool {
+    crate::cjk::is_cjk(c) && c.is_alphanumeric()
+}
+
+/// Is `c` part of a Latin-style word (letters and digits outside CJK)?
+pub fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() && !is_cjk_letter(c)
+}
+
+/// What a token came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// One CJK character.
+    Unigram,
+    /// Two adjacent CJK characters.
+    Bigram,
+    /// A jieba word of three or more CJK characters.
+    Word,
+    /// A Latin word or a number.
+    Latin,
+}
+
+/// Call `emit` with every token of already folded `text` (see the module docs). Tokens are
+/// emitted once per occurrence.
+pub fn tokens<'a>(folded: &'a str, mut emit: impl FnMut(Cow<'a, str>, Kind)) {
+    let chars: Vec<(usize, char)> = folded.char_indices().collect();
+    let end_of = |i: usize| chars.get(i).map_or(folded.len(), |&(b, _)| b);
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i].1;
+        if is_cjk_letter(c) {
+            let start = i;
+            while i < chars.len() && is_cjk_letter(chars[i].1) {
+                i += 1;
+            }
+            for k in start..i {
+                emit(
+                    Cow::Borrowed(&folded[chars[k].0..end_of(k + 1)]),
+                    Kind::Unigram,
+                );
+                if k + 1 < i {
+                    emit(
+                        Cow::Borrowed(&folded[chars[k].0..end_of(k + 2)]),
+                        Kind::Bigram,
+                    );
+                }
+            }
+            if i - start >= 3 {
+                let run = &folded[chars[start].0..end_of(i)];
+                for w in JIEBA.cut_for_search(run, true) {
+                    if w.end - w.start >= 3 {
+                        emit(Cow::Borrowed(w.word), Kind::Word);
+                    }
+                }
+            }
+        } else if is_word_char(c) {
+            let start = i;
+            let mut has_sep = false;
+            while i < chars.len() {
+                let ch = chars[i].1;
+                if is_word_char(ch) {
+                    i += 1;
+                } else if (ch == '.' || ch == ',')
+                    && i > start
+                    && chars[i - 1].1.is_ascii_digit()
+                    && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit())
+                {
+                    has_sep |= ch == ',';
+                    i += 1;
+                } else {
+                    break;
+                }
+            }
+            let numeric = chars[start..i]
+                .iter()
+                .all(|&(_, ch)| ch.is_ascii_digit() || ch == '.' || ch == ',');
+            if numeric && chars.get(i).is_some_and(|n| n.1 == '%') {
+                i += 1;
+            }
+            let word = &folded[chars[start].0..end_of(i)];
+            emit(
+                if has_sep {
+                    Cow::Owned(word.replace(',', ""))
+                } else {
+                    Cow::Borrowed(word)
+                },
+                Kind::Latin,
+            );
+        } else {
+            i += 1;
+        }
+    }
+}
+
+/// The tokens of `text` (folded first), in order, with repeats: for tests and tools.
+pub fn tokenize(text: &str) -> Vec<(String, Kind)> {
+    let folded = fold(text);
+    let mut out = Vec::new();
+    tokens(&folded, |t, k| out.push((t.into_owned(), k)));
+    out
+}
+
+/// A query as `search.js` reads it: whitespace-separated parts, each cut into CJK runs and
+/// Latin words (no jieba: CJK runs are matched through their bigrams). Used by the tests to
+/// pin down what the JavaScript does.
+pub fn query_terms(query: &str) -> Vec<String> {
+    let folded = fold(query);
+    let mut terms = Vec::new();
+    let mut rest = folded.as_str();
+    while !rest.is_empty() {
+        let cjk = rest.starts_with(is_cjk_letter);
+        let cut = rest
+            .find(|c: char| is_cjk_letter(c) != cjk)
+            .unwrap_or(rest.len());
+        let (seg, tail) = rest.split_at(cut);
+        if cjk {
+            terms.push(seg.to_string());
+        } else {
+            tokens(seg, |t, _| terms.push(t.into_owned()));
+        }
+        rest = tail;
+    }
+    terms
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn of(text: &str, kind: Kind) -> Vec<String> {
+        tokenize(text)
+            .into_iter()
+            .filter(|(_, k)| *k == kind)
+            .map(|(t, _)| t)
+            .collect()
+    }
+
+    #[test]
+    fn traditional_folds_to_simplified() {
+        assert_eq!(fold("黨建"), "党建");
+        assert_eq!(fold("黨組織覆蓋率"), "党组织覆盖率");
+        assert_eq!(fold("社會組織黨建工作"), "社会组织党建工作");
+        // Simplified text is left alone.
+        assert_eq!(
+            fold("党组织覆盖率由2010年的11.66%"),
+            "党组织覆盖率由2010年的11.66%"
+        );
+        // Idempotent.
+        for (a, b) in t2s_pairs() {
+            assert_eq!(fold_char(b), b, "{a} → {b} is not final");
+            assert_eq!(a.len_utf16(), b.len_utf16());
+        }
+        assert!(
+            t2s_pairs().len() > 2000,
+            "the OpenCC character table is loaded"
+        );
+    }
+
+    #[test]
+    fn fold_keeps_length_and_lowers_latin() {
+        let s = "ＧＤＰ增長９８．１％，Party Building 黨建　ÉTÉ";
+        let f = fold(s);
+        assert_eq!(f.chars().count(), s.chars().count());
+        assert_eq!(
+            f.encode_utf16().count(),
+            s.encode_utf16().count(),
+            "UTF-16 length kept for the browser"
+        );
+        assert_eq!(f, "gdp增长98.1%，party building 党建 été");
+    }
+
+    #[test]
+    fn cjk_runs_give_unigrams_bigrams_and_words() {
+        assert_eq!(
+            of("组织覆盖率", Kind::Bigram),
+            ["组织", "织覆", "覆盖", "盖率"]
+        );
+        assert_eq!(
+            of("组织覆盖率", Kind::Unigram),
+            ["组", "织", "覆", "盖", "率"]
+        );
+        let words = of("提高社会组织党组织覆盖率", Kind::Word);
+        assert!(words.contains(&"党组织".to_string()), "{words:?}");
+        assert!(words.contains(&"覆盖率".to_string()), "{words:?}");
+        // Punctuation ends a run: no bigram across it.
+        assert_eq!(of("党建，组织", Kind::Bigram), ["党建", "组织"]);
+        // Traditional input is indexed in Simplified.
+        assert_eq!(of("黨建", Kind::Bigram), ["党建"]);
+    }
+
+    #[test]
+    fn substrings_are_covered_by_bigrams() {
+        // Every bigram of a query substring is a token of the text.
+        let text = "社会组织党组织覆盖率由2010年的11.66%升至98.1%";
+        let bigrams = of(text, Kind::Bigram);
+        for q in ["党组织", "组织覆", "覆盖率", "织覆盖"] {
+            let qb = of(q, Kind::Bigram);
+            assert!(qb.iter().all(|b| bigrams.contains(b)), "{q}");
+        }
+    }
+
+    #[test]
+    fn numbers_and_latin_words() {
+        assert_eq!(
+            of(
+                "2016年底达到98.1%，共1,460个；GDP与Party-Building 3.5",
+                Kind::Latin
+            ),
+            ["2016", "98.1%", "1460", "gdp", "party", "building", "3.5"]
+        );
+        // A full stop after a number is not a decimal point.
+        assert_eq!(of("共11个。2018年", Kind::Latin), ["11", "2018"]);
+        assert_eq!(of("第12期.", Kind::Latin), ["12"]);
+        // Full-width digits.
+        assert_eq!(of("２０１６年", Kind::Latin), ["2016"]);
+        // A full-width comma separates numbers.
+        assert_eq!(of("2010，2016年", Kind::Latin), ["2010", "2016"]);
+    }
+
+    #[test]
+    fn query_terms_split_like_search_js() {
+        assert_eq!(query_terms("组织覆盖率"), ["组织覆盖率"]);
+        assert_eq!(query_terms("黨建 工作"), ["党建", "工作"]);
+        assert_eq!(query_terms("党员发展2016年"), ["党员发展", "2016", "年"]);
+        assert_eq!(query_terms("覆盖率98.1%"), ["覆盖率", "98.1%"]);
+        assert_eq!(query_terms("1,460个 GDP"), ["1460", "个", "gdp"]);
+        assert!(query_terms("，。 ").is_empty());
+    }
+}

@@ -1,0 +1,521 @@
+//! Search on the bundled knowledge base, in headless Chromium: the queries of issue 6 over
+//! HTTP and from a `file://` copy, the `?q=` deep link, the header box with the keyboard,
+//! a sub-path `base_url`, and the browser's tokenizer agreeing with the index's.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::browser::Browser;
+use common::http::StaticServer;
+use fantoccini::key::Key;
+use fantoccini::Locator;
+use serde::Deserialize;
+
+fn build_bundled(out: &Path, extra: &[&str]) {
+    common::zhiku()
+        .args(["build", "--root"])
+        .arg(common::repo_root())
+        .arg("--output")
+        .arg(out)
+        .args(extra)
+        .output()
+        .map(common::Run::of)
+        .unwrap()
+        .expect_code(0);
+}
+
+/// The bundled site built into a temporary directory and served over HTTP.
+fn served() -> (tempfile::TempDir, StaticServer) {
+    let tmp = tempfile::tempdir().unwrap();
+    build_bundled(&tmp.path().join("site"), &[]);
+    let server = StaticServer::start(&tmp.path().join("site"));
+    (tmp, server)
+}
+
+#[derive(Debug, Deserialize)]
+struct Hit {
+    title: String,
+    title_html: String,
+    href: String,
+    section: String,
+    snippet: String,
+}
+
+impl Hit {
+    fn marked(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        for html in [&self.title_html, &self.snippet] {
+            let mut rest = html.as_str();
+            while let Some(i) = rest.find("<mark>") {
+                let after = &rest[i + 6..];
+                let end = after.find("</mark>").unwrap_or(after.len());
+                out.push(after[..end].to_string());
+                rest = &after[end..];
+            }
+        }
+        out
+    }
+}
+
+const RESULTS_JS: &str = r#"
+const f = document.querySelector(arguments[0]);
+if (!f || f.getAttribute('data-state') !== 'done') return null;
+const scope = arguments[1] ? document.querySelector(arguments[1]) : f.parentNode;
+return [...scope.querySelectorAll('.search-result')].map(li => ({
+  title: li.querySelector('.search-result-title').textContent,
+  title_html: li.querySelector('.search-result-title').innerHTML,
+  href: li.querySelector('a').href,
+  section: (li.querySelector('.search-result-section') || {textContent: ''}).textContent,
+  snippet: li.querySelector('.search-result-snippet').innerHTML,
+}));
+"#;
+
+/// Wait for the search page's results.
+async fn page_results(b: &Browser) -> (Vec<Hit>, String) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(15);
+    loop {
+        let v = b
+            .client
+            .execute(
+                RESULTS_JS,
+                vec![
+                    serde_json::json!("form[data-zhiku-search=page]"),
+                    serde_json::Value::Null,
+                ],
+            )
+            .await
+            .unwrap_or(serde_json::Value::Null);
+        if !v.is_null() {
+            let status = b
+                .js("return document.querySelector('.search-area .search-status').textContent")
+                .await;
+            return (
+                serde_json::from_value(v).unwrap(),
+                status.as_str().unwrap_or_default().to_string(),
+            );
+        }
+        if std::time::Instant::now() > deadline {
+            let status = b
+                .js("return document.querySelector('.search-status') && document.querySelector('.search-status').textContent")
+                .await;
+            panic!("no search results shown (status: {status})");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+}
+
+fn encode_query(q: &str) -> String {
+    let mut s = String::new();
+    for b in q.bytes() {
+        if b.is_ascii_alphanumeric() {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// A `file://` URL for a local path (percent-encoded, for Chinese and spaces).
+fn file_url(p: &Path) -> String {
+    let mut s = String::from("file://");
+    for b in p.to_string_lossy().bytes() {
+        if b.is_ascii_alphanumeric() || b"/-._~".contains(&b) {
+            s.push(b as char);
+        } else {
+            s.push_str(&format!("%{b:02X}"));
+        }
+    }
+    s
+}
+
+/// The issue's queries and what each must find. `base` is the site's root URL.
+async fn check_issue_queries(b: &Browser, base: &str, search_page: &str) {
+    let expect: &[(&str, &[&str], &str)] = &[
+        // query, result paths that must be listed, text that must be highlighted
+        (
+            "组织覆盖率",
+            &[
+                "cases/tianjin/",
+                "courses/social-org-party-building/full-coverage/",
+            ],
+            "组织覆盖率",
+        ),
+        // Traditional query, Simplified content.
+        ("黨建", &["cases/tianjin/", "cases/gulou/"], "党建"),
+        (
+            "党员",
+            &[
+                "courses/party-spirit/party-member-identity/",
+                "courses/governance-innovation/party-member-council/",
+            ],
+            "党员",
+        ),
+        (
+            "议事会",
+            &[
+                "cases/gulou/",
+                "courses/governance-innovation/party-member-council/",
+            ],
+            "议事会",
+        ),
+    ];
+    for (q, paths, marked) in expect {
+        b.client
+            .goto(&format!("{search_page}?q={}", encode_query(q)))
+            .await
+            .unwrap();
+        let (hits, status) = page_results(b).await;
+        assert!(!hits.is_empty(), "{q}: no results ({status})");
+        assert!(status.contains("找到"), "{q}: status {status:?}");
+        // Every listed result highlights what matched, in its title or snippet; results that
+        // have the query as written come before those that only have its pieces.
+        let whole: Vec<bool> = hits
+            .iter()
+            .map(|h| h.marked().iter().any(|t| t == marked))
+            .collect();
+        for (h, w) in hits.iter().zip(&whole) {
+            let m = h.marked();
+            assert!(!m.is_empty(), "{q}: {} highlights nothing", h.title);
+            assert!(
+                *w || m.iter().all(|t| marked.contains(t.as_str())),
+                "{q}: {} highlights {m:?}",
+                h.title
+            );
+            assert!(h.href.starts_with(base), "{q}: {} not under {base}", h.href);
+            if h.href.contains("/cases/") {
+                assert_eq!(h.section, "案例库", "{q}: {}", h.title);
+            }
+        }
+        let first_loose = whole.iter().position(|w| !w).unwrap_or(whole.len());
+        assert!(
+            whole[first_loose..].iter().all(|w| !w),
+            "{q}: whole matches first: {whole:?}"
+        );
+        let shown: Vec<String> = hits
+            .iter()
+            .map(|h| h.href.trim_start_matches(base).replace("index.html", ""))
+            .map(|p| common::http_decode(&p))
+            .collect();
+        for p in *paths {
+            let i = shown.iter().position(|s| s == p);
+            let i = i.unwrap_or_else(|| panic!("{q}: {p} not in {shown:?}"));
+            assert!(whole[i], "{q}: {p} highlights {:?}", hits[i].marked());
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_queries_over_http() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    check_issue_queries(&b, &server.url("/"), &server.url("/search/")).await;
+
+    // Ranking: for 党员, every page with 党员 in its title comes before any without.
+    b.client
+        .goto(&server.url("/search/?q=%E5%85%9A%E5%91%98"))
+        .await
+        .unwrap();
+    let (hits, _) = page_results(&b).await;
+    let in_title: Vec<bool> = hits.iter().map(|h| h.title.contains("党员")).collect();
+    assert!(
+        in_title[0],
+        "{:?}",
+        hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+    let first_without = in_title.iter().position(|t| !t).unwrap_or(in_title.len());
+    assert!(
+        in_title[first_without..].iter().all(|t| !t),
+        "title hits first: {:?}",
+        hits.iter().map(|h| &h.title).collect::<Vec<_>>()
+    );
+    // Ten at a time; "显示更多结果" adds the next ones.
+    assert_eq!(hits.len(), 10, "first page of results");
+    b.js("document.querySelector('.search-more').click()").await;
+    b.wait_for(
+        "return document.querySelectorAll('.search-area .search-result').length > 10",
+        10,
+    )
+    .await;
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn issue_queries_from_file_urls() {
+    let tmp = tempfile::tempdir().unwrap();
+    // A copy in a directory whose name has Chinese and a space, as on a USB stick.
+    let dir = tmp.path().join("知库 副本");
+    build_bundled(&dir, &[]);
+    let b = Browser::start().await;
+    let base = file_url(&dir) + "/";
+    let page = file_url(&dir.join("search/index.html"));
+    check_issue_queries(&b, &base, &page).await;
+    // A result link opens the page itself (index.html, not a directory listing).
+    b.client
+        .goto(&format!("{page}?q={}", encode_query("议事会")))
+        .await
+        .unwrap();
+    page_results(&b).await;
+    b.js("document.querySelector('.search-area .search-result a').click()")
+        .await;
+    b.wait_for("return document.querySelector('article h1') !== null", 10)
+        .await;
+    assert!(b.url().await.ends_with("/index.html"), "{}", b.url().await);
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_link_opens_with_results() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    b.client
+        .goto(&server.url("/search/?q=%E5%85%9A%E5%91%98%E5%8F%91%E5%B1%95"))
+        .await
+        .unwrap();
+    let (hits, status) = page_results(&b).await;
+    let value = b
+        .js("return document.querySelector('#search-page-q').value")
+        .await;
+    assert_eq!(value, "党员发展");
+    assert!(status.contains("找到"), "{status}");
+    assert_eq!(hits[0].href, server.url("/cases/tianjin/"), "{hits:?}");
+    assert!(hits[0].marked().iter().any(|m| m == "党员发展"), "{hits:?}");
+    // The results are announced: the status is a live region and the input is labelled.
+    let a11y = b
+        .js("const i = document.querySelector('#search-page-q'); return [document.querySelector('.search-area [aria-live=polite]') !== null, document.querySelector('label[for=search-page-q]').textContent, i.getAttribute('role'), i.getAttribute('aria-controls')]")
+        .await;
+    assert_eq!(a11y[0], true);
+    assert_eq!(a11y[1], "搜索内容");
+    assert_eq!(a11y[2], "combobox");
+    // Typing a new query updates the results and the address (shareable).
+    let input = b.client.find(Locator::Css("#search-page-q")).await.unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("议事会").await.unwrap();
+    b.wait_for(
+        "return decodeURIComponent(location.search) === '?q=议事会' && document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state') === 'done'",
+        10,
+    )
+    .await;
+    let first = b
+        .js("return document.querySelector('.search-area .search-result-title').textContent")
+        .await;
+    assert!(first.as_str().unwrap().contains("议事"), "{first}");
+    b.close().await;
+}
+
+/// The header box: `/` focuses it, search.js loads only then, results show as you type,
+/// ↓ selects the first result and Enter opens it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_box_with_keyboard() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/cases/tianjin/")).await.unwrap();
+    let loaded = b
+        .js("return [...document.scripts].some(s => s.src.includes('search.js')) || !!window.__zhikuSearchUI")
+        .await;
+    assert_eq!(
+        loaded, false,
+        "search.js is not loaded before the box is used"
+    );
+    let body = b.client.find(Locator::Css("body")).await.unwrap();
+    body.send_keys("/").await.unwrap();
+    let focused = b.js("return document.activeElement.id").await;
+    assert_eq!(focused, "site-search-q");
+    let input = b.client.active_element().await.unwrap();
+    input.send_keys("议事会").await.unwrap();
+    b.wait_for(
+        "return document.querySelector('form.site-search').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let v = b
+        .client
+        .execute(
+            RESULTS_JS,
+            vec![
+                serde_json::json!("form.site-search"),
+                serde_json::json!(".search-popup"),
+            ],
+        )
+        .await
+        .unwrap();
+    let hits: Vec<Hit> = serde_json::from_value(v).unwrap();
+    assert!(!hits.is_empty() && hits.len() <= 8, "{hits:?}");
+    assert!(hits
+        .iter()
+        .all(|h| h.marked().iter().any(|m| m == "议事会")));
+    let popup_visible = b
+        .js("const p = document.querySelector('.search-popup'); return !p.hidden && p.getBoundingClientRect().height > 0 && document.querySelector('#site-search-q').getAttribute('aria-expanded')")
+        .await;
+    assert_eq!(popup_visible, "true");
+    input.send_keys(&Key::Down.to_string()).await.unwrap();
+    let selected = b
+        .js("const i = document.querySelector('#site-search-q'); const id = i.getAttribute('aria-activedescendant'); return id && document.getElementById(id).getAttribute('aria-selected')")
+        .await;
+    assert_eq!(selected, "true");
+    input.send_keys(&Key::Down.to_string()).await.unwrap();
+    input.send_keys(&Key::Up.to_string()).await.unwrap();
+    input.send_keys(&Key::Enter.to_string()).await.unwrap();
+    let target = &hits[0].href;
+    b.wait_for(&format!("return location.href === {target:?}"), 10)
+        .await;
+    // Escape closes the popup; Enter with nothing selected opens the search page.
+    let input = b.client.find(Locator::Css("#site-search-q")).await.unwrap();
+    input.click().await.unwrap();
+    input.send_keys("党员").await.unwrap();
+    b.wait_for(
+        "return document.querySelector('form.site-search').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    input.send_keys(&Key::Escape.to_string()).await.unwrap();
+    let hidden = b
+        .js("return document.querySelector('.search-popup').hidden")
+        .await;
+    assert_eq!(hidden, true);
+    input.send_keys(&Key::Enter.to_string()).await.unwrap();
+    b.wait_for("return location.pathname === '/search/'", 10)
+        .await;
+    let (hits, _) = page_results(&b).await;
+    assert!(hits[0].title.contains("党员"));
+    b.close().await;
+}
+
+/// Under a sub-path, the box finds its index and links stay under the sub-path.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn works_under_a_sub_path() {
+    let tmp = tempfile::tempdir().unwrap();
+    build_bundled(&tmp.path().join("www/kb"), &["--base-url", "/kb/"]);
+    let server = StaticServer::start(&tmp.path().join("www"));
+    let b = Browser::start().await;
+    b.client
+        .goto(&server.url("/kb/cases/gulou/"))
+        .await
+        .unwrap();
+    let input = b.client.find(Locator::Css("#site-search-q")).await.unwrap();
+    input.click().await.unwrap();
+    input.send_keys("组织覆盖率").await.unwrap();
+    b.wait_for(
+        "return document.querySelector('form.site-search').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let hrefs = b
+        .js("return [...document.querySelectorAll('.search-popup .search-result a')].map(a => a.getAttribute('href'))")
+        .await;
+    let hrefs: Vec<String> = serde_json::from_value(hrefs).unwrap();
+    assert!(!hrefs.is_empty());
+    assert!(
+        hrefs.iter().all(|h| h.starts_with(&server.url("/kb/"))),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&server.url("/kb/cases/tianjin/")),
+        "{hrefs:?}"
+    );
+    // The deep link under the sub-path.
+    b.client
+        .goto(&server.url("/kb/search/?q=%E9%BB%A8%E5%BB%BA"))
+        .await
+        .unwrap();
+    let (hits, _) = page_results(&b).await;
+    assert!(hits
+        .iter()
+        .any(|h| h.href == server.url("/kb/cases/tianjin/")));
+    b.close().await;
+}
+
+/// search.js reads queries exactly as the index was cut (src/search/tokenize.rs), and folds
+/// Traditional to Simplified with the table the build wrote.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn browser_tokenizer_agrees_with_the_index() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/search/")).await.unwrap();
+    b.wait_for("return !!window.__zhikuSearchUI", 10).await;
+    b.client
+        .execute_async(
+            "window.__zhikuSearchUI.init().then(arguments[arguments.length - 1])",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let cases = [
+        "组织覆盖率",
+        "黨建 工作",
+        "党员发展2016年",
+        "覆盖率98.1%",
+        "1,460个 GDP",
+        "ＧＤＰ增長９８．１％",
+        "社會組織黨組織覆蓋率",
+        "Party-Building，党建",
+        "2010，2016年",
+        "，。 ",
+    ];
+    for q in cases {
+        let js = b
+            .client
+            .execute(
+                "return window.__zhikuSearchUI.terms(arguments[0])",
+                vec![serde_json::json!(q)],
+            )
+            .await
+            .unwrap();
+        let js: Vec<String> = serde_json::from_value(js).unwrap();
+        let mut rust = zhiku::search::tokenize::query_terms(q);
+        let mut seen = std::collections::HashSet::new();
+        rust.retain(|t| seen.insert(t.clone()));
+        assert_eq!(js, rust, "query {q:?}");
+    }
+    b.close().await;
+}
+
+#[test]
+fn build_writes_the_index_and_every_page_has_the_box() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out: PathBuf = tmp.path().join("site");
+    build_bundled(&out, &[]);
+    for f in [
+        "search/index.html",
+        "search/manifest.js",
+        "search/fold.js",
+        "search/s/0.js",
+        "search/d/0.js",
+    ] {
+        assert!(out.join(f).is_file(), "{f}");
+    }
+    let page = std::fs::read_to_string(out.join("cases/tianjin/index.html")).unwrap();
+    assert!(page.contains("<form class=\"site-search\" role=\"search\" action=\"/search/\""));
+    // search.js is fingerprinted like every theme script, and named in a data attribute.
+    let search_js = common::between(&page, "data-search-src=\"/", "\"").to_string();
+    assert!(
+        search_js.starts_with("js/search.") && search_js.ends_with(".js"),
+        "{search_js}"
+    );
+    assert!(out.join(&search_js).is_file(), "{search_js}");
+    assert!(
+        !page.contains(&format!("<script src=\"/{search_js}\"")),
+        "search.js loads on use only"
+    );
+    // The index holds page text, not template chrome: the footer's text is not indexed.
+    let docs: String = std::fs::read_dir(out.join("search/d"))
+        .unwrap()
+        .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
+        .collect();
+    assert!(docs.contains("社区党员议事会"));
+    assert!(!docs.contains("订阅更新"), "footer text is not indexed");
+}
+
+#[test]
+fn a_page_at_search_is_an_error_not_a_silent_overwrite() {
+    let f = common::Fixture::new(&[
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/cases/_index.md", "---\ntitle: 案例库\n---\n"),
+        ("content/search.md", &common::page("搜索说明", "正文。")),
+    ]);
+    f.build(&[])
+        .expect_code(1)
+        .expect_stderr(&["content/search.md", "/search/", "slug"]);
+    assert!(!f.exists("index.html"), "nothing published");
+}

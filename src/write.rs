@@ -44,11 +44,11 @@ impl Staging {
         &self.tmp
     }
 
-    /// A sink writing into the staging directory.
+    /// A sink writing into the staging directory. Files whose bytes equal those of the
+    /// previous output are hard-linked from it instead of written again.
     pub fn sink(&self) -> DirSink {
-        DirSink {
-            root: self.tmp.clone(),
-        }
+        let previous = self.out.is_dir().then(|| self.out.clone());
+        DirSink::new(self.tmp.clone(), previous)
     }
 
     /// Replace the output directory with the staging directory.
@@ -93,9 +93,51 @@ impl Drop for Staging {
 }
 
 /// Writes files under a directory, refusing any path that could leave it.
-#[derive(Debug, Clone)]
+///
+/// When a previous output is given, a file whose bytes are unchanged is hard-linked from it
+/// rather than written: a rebuild then creates no new inodes for unchanged files, and
+/// deleting the old output frees none (on ext4 both cost more than the rendering). Where
+/// hard links are not possible (another file system, FAT on a USB stick) the file is written.
+#[derive(Debug)]
 pub struct DirSink {
     pub root: PathBuf,
+    previous: Option<PathBuf>,
+    /// Directories already created, so each is created once.
+    made: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+}
+
+impl DirSink {
+    pub fn new(root: PathBuf, previous: Option<PathBuf>) -> Self {
+        DirSink {
+            root,
+            previous,
+            made: Default::default(),
+        }
+    }
+
+    fn ensure_dir(&self, dir: &Path) -> io::Result<()> {
+        if self.made.lock().map(|m| m.contains(dir)).unwrap_or(false) {
+            return Ok(());
+        }
+        std::fs::create_dir_all(dir)?;
+        if let Ok(mut m) = self.made.lock() {
+            m.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// Hard-link `path` from the previous output if its bytes are `bytes`.
+    fn link_unchanged(&self, path: &str, bytes: &[u8], to: &Path) -> bool {
+        let Some(prev) = &self.previous else {
+            return false;
+        };
+        let old = prev.join(path);
+        match std::fs::symlink_metadata(&old) {
+            Ok(m) if m.is_file() && m.len() == bytes.len() as u64 => {}
+            _ => return false,
+        }
+        std::fs::read(&old).is_ok_and(|b| b == bytes) && std::fs::hard_link(&old, to).is_ok()
+    }
 }
 
 /// Is `path` a plain relative path with no `..`, root, drive or backslash?
@@ -118,7 +160,10 @@ impl Sink for DirSink {
         }
         let full = self.root.join(path);
         if let Some(dir) = full.parent() {
-            std::fs::create_dir_all(dir)?;
+            self.ensure_dir(dir)?;
+        }
+        if self.link_unchanged(path, &bytes, &full) {
+            return Ok(());
         }
         std::fs::write(full, bytes)
     }

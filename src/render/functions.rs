@@ -6,14 +6,19 @@ use std::sync::Arc;
 use serde_json::Value;
 use tera::{Function, Result as TeraResult};
 
-/// Lookup tables shared by the functions.
+/// Lookup tables shared by the functions. Values are assembled when a template asks for
+/// them, from the summaries built once per build, so unused functions cost nothing.
 pub struct Tables {
     pub base_path: String,
     /// Content path (`cases/tianjin.md`, `courses/_index.md`) → URL.
     pub urls: HashMap<String, String>,
-    pub pages: HashMap<String, Value>,
-    pub sections: HashMap<String, Value>,
-    pub taxonomies: HashMap<String, Value>,
+    pub values: Arc<super::Values>,
+    /// Content path → page index.
+    pub pages: HashMap<String, usize>,
+    /// Content path → (section index, its subsections).
+    pub sections: HashMap<String, (usize, Vec<usize>)>,
+    /// Taxonomy name → (the taxonomy without pages, each term's page indices).
+    pub taxonomies: HashMap<String, (Value, Vec<Vec<usize>>)>,
     /// Static path → URL actually written (fingerprinted where applicable).
     pub statics: HashMap<String, String>,
 }
@@ -69,7 +74,7 @@ impl Function for GetPage {
             .and_then(Value::as_bool)
             .unwrap_or(true);
         match self.0.pages.get(path) {
-            Some(v) => Ok(v.clone()),
+            Some(&i) => Ok(self.0.values.pages[i].clone()),
             None if !required => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_page: there is no page content/{path} (pass required=false to get nothing instead)"
@@ -98,7 +103,11 @@ impl Function for GetSection {
             .and_then(Value::as_bool)
             .unwrap_or(true);
         match self.0.sections.get(&key) {
-            Some(v) => Ok(v.clone()),
+            Some((i, subs)) => {
+                let mut v = self.0.values.sections[*i].clone();
+                v["subsections"] = Value::Array(subs.iter().map(|&x| self.0.values.sections[x].clone()).collect());
+                Ok(v)
+            }
             None if !required => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_section: there is no section content/{key} (pass required=false to get nothing instead)"
@@ -112,13 +121,25 @@ pub struct GetTaxonomy(pub Arc<Tables>);
 impl Function for GetTaxonomy {
     fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
-        self.0.taxonomies.get(kind).cloned().ok_or_else(|| {
+        let Some((light, term_pages)) = self.0.taxonomies.get(kind) else {
             let mut names: Vec<&String> = self.0.taxonomies.keys().collect();
             names.sort();
-            tera::Error::msg(format!(
+            return Err(tera::Error::msg(format!(
                 "get_taxonomy: no taxonomy `{kind}` (configured: {names:?})"
-            ))
-        })
+            )));
+        };
+        let mut v = light.clone();
+        if let Some(Value::Array(terms)) = v.get_mut("terms") {
+            for (term, pages) in terms.iter_mut().zip(term_pages) {
+                term["pages"] = Value::Array(
+                    pages
+                        .iter()
+                        .map(|&p| self.0.values.pages[p].clone())
+                        .collect(),
+                );
+            }
+        }
+        Ok(v)
     }
 }
 

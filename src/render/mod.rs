@@ -160,7 +160,7 @@ pub struct Renderer<'a> {
     pub site: &'a Site,
     pub graph: &'a Graph,
     pub tera: Tera,
-    pub values: Values,
+    pub values: Arc<Values>,
     theme: &'a Theme,
     /// Relative mode: internal URLs of generated HTML rewritten relative to each page.
     relative: bool,
@@ -169,33 +169,25 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(site: &'a Site, graph: &'a Graph, theme: &'a Theme, mut tera: Tera) -> Self {
-        let values = Values::build(site, graph);
+        let values = Arc::new(Values::build(site, graph));
         let mut urls = HashMap::new();
         let mut pages = HashMap::new();
         let mut sections = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
             urls.insert(p.rel_path.clone(), site.url(&p.path));
-            pages.insert(p.rel_path.clone(), values.pages[i].clone());
+            pages.insert(p.rel_path.clone(), i);
         }
         for (i, s) in site.sections.iter().enumerate() {
             urls.insert(s.rel_path.clone(), site.url(&s.path));
-            let mut v = values.sections[i].clone();
-            v["subsections"] = Value::Array(
-                s.subsections
-                    .iter()
-                    .map(|&x| values.sections[x].clone())
-                    .collect(),
-            );
-            sections.insert(s.rel_path.clone(), v);
+            sections.insert(s.rel_path.clone(), (i, s.subsections.clone()));
         }
         let taxonomies = graph
             .taxonomies
             .iter()
             .map(|t| {
-                (
-                    t.config.name.clone(),
-                    context::taxonomy_value(site, &values, t, true),
-                )
+                let light = context::taxonomy_value(site, &values, t, false);
+                let pages = t.terms.iter().map(|term| term.pages.clone()).collect();
+                (t.config.name.clone(), (light, pages))
             })
             .collect();
         let statics = theme
@@ -206,6 +198,7 @@ impl<'a> Renderer<'a> {
         let tables = Arc::new(functions::Tables {
             base_path: site.base_path(),
             urls,
+            values: values.clone(),
             pages,
             sections,
             taxonomies,
@@ -314,10 +307,19 @@ impl<'a> Renderer<'a> {
     }
 
     fn base_context(&self) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("config", &self.values.config);
-        ctx.insert("nav", &self.values.nav);
-        ctx
+        self.context_with(Vec::new())
+    }
+
+    /// A context with `config`, `nav` and the given values, moved in (not copied again, as
+    /// `Context::insert` would: page values are the largest thing a build allocates).
+    fn context_with(&self, entries: Vec<(&str, Value)>) -> Context {
+        let mut map = serde_json::Map::with_capacity(entries.len() + 2);
+        map.insert("config".into(), self.values.config.clone());
+        map.insert("nav".into(), self.values.nav.clone());
+        for (k, v) in entries {
+            map.insert(k.into(), v);
+        }
+        Context::from_value(Value::Object(map)).unwrap_or_default()
     }
 
     fn page_template(&self, i: usize) -> String {
@@ -364,8 +366,8 @@ impl<'a> Renderer<'a> {
             }
             Job::Page(i) => {
                 let p = &site.pages[*i];
-                let mut ctx = self.base_context();
-                ctx.insert("page", &self.values.page_full(site, self.graph, *i));
+                let mut ctx =
+                    self.context_with(vec![("page", self.values.page_full(site, self.graph, *i))]);
                 ctx.insert("current_url", &site.url(&p.path));
                 ctx.insert("current_path", &p.path);
                 ctx.insert("current_permalink", &site.permalink(&p.path));
@@ -378,7 +380,6 @@ impl<'a> Renderer<'a> {
             }
             Job::Section(i, n) => {
                 let s = &site.sections[*i];
-                let mut ctx = self.base_context();
                 let section = self.values.section_full(site, self.graph, *i);
                 let paginator = paginator(
                     site,
@@ -388,8 +389,8 @@ impl<'a> Renderer<'a> {
                     *n,
                     &self.values.pages,
                 );
-                ctx.insert("section", &section);
-                ctx.insert("paginator", &paginator);
+                let mut ctx =
+                    self.context_with(vec![("section", section), ("paginator", paginator)]);
                 let path = pager_path(&s.path, *n);
                 ctx.insert("current_url", &site.url(&path));
                 ctx.insert("current_path", &path);

@@ -130,9 +130,10 @@ pub fn conflict(site: &Site) -> Option<Diagnostic> {
 pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
     let index = index::build(&docs(site), DIR);
     let n = index.files.len();
-    for (path, bytes) in index.files {
+    use rayon::prelude::*;
+    index.files.into_par_iter().try_for_each(|(path, bytes)| {
         sink.put(&path, bytes)
-            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
-    }
+            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
+    })?;
     Ok(n)
 }

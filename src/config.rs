@@ -138,6 +138,11 @@ pub const KEYS: &[&str] = &[
 impl Config {
     /// Read `site.toml` from `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        Config::load_with_warnings(root).map(|(c, _)| c)
+    }
+
+    /// [`Config::load`], also returning warnings (a site.toml not saved as UTF-8).
+    pub fn load_with_warnings(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -155,12 +160,18 @@ impl Config {
                 return Err(Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")));
             }
         };
-        let text = crate::encoding::decode(&bytes).map_err(|e| {
+        let decoded = crate::encoding::decode(&bytes).map_err(|e| {
             Diagnostic::error(CONFIG_FILE, e.message)
                 .at(e.line, e.column)
-                .with_help("save site.toml as UTF-8")
+                .with_help(e.help.unwrap_or_else(|| "save site.toml as UTF-8".into()))
         })?;
-        Config::parse(&text)
+        let warnings = decoded
+            .encoding
+            .warning(CONFIG_FILE)
+            .map(|(m, h)| Diagnostic::warning(CONFIG_FILE, m).with_help(h))
+            .into_iter()
+            .collect();
+        Ok((Config::parse(&decoded.text)?, warnings))
     }
 
     /// Parse the text of `site.toml`.

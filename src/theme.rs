@@ -212,19 +212,30 @@ fn read_dir_into(
                 if templates {
                     match std::fs::read(e.path()) {
                         Ok(bytes) => match crate::encoding::decode(&bytes) {
-                            Ok(text) => {
+                            Ok(decoded) => {
+                                let file = shown(e.path());
+                                if let Some((m, h)) =
+                                    decoded.encoding.warning(&file.display().to_string())
+                                {
+                                    theme
+                                        .warnings
+                                        .push(Diagnostic::warning(&file, m).with_help(h));
+                                }
                                 theme.templates.insert(
                                     name,
                                     TemplateSource {
-                                        text,
-                                        shown: shown(e.path()),
+                                        text: decoded.text,
+                                        shown: file,
                                     },
                                 );
                             }
                             Err(d) => errors.push(
                                 Diagnostic::error(shown(e.path()), d.message)
                                     .at(d.line, d.column)
-                                    .with_help("save the template as UTF-8"),
+                                    .with_help(
+                                        d.help
+                                            .unwrap_or_else(|| "save the template as UTF-8".into()),
+                                    ),
                             ),
                         },
                         Err(err) => errors.push(Diagnostic::error(

@@ -591,8 +591,10 @@ fn summary_range(events: &[(Event<'_>, Range<usize>)]) -> Option<Range<usize>> {
 }
 
 /// Replace link placeholders in rendered HTML with resolved URLs (`urls[i]` for link `i`).
+/// Only attribute values (`href="zhiku-link:3"`) are placeholders: the same characters
+/// written in the text (`zhiku-link:3`, `"zhiku-link:3"`) are left as they are.
 pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
-    const P: &str = "zhiku-link:";
+    const P: &str = "=\"zhiku-link:";
     if !html.contains(P) {
         return html.to_string();
     }
@@ -607,7 +609,10 @@ pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
             .ok()
             .and_then(|n| urls.get(n))
         {
-            Some(url) => out.push_str(&escape_attr(url)),
+            Some(url) => {
+                out.push_str("=\"");
+                out.push_str(&escape_attr(url));
+            }
             None => out.push_str(&rest[i..i + P.len() + digits]),
         }
         rest = &after[digits..];

@@ -381,3 +381,15 @@ fn percent_and_relative_paths() {
     );
     assert_eq!(join_relative("a", "../../x"), None);
 }
+
+#[test]
+fn placeholder_text_written_by_an_author_is_not_replaced() {
+    let r = html("见 zhiku-link:0 与 \"zhiku-link:0\" 和 `\"zhiku-link:0\"`，[链接](@/a.md)");
+    let filled = fill_placeholders(&r, &["/a/".into()]);
+    assert!(
+        filled.contains("见 zhiku-link:0 与 \"zhiku-link:0\""),
+        "{filled}"
+    );
+    assert!(filled.contains("<code>\"zhiku-link:0\"</code>"), "{filled}");
+    assert!(filled.contains("href=\"/a/\""), "{filled}");
+}

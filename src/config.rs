@@ -177,9 +177,15 @@ impl Config {
     /// Parse the text of `site.toml`.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-        config
-            .validate()
-            .map_err(|m| Diagnostic::error(CONFIG_FILE, m))?;
+        config.validate().map_err(|m| {
+            // The message names the offending value in backticks: point at its line.
+            let line = m.split('`').nth(1).and_then(|v| line_of_value(text, v));
+            let d = Diagnostic::error(CONFIG_FILE, m);
+            match line {
+                Some(l) => d.at_line(l),
+                None => d,
+            }
+        })?;
         config.base_url = normalize_base_url(&config.base_url);
         Ok(config)
     }
@@ -226,6 +232,18 @@ impl Config {
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
+}
+
+/// 1-based line of site.toml whose value is the string `value` (`theme = "fancy"`).
+pub fn line_of_value(text: &str, value: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.split_once('=').is_some_and(|(_, v)| {
+                let v = v.trim();
+                v == format!("\"{value}\"") || v == format!("'{value}'")
+            })
+        })
+        .map(|i| i + 1)
 }
 
 /// `https://example.org/kb` → `https://example.org/kb/`; empty → `/`.

@@ -609,6 +609,31 @@ fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
 }
 
 fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
+    let text = e.to_string();
+    if let Some(key) = text
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|r| r.split('"').next())
+    {
+        // serde_yaml points at the start of the mapping: point at the second occurrence.
+        let second = split
+            .yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+            .nth(1);
+        if let Some((i, l)) = second {
+            return FrontMatterError::new(
+                split.yaml_line + i,
+                Some(l.len() - l.trim_start().len() + 1),
+                format!("the key `{key}` is written twice"),
+                "keep one of them (YAML does not allow a key twice in one mapping)",
+            );
+        }
+    }
     let (line, column) = match e.location() {
         Some(loc) => (
             split.yaml_line + loc.line().saturating_sub(1),
@@ -710,6 +735,15 @@ fn explain_inner(message: &str) -> (String, String) {
             "see the README's front-matter reference for the type of each key"
         };
         return (format!("wrong type: {message}"), help.into());
+    }
+    if message.contains("while scanning an alias")
+        || message.contains("while scanning an anchor")
+        || message.starts_with("unknown anchor")
+    {
+        return (
+            format!("YAML syntax error: {message}"),
+            "a value starting with `*` or `&` is a YAML alias or anchor: put the value in quotes, e.g. `title: \"*重点*\"`".into(),
+        );
     }
     if message.contains("unknown variant") {
         return (message.to_string(), "use one of the values listed".into());

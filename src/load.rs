@@ -702,6 +702,7 @@ fn check_output_paths(pages: &[Page], sections: &[Section], diags: &mut Diagnost
     }
     for p in pages {
         if let Some(other) = seen.insert(&p.path, &p.rel_path) {
+            let line = p.meta.key_lines.get("slug").copied().unwrap_or(1);
             diags.push(
                 Diagnostic::error(
                     Path::new(CONTENT_DIR).join(&p.rel_path),
@@ -710,8 +711,39 @@ fn check_output_paths(pages: &[Page], sections: &[Section], diags: &mut Diagnost
                         p.path
                     ),
                 )
+                .at_line(line)
                 .with_help("give one of them a different `slug:` or file name"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_file_message() {
+        // A directory cannot be read as a file: the same path as a file without permission
+        // (which root can read anyway, so it cannot be tested end to end as root).
+        let dir = tempfile::tempdir().unwrap();
+        let Err(e) = read_limited(dir.path()) else {
+            panic!("read a directory")
+        };
+        let d = e.into_diagnostic(Path::new("content/a.md"));
+        assert!(d.message.starts_with("cannot read: "), "{d:?}");
+        let denied = ReadError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+            .into_diagnostic(Path::new("content/a.md"));
+        assert!(denied.help.unwrap().contains("chmod a+r"));
+    }
+
+    #[test]
+    fn too_large_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.md");
+        let f = std::fs::File::create(&p).unwrap();
+        // Sparse: no 33 MB written.
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        assert!(matches!(read_limited(&p), Err(ReadError::TooLarge(_))));
     }
 }

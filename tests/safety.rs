@@ -289,7 +289,7 @@ fn front_matter_values_are_escaped_everywhere_the_theme_prints_them() {
     let f = Fixture::new(&[
         (
             "site.toml",
-            &format!("title = \"站点<script>alert(3)</script>\"\ndescription = \"站点描述\\\"><img src=x onerror=alert(4)>\"\n"),
+            "title = \"站点<script>alert(3)</script>\"\ndescription = \"站点描述\\\"><img src=x onerror=alert(4)>\"\n",
         ),
         ("content/_index.md", "---\ntitle: 首页\n---\n"),
         ("content/cases/_index.md", &section),

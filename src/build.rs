@@ -85,8 +85,11 @@ pub fn prepare_cached(
     cache: &mut crate::load::LoadCache,
 ) -> (Option<Prepared>, Diagnostics) {
     let mut diags = Diagnostics::new();
-    let mut config = match Config::load(&opts.root) {
-        Ok(c) => c,
+    let mut config = match Config::load_with_warnings(&opts.root) {
+        Ok((c, warnings)) => {
+            diags.extend(warnings);
+            c
+        }
         Err(d) => {
             diags.push(d);
             return (None, diags);

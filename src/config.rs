@@ -138,6 +138,11 @@ pub const KEYS: &[&str] = &[
 impl Config {
     /// Read `site.toml` from `root`.
     pub fn load(root: &Path) -> Result<Config, Diagnostic> {
+        Config::load_with_warnings(root).map(|(c, _)| c)
+    }
+
+    /// [`Config::load`], also returning warnings (a site.toml not saved as UTF-8).
+    pub fn load_with_warnings(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let bytes = match std::fs::read(&path) {
             Ok(b) => b,
@@ -155,20 +160,32 @@ impl Config {
                 return Err(Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")));
             }
         };
-        let text = crate::encoding::decode(&bytes).map_err(|e| {
+        let decoded = crate::encoding::decode(&bytes).map_err(|e| {
             Diagnostic::error(CONFIG_FILE, e.message)
                 .at(e.line, e.column)
-                .with_help("save site.toml as UTF-8")
+                .with_help(e.help.unwrap_or_else(|| "save site.toml as UTF-8".into()))
         })?;
-        Config::parse(&text)
+        let warnings = decoded
+            .encoding
+            .warning(CONFIG_FILE)
+            .map(|(m, h)| Diagnostic::warning(CONFIG_FILE, m).with_help(h))
+            .into_iter()
+            .collect();
+        Ok((Config::parse(&decoded.text)?, warnings))
     }
 
     /// Parse the text of `site.toml`.
     pub fn parse(text: &str) -> Result<Config, Diagnostic> {
         let mut config: Config = toml::from_str(text).map_err(|e| toml_error(text, &e))?;
-        config
-            .validate()
-            .map_err(|m| Diagnostic::error(CONFIG_FILE, m))?;
+        config.validate().map_err(|m| {
+            // The message names the offending value in backticks: point at its line.
+            let line = m.split('`').nth(1).and_then(|v| line_of_value(text, v));
+            let d = Diagnostic::error(CONFIG_FILE, m);
+            match line {
+                Some(l) => d.at_line(l),
+                None => d,
+            }
+        })?;
         config.base_url = normalize_base_url(&config.base_url);
         Ok(config)
     }
@@ -215,6 +232,18 @@ impl Config {
     pub fn taxonomy(&self, name: &str) -> Option<&TaxonomyConfig> {
         self.taxonomies.iter().find(|t| t.name == name)
     }
+}
+
+/// 1-based line of site.toml whose value is the string `value` (`theme = "fancy"`).
+pub fn line_of_value(text: &str, value: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            l.split_once('=').is_some_and(|(_, v)| {
+                let v = v.trim();
+                v == format!("\"{value}\"") || v == format!("'{value}'")
+            })
+        })
+        .map(|i| i + 1)
 }
 
 /// `https://example.org/kb` → `https://example.org/kb/`; empty → `/`.

@@ -282,6 +282,10 @@ fn to_codespan(
 
 /// Byte range of the character at 1-based `line`/`column` (the whole line when no column).
 fn span_of(source: &str, line: usize, column: Option<usize>) -> Option<std::ops::Range<usize>> {
+    if source.is_empty() && line == 1 {
+        // An empty file still has a first line to point at.
+        return Some(0..0);
+    }
     let mut offset = 0;
     for (i, l) in source.split_inclusive('\n').enumerate() {
         if i + 1 == line {

@@ -13,6 +13,11 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// Largest front matter accepted, in bytes.
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
 
+/// Most terms one page may have in one taxonomy. Terms are for browsing: every term page
+/// lists the page with its terms, so a page with n terms costs n² work; a real page has a
+/// handful. (10,000 tags on one page is refused here, in linear time.)
+pub const MAX_TERMS_PER_PAGE: usize = 100;
+
 /// Keys a page's front matter may have (besides one list per configured taxonomy).
 pub const PAGE_KEYS: &[&str] = &[
     "title",
@@ -333,6 +338,17 @@ pub fn parse_page(
         let line = key_lines.get(key).copied().unwrap_or(split.yaml_line);
         if taxonomies.contains(&key) {
             match terms_of(value) {
+                Some(terms) if terms.len() > MAX_TERMS_PER_PAGE => {
+                    errors.push(FrontMatterError::new(
+                        line,
+                        Some(1),
+                        format!(
+                            "`{key}` has {} terms; a page may have at most {MAX_TERMS_PER_PAGE}",
+                            terms.len()
+                        ),
+                        "keep the few terms a reader would browse by; put long lists in the text",
+                    ));
+                }
                 Some(terms) => {
                     tax.insert(key.to_string(), terms);
                 }
@@ -369,6 +385,28 @@ pub fn parse_page(
             ));
         }
     }
+    if let Some(url) = fields
+        .as_ref()
+        .and_then(|f| f.source.as_ref())
+        .and_then(|s| s.url.as_deref())
+    {
+        if let Some(scheme) = unsafe_scheme(url) {
+            let line = key_lines.get("source").copied().unwrap_or(split.yaml_line);
+            let line = split
+                .yaml
+                .lines()
+                .enumerate()
+                .skip(line - split.yaml_line)
+                .find(|(_, l)| l.trim_start().starts_with("url:"))
+                .map_or(line, |(i, _)| split.yaml_line + i);
+            errors.push(FrontMatterError::new(
+                line,
+                None,
+                format!("`source.url` uses `{scheme}:`, which is not a web address"),
+                "write the original article's address, starting with https:// or http://",
+            ));
+        }
+    }
     match fields {
         Some(fields) if errors.is_empty() => Ok(PageMeta {
             fields,
@@ -395,6 +433,32 @@ pub fn parse_section(split: &Split<'_>) -> Result<SectionMeta, Vec<FrontMatterEr
     }
     // Unknown keys were reported above with better help; deny_unknown_fields catches the rest.
     deserialize::<SectionMeta>(split).map_err(|e| vec![e])
+}
+
+/// The scheme of `url` unless it is a web, mail or relative address (`javascript:`,
+/// `data:`, `vbscript:`, `file:` …). Tabs, newlines and spaces browsers ignore are ignored
+/// here too (`jav\tascript:`).
+pub fn unsafe_scheme(url: &str) -> Option<String> {
+    let cleaned: String = url
+        .chars()
+        .filter(|c| !c.is_whitespace() && !c.is_control())
+        .collect();
+    let colon = cleaned.find(':')?;
+    let scheme = &cleaned[..colon];
+    if scheme.is_empty()
+        || scheme.contains(['/', '?', '#'])
+        || !scheme
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))
+    {
+        return None;
+    }
+    let lower = scheme.to_ascii_lowercase();
+    if matches!(lower.as_str(), "http" | "https" | "mailto" | "ftp") {
+        None
+    } else {
+        Some(lower)
+    }
 }
 
 fn unknown_key<'a>(
@@ -545,6 +609,31 @@ fn key_lines(split: &Split<'_>) -> BTreeMap<String, usize> {
 }
 
 fn yaml_error(split: &Split<'_>, e: &serde_yaml::Error) -> FrontMatterError {
+    let text = e.to_string();
+    if let Some(key) = text
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|r| r.split('"').next())
+    {
+        // serde_yaml points at the start of the mapping: point at the second occurrence.
+        let second = split
+            .yaml
+            .lines()
+            .enumerate()
+            .filter(|(_, l)| {
+                l.trim_start()
+                    .strip_prefix(key)
+                    .is_some_and(|r| r.trim_start().starts_with(':'))
+            })
+            .nth(1);
+        if let Some((i, l)) = second {
+            return FrontMatterError::new(
+                split.yaml_line + i,
+                Some(l.len() - l.trim_start().len() + 1),
+                format!("the key `{key}` is written twice"),
+                "keep one of them (YAML does not allow a key twice in one mapping)",
+            );
+        }
+    }
     let (line, column) = match e.location() {
         Some(loc) => (
             split.yaml_line + loc.line().saturating_sub(1),
@@ -647,6 +736,15 @@ fn explain_inner(message: &str) -> (String, String) {
         };
         return (format!("wrong type: {message}"), help.into());
     }
+    if message.contains("while scanning an alias")
+        || message.contains("while scanning an anchor")
+        || message.starts_with("unknown anchor")
+    {
+        return (
+            format!("YAML syntax error: {message}"),
+            "a value starting with `*` or `&` is a YAML alias or anchor: put the value in quotes, e.g. `title: \"*重点*\"`".into(),
+        );
+    }
     if message.contains("unknown variant") {
         return (message.to_string(), "use one of the values listed".into());
     }
@@ -733,6 +831,30 @@ mod tests {
             e[0].message,
             "YAML syntax error: did not find expected ',' or ']', while parsing a flow sequence at line 3 column 7"
         );
+    }
+
+    #[test]
+    fn too_many_terms_and_unsafe_source_urls() {
+        let tags: Vec<String> = (0..=MAX_TERMS_PER_PAGE).map(|i| format!("t{i}")).collect();
+        let e = page(&format!(
+            "---\ntitle: x\ntags: [{}]\n---\n",
+            tags.join(", ")
+        ))
+        .unwrap_err();
+        assert_eq!(e[0].line, 3);
+        assert!(e[0].message.contains("has 101 terms"), "{e:?}");
+        let e = page("---\ntitle: x\nsource:\n  title: y\n  url: \"jav\tascript:alert(1)\"\n---\n")
+            .unwrap_err();
+        assert_eq!(e[0].line, 5, "{e:?}");
+        assert!(e[0].message.contains("`javascript:`"), "{e:?}");
+        assert_eq!(
+            unsafe_scheme("JAVASCRIPT:alert(1)").as_deref(),
+            Some("javascript")
+        );
+        assert_eq!(unsafe_scheme("data:text/html,x").as_deref(), Some("data"));
+        assert_eq!(unsafe_scheme("https://example.org/a:b"), None);
+        assert_eq!(unsafe_scheme("/cases/a/"), None);
+        assert_eq!(unsafe_scheme("文章:第3期"), None);
     }
 
     #[test]

@@ -73,7 +73,16 @@ pub struct LoadCache {
 struct CacheEntry {
     stamp: Option<(std::time::SystemTime, u64)>,
     kind: Kind,
+    loaded: FileResult,
+}
+
+/// What loading one file gave: the page or section (or its errors), and warnings that do not
+/// stop it from building (a file not saved as UTF-8). Kept whole in [`LoadCache`], so that a
+/// rebuild by `serve` repeats the warnings of files it did not re-read.
+#[derive(Clone)]
+struct FileResult {
     loaded: Result<Loaded, Vec<Diagnostic>>,
+    warnings: Vec<Diagnostic>,
 }
 
 impl LoadCache {
@@ -130,7 +139,7 @@ pub fn load_cached(
         .filter(|f| matches!(f.kind, Kind::Section | Kind::Page | Kind::BundlePage))
         .collect();
     let stamps: Vec<_> = parseable.par_iter().map(|f| stamp(&f.path)).collect();
-    let fresh: Vec<(usize, Result<Loaded, Vec<Diagnostic>>)> = parseable
+    let fresh: Vec<(usize, FileResult)> = parseable
         .par_iter()
         .enumerate()
         .filter(|(i, f)| {
@@ -151,7 +160,7 @@ pub fn load_cached(
     }
     let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
     cache.entries.retain(|p, _| live.contains(p));
-    let parsed: Vec<(&str, Result<Loaded, Vec<Diagnostic>>)> = parseable
+    let parsed: Vec<(&str, FileResult)> = parseable
         .iter()
         .filter_map(|f| {
             cache
@@ -165,7 +174,8 @@ pub fn load_cached(
     let mut pages: Vec<Page> = Vec::new();
     let mut left_out = BTreeMap::new();
     for (rel, r) in parsed {
-        match r {
+        diags.extend(r.warnings);
+        match r.loaded {
             Ok(Loaded::Section(s)) if s.dir.is_empty() => sections[0] = *s,
             Ok(Loaded::Section(s)) => sections.push(*s),
             Ok(Loaded::Page(p)) => {
@@ -485,21 +495,32 @@ fn fm_diag(file: &Path, e: FrontMatterError) -> Diagnostic {
     d
 }
 
-fn load_file(
+fn load_file(f: &Found, opts: MarkdownOptions, taxonomies: &[&str]) -> FileResult {
+    let mut warnings = Vec::new();
+    let loaded = parse_file(f, opts, taxonomies, &mut warnings);
+    FileResult { loaded, warnings }
+}
+
+fn parse_file(
     f: &Found,
     opts: MarkdownOptions,
     taxonomies: &[&str],
+    warnings: &mut Vec<Diagnostic>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let shown = Path::new(CONTENT_DIR).join(&f.rel);
-    let bytes = std::fs::read(&f.path).map_err(|e| {
-        vec![Diagnostic::error(&shown, format!("cannot read: {e}"))
-            .with_help("check the file's permissions")]
-    })?;
-    let text = crate::encoding::decode(&bytes).map_err(|e| {
+    let bytes = read_limited(&f.path).map_err(|e| vec![e.into_diagnostic(&shown)])?;
+    let decoded = crate::encoding::decode(&bytes).map_err(|e| {
         vec![Diagnostic::error(&shown, e.message)
             .at(e.line, e.column)
-            .with_help("save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)")]
+            .with_help(e.help.unwrap_or_else(|| {
+                "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)".into()
+            }))]
     })?;
+    drop(bytes);
+    if let Some((message, help)) = decoded.encoding.warning(&shown.display().to_string()) {
+        warnings.push(Diagnostic::warning(&shown, message).with_help(help));
+    }
+    let text = decoded.text;
     let split = frontmatter::split(&text).map_err(|e| vec![fm_diag(&shown, e)])?;
     let src = SourceInfo {
         rel_path: &f.rel,
@@ -566,6 +587,60 @@ fn load_file(
     }
 }
 
+/// Largest content file read, in bytes. A 10 MB page builds (in about a second); a file
+/// larger than this is almost certainly not a page someone wrote (an export, a database dump
+/// renamed `.md`), and reading it whole would only exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
+
+/// Why a content file could not be read.
+enum ReadError {
+    Io(std::io::Error),
+    TooLarge(u64),
+}
+
+impl ReadError {
+    fn into_diagnostic(self, shown: &Path) -> Diagnostic {
+        match self {
+            ReadError::Io(e) => {
+                let help = if e.kind() == std::io::ErrorKind::PermissionDenied {
+                    "the file is not readable by this user: fix its permissions (`chmod a+r <file>`) or its owner"
+                } else {
+                    "check that the file exists and can be read"
+                };
+                Diagnostic::error(shown, format!("cannot read: {e}")).with_help(help)
+            }
+            ReadError::TooLarge(n) => Diagnostic::error(
+                shown,
+                format!(
+                    "the file is {:.1} MB; at most {} MB is read as one page",
+                    n as f64 / (1 << 20) as f64,
+                    MAX_FILE_BYTES >> 20
+                ),
+            )
+            .with_help("split it into several pages (a module with one lesson per file)"),
+        }
+    }
+}
+
+/// Read a file, refusing ones over [`MAX_FILE_BYTES`] before reading them.
+fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let len = file.metadata().map_err(ReadError::Io)?.len();
+    if len > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(len));
+    }
+    let mut bytes = Vec::with_capacity(len as usize);
+    // `take` also guards a file that grows while it is read.
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64));
+    }
+    Ok(bytes)
+}
+
 /// The page's URL segment: `slug:` if given, else the file name without `.md` (the bundle
 /// directory's name for `index.md`), with spaces as `-`. Refuses anything that could escape
 /// the output directory.
@@ -627,6 +702,7 @@ fn check_output_paths(pages: &[Page], sections: &[Section], diags: &mut Diagnost
     }
     for p in pages {
         if let Some(other) = seen.insert(&p.path, &p.rel_path) {
+            let line = p.meta.key_lines.get("slug").copied().unwrap_or(1);
             diags.push(
                 Diagnostic::error(
                     Path::new(CONTENT_DIR).join(&p.rel_path),
@@ -635,8 +711,39 @@ fn check_output_paths(pages: &[Page], sections: &[Section], diags: &mut Diagnost
                         p.path
                     ),
                 )
+                .at_line(line)
                 .with_help("give one of them a different `slug:` or file name"),
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unreadable_file_message() {
+        // A directory cannot be read as a file: the same path as a file without permission
+        // (which root can read anyway, so it cannot be tested end to end as root).
+        let dir = tempfile::tempdir().unwrap();
+        let Err(e) = read_limited(dir.path()) else {
+            panic!("read a directory")
+        };
+        let d = e.into_diagnostic(Path::new("content/a.md"));
+        assert!(d.message.starts_with("cannot read: "), "{d:?}");
+        let denied = ReadError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
+            .into_diagnostic(Path::new("content/a.md"));
+        assert!(denied.help.unwrap().contains("chmod a+r"));
+    }
+
+    #[test]
+    fn too_large_is_refused_before_reading() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("big.md");
+        let f = std::fs::File::create(&p).unwrap();
+        // Sparse: no 33 MB written.
+        f.set_len(MAX_FILE_BYTES + 1).unwrap();
+        assert!(matches!(read_limited(&p), Err(ReadError::TooLarge(_))));
     }
 }

@@ -135,14 +135,23 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         if !available.iter().any(|a| a == "default") {
             help.push_str(", or to `default` for the built-in theme");
         }
-        return Err(vec![Diagnostic::error(
+        let mut d = Diagnostic::error(
             crate::config::CONFIG_FILE,
             format!(
                 "unknown theme `{}`: there is no themes/{}/ directory",
                 config.theme, config.theme
             ),
         )
-        .with_help(help)]);
+        .with_help(help);
+        if let Some(line) = std::fs::read(root.join(crate::config::CONFIG_FILE))
+            .ok()
+            .and_then(|b| {
+                crate::config::line_of_value(&crate::encoding::decode_lossy(&b), &config.theme)
+            })
+        {
+            d = d.at_line(line);
+        }
+        return Err(vec![d]);
     }
     // CSS and JS of the theme are fingerprinted; the site's own static files are not (a
     // vendored library may load its files by name), except where they replace a theme file.
@@ -212,19 +221,30 @@ fn read_dir_into(
                 if templates {
                     match std::fs::read(e.path()) {
                         Ok(bytes) => match crate::encoding::decode(&bytes) {
-                            Ok(text) => {
+                            Ok(decoded) => {
+                                let file = shown(e.path());
+                                if let Some((m, h)) =
+                                    decoded.encoding.warning(&file.display().to_string())
+                                {
+                                    theme
+                                        .warnings
+                                        .push(Diagnostic::warning(&file, m).with_help(h));
+                                }
                                 theme.templates.insert(
                                     name,
                                     TemplateSource {
-                                        text,
-                                        shown: shown(e.path()),
+                                        text: decoded.text,
+                                        shown: file,
                                     },
                                 );
                             }
                             Err(d) => errors.push(
                                 Diagnostic::error(shown(e.path()), d.message)
                                     .at(d.line, d.column)
-                                    .with_help("save the template as UTF-8"),
+                                    .with_help(
+                                        d.help
+                                            .unwrap_or_else(|| "save the template as UTF-8".into()),
+                                    ),
                             ),
                         },
                         Err(err) => errors.push(Diagnostic::error(

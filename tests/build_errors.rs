@@ -297,7 +297,7 @@ fn duplicate_output_paths_name_both_files() {
     ]);
     let run = f.build(&[]);
     run.expect_code(1).expect_stderr(&[
-        "error: writes the same output `cases/tianjin/index.html` as content/cases/tianjin-2018.md\n = in content/cases/tianjin.md\n",
+        "error: writes the same output `cases/tianjin/index.html` as content/cases/tianjin-2018.md\n  ┌─ content/cases/tianjin.md:1:1\n",
         "= help: give one of them a different `slug:` or file name",
     ]);
     // A page that would overwrite a section's index.
@@ -306,7 +306,7 @@ fn duplicate_output_paths_name_both_files() {
         ("content/x.md", "---\ntitle: 冒充\nslug: cases\n---\n"),
     ]);
     f.build(&[]).expect_code(1).expect_stderr(&[
-        "error: writes the same output `cases/index.html` as content/cases/_index.md\n = in content/x.md\n",
+        "error: writes the same output `cases/index.html` as content/cases/_index.md\n  ┌─ content/x.md:3:1\n",
     ]);
 }
 

@@ -174,6 +174,10 @@ struct LineIndex<'a> {
     text: &'a str,
     starts: Vec<usize>,
     first_line: usize,
+    /// The last position asked for: (line index, byte offset, column). Links come in document
+    /// order, so the next column is counted from here, not from the line's start: many links
+    /// on one long line cost linear time, not quadratic.
+    last: std::cell::Cell<(usize, usize, usize)>,
 }
 
 impl<'a> LineIndex<'a> {
@@ -184,19 +188,23 @@ impl<'a> LineIndex<'a> {
             text,
             starts,
             first_line,
+            last: std::cell::Cell::new((0, 0, 1)),
         }
     }
     fn position(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
         let idx = match self.starts.binary_search(&offset) {
             Ok(i) => i,
             Err(i) => i.saturating_sub(1),
         };
-        let start = self.starts[idx];
-        let col = self
-            .text
-            .get(start..offset)
-            .map_or(0, |s| s.chars().count())
-            + 1;
+        let (last_idx, last_offset, last_col) = self.last.get();
+        let (from, col) = if last_idx == idx && last_offset <= offset {
+            (last_offset, last_col)
+        } else {
+            (self.starts[idx], 1)
+        };
+        let col = col + self.text.get(from..offset).map_or(0, |s| s.chars().count());
+        self.last.set((idx, offset, col));
         (idx + self.first_line, col)
     }
 }
@@ -482,6 +490,14 @@ fn collect_links(
         let range_start = events[i].1.start;
         let is_image = matches!(events[i].0, Event::Start(Tag::Image { .. }));
         let dest = match &events[i].0 {
+            // `<someone@example.org>`: the writer adds `mailto:`; not a link into the site.
+            Event::Start(Tag::Link {
+                link_type: pulldown_cmark::LinkType::Email,
+                ..
+            }) => {
+                i += 1;
+                continue;
+            }
             Event::Start(Tag::Link { dest_url, .. })
             | Event::Start(Tag::Image { dest_url, .. }) => dest_url.to_string(),
             _ => {
@@ -591,8 +607,10 @@ fn summary_range(events: &[(Event<'_>, Range<usize>)]) -> Option<Range<usize>> {
 }
 
 /// Replace link placeholders in rendered HTML with resolved URLs (`urls[i]` for link `i`).
+/// Only attribute values (`href="zhiku-link:3"`) are placeholders: the same characters
+/// written in the text (`zhiku-link:3`, `"zhiku-link:3"`) are left as they are.
 pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
-    const P: &str = "zhiku-link:";
+    const P: &str = "=\"zhiku-link:";
     if !html.contains(P) {
         return html.to_string();
     }
@@ -607,7 +625,10 @@ pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
             .ok()
             .and_then(|n| urls.get(n))
         {
-            Some(url) => out.push_str(&escape_attr(url)),
+            Some(url) => {
+                out.push_str("=\"");
+                out.push_str(&escape_attr(url));
+            }
             None => out.push_str(&rest[i..i + P.len() + digits]),
         }
         rest = &after[digits..];

@@ -381,3 +381,57 @@ fn percent_and_relative_paths() {
     );
     assert_eq!(join_relative("a", "../../x"), None);
 }
+
+#[test]
+fn placeholder_text_written_by_an_author_is_not_replaced() {
+    let r = html("见 zhiku-link:0 与 \"zhiku-link:0\" 和 `\"zhiku-link:0\"`，[链接](@/a.md)");
+    let filled = fill_placeholders(&r, &["/a/".into()]);
+    assert!(
+        filled.contains("见 zhiku-link:0 与 \"zhiku-link:0\""),
+        "{filled}"
+    );
+    assert!(filled.contains("<code>\"zhiku-link:0\"</code>"), "{filled}");
+    assert!(filled.contains("href=\"/a/\""), "{filled}");
+}
+
+#[test]
+fn link_positions_on_one_long_line() {
+    // Positions are counted incrementally along a line; out-of-order queries still work.
+    let line = "党建[甲](#a)，".repeat(3);
+    let r = render(
+        &format!("# a\n\n{line}\n[乙](#a)"),
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 5,
+        },
+    );
+    let pos: Vec<(usize, usize)> = r.links.iter().map(|l| (l.line, l.column)).collect();
+    assert_eq!(pos, [(7, 3), (7, 13), (7, 23), (8, 1)]);
+    let idx = LineIndex::new("一二三\n四五六", 1);
+    assert_eq!(idx.position(6), (1, 3));
+    assert_eq!(idx.position(3), (1, 2));
+    assert_eq!(idx.position(13), (2, 2));
+    assert_eq!(idx.position(0), (1, 1));
+}
+
+#[test]
+fn email_autolinks_are_not_site_links() {
+    // Found by the `links` fuzz target: `<a@b>` was taken for a relative file link (a false
+    // "broken link", and its placeholder sat behind the writer's `mailto:`).
+    let r = render(
+        "来信：<dangjian@example.org>，或 <%@p>。",
+        MarkdownOptions::default(),
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert!(r.links.is_empty(), "{:?}", r.links);
+    assert!(
+        r.html.contains("href=\"mailto:dangjian@example.org\""),
+        "{}",
+        r.html
+    );
+    assert!(!r.html.contains("zhiku-link"), "{}", r.html);
+}

@@ -6,6 +6,7 @@
 
 mod context;
 mod functions;
+pub mod refs;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
@@ -79,6 +80,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
             errors.push(template_error(&src.shown, &e));
         }
     }
+    errors.extend(refs::check(theme));
     for req in REQUIRED_TEMPLATES {
         if !theme.templates.contains_key(*req) {
             errors.push(
@@ -94,6 +96,14 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("plaintext", functions::plaintext);
+    // Tera's get_env would publish the build machine's environment (refs::check refuses
+    // templates that call it; this is the second lock).
+    tera.register_function(
+        "get_env",
+        |_: &HashMap<String, Value>| -> tera::Result<Value> {
+            Err(tera::Error::msg("get_env is turned off in zhiku"))
+        },
+    );
     let list: Vec<(&str, &str)> = theme
         .templates
         .iter()

@@ -1,0 +1,183 @@
+//! Quadratic-behaviour benchmark (not part of the test suite):
+//!
+//! ```text
+//! cargo bench --bench scaling            # all shapes
+//! cargo bench --bench scaling -- page    # only the big pages
+//! ```
+//!
+//! Builds sites at 1×, 2× and 4× a base size with the release binary and prints the build
+//! time of each and the ratios to 1×. Linear work gives ratios near 2 and 4; quadratic work
+//! would give 4 and 16. Shapes:
+//!
+//! - `page`: one 5 MB page (1×) of ordinary Chinese Markdown: headings (many with the same
+//!   text), emphasis, soft line breaks, footnotes, internal links and anchors;
+//! - `line`: one page whose 1 MB (1×) is a single line full of links (positions of links are
+//!   computed per line);
+//! - `terms`: a 10,000-term taxonomy (1×): 2,000 pages with five terms of their own and two
+//!   terms every page has.
+//!
+//! Each measurement is the best of three runs (the machine is shared).
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn zhiku_bin() -> PathBuf {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let status = Command::new("cargo")
+        .args(["build", "--release", "--bin", "zhiku", "--quiet"])
+        .current_dir(&root)
+        .status();
+    assert!(
+        status.map(|s| s.success()).unwrap_or(false),
+        "cargo build --release failed"
+    );
+    root.join("target/release/zhiku")
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let p = root.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn base_site(root: &Path) {
+    write(root, "site.toml", "title = \"规模测试\"\n");
+    write(root, "content/_index.md", "---\ntitle: 首页\n---\n");
+}
+
+/// About `bytes` of typical Markdown in one page.
+fn big_page(root: &Path, bytes: usize) {
+    base_site(root);
+    let mut body = String::with_capacity(bytes + 4096);
+    let mut n = 0;
+    while body.len() < bytes {
+        n += 1;
+        // Every tenth heading repeats: ids 背景, 背景-1, 背景-2 …
+        if n % 10 == 0 {
+            body.push_str("## 背景\n\n");
+        } else {
+            let _ = write!(body, "## 第{n}节 做法\n\n");
+        }
+        for k in 0..8 {
+            let _ = write!(
+                body,
+                "社区党组织把**党的组织**和工作覆盖到每一个社会组织，\n推进“两新”组织党建*全覆盖*，\
+                 见[第一节](#第1节-做法)和[背景](#背景)。[^n{n}k{k}]\n\n"
+            );
+        }
+        for k in 0..8 {
+            let _ = writeln!(body, "[^n{n}k{k}]: 注释{n}-{k}。");
+        }
+        body.push('\n');
+    }
+    write(
+        root,
+        "content/big.md",
+        &format!("---\ntitle: 大页面\n---\n{body}"),
+    );
+}
+
+/// About `bytes` on one line, full of links to anchors of the page.
+fn long_line(root: &Path, bytes: usize) {
+    base_site(root);
+    let mut body = String::from("## 锚点\n\n");
+    while body.len() < bytes {
+        body.push_str("党建工作[见锚点](#锚点)，");
+    }
+    body.push('\n');
+    write(
+        root,
+        "content/line.md",
+        &format!("---\ntitle: 长行\n---\n{body}"),
+    );
+}
+
+/// `terms` distinct terms over `terms / 5` pages, plus two terms on every page.
+fn many_terms(root: &Path, terms: usize) {
+    base_site(root);
+    write(root, "content/cases/_index.md", "---\ntitle: 案例\n---\n");
+    for p in 0..terms / 5 {
+        let own: Vec<String> = (0..5).map(|k| format!("主题{}", p * 5 + k)).collect();
+        write(
+            root,
+            &format!("content/cases/c{p}.md"),
+            &format!(
+                "---\ntitle: 案例{p}\ndate: 2018-12-01\ntags: [{}, 组织覆盖, 基层治理]\nregions: [地区{}]\n---\n正文{p}。\n",
+                own.join(", "),
+                p % 50
+            ),
+        );
+    }
+}
+
+fn best_of_three(bin: &Path, root: &Path) -> Duration {
+    (0..3)
+        .map(|_| {
+            let start = Instant::now();
+            let out = Command::new(bin)
+                .args(["build", "--root"])
+                .arg(root)
+                .output()
+                .expect("run zhiku");
+            let took = start.elapsed();
+            assert!(
+                out.status.success(),
+                "build failed: {}",
+                String::from_utf8_lossy(&out.stderr)
+            );
+            took
+        })
+        .min()
+        .unwrap()
+}
+
+fn main() {
+    let only: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with('-'))
+        .collect();
+    let bin = zhiku_bin();
+    type Gen = fn(&Path, usize);
+    let shapes: &[(&str, &str, Gen, usize)] = &[
+        ("page", "MB page", big_page, 5 << 20),
+        ("line", "MB line", long_line, 1 << 20),
+        ("terms", "terms", many_terms, 10_000),
+    ];
+    // The cost of an empty site (process start, theme): subtracted before comparing.
+    let empty = tempfile::tempdir().unwrap();
+    base_site(empty.path());
+    let fixed = best_of_three(&bin, empty.path());
+    println!(
+        "empty site: {:.3} s (subtracted below)",
+        fixed.as_secs_f64()
+    );
+    for (name, unit, generate, base) in shapes {
+        if !only.is_empty() && !only.iter().any(|o| o == name) {
+            continue;
+        }
+        let mut times = Vec::new();
+        for factor in [1, 2, 4] {
+            let dir = tempfile::tempdir().unwrap();
+            let size = base * factor;
+            generate(dir.path(), size);
+            let t = best_of_three(&bin, dir.path()).saturating_sub(fixed);
+            let shown = if *unit == "terms" {
+                format!("{size}")
+            } else {
+                format!("{:.0}", size as f64 / (1 << 20) as f64)
+            };
+            println!(
+                "{name:>6} {factor}× ({shown} {unit}): {:.3} s",
+                t.as_secs_f64()
+            );
+            times.push(t.as_secs_f64().max(1e-3));
+        }
+        println!(
+            "{name:>6} ratios to 1×: 2× → {:.2}, 4× → {:.2} (linear: 2, 4; quadratic: 4, 16)",
+            times[1] / times[0],
+            times[2] / times[0]
+        );
+    }
+}

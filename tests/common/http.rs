@@ -29,26 +29,6 @@ impl StaticServer {
     }
 }
 
-fn decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < b.len() {
-        if b[i] == b'%' && i + 2 < b.len() {
-            if let Ok(v) =
-                u8::from_str_radix(std::str::from_utf8(&b[i + 1..i + 3]).unwrap_or("zz"), 16)
-            {
-                out.push(v);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(b[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 fn content_type(p: &Path) -> &'static str {
     match p.extension().and_then(|e| e.to_str()).unwrap_or("") {
         "html" => "text/html; charset=utf-8",
@@ -75,7 +55,7 @@ fn handle(mut stream: TcpStream, dir: &Path) {
         }
     }
     let path = line.split_whitespace().nth(1).unwrap_or("/");
-    let path = decode(path.split(['?', '#']).next().unwrap_or("/"));
+    let path = super::http_decode(path.split(['?', '#']).next().unwrap_or("/"));
     let mut file: PathBuf = dir.join(path.trim_start_matches('/'));
     if path.contains("..") {
         file = dir.join("__nope__");

@@ -312,6 +312,7 @@ impl<'a> Renderer<'a> {
     fn base_context(&self) -> Context {
         let mut ctx = Context::new();
         ctx.insert("config", &self.values.config);
+        ctx.insert("nav", &self.values.nav);
         ctx
     }
 

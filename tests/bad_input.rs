@@ -556,7 +556,7 @@ fn cases() -> Vec<Case> {
                 "{% extends \"base.html\" %}\n{% block main %}{{ page.nope.deeper }}{% endblock main %}\n",
             ),
             &[
-                "rendering content/cases/tianjin.md failed",
+                "rendering content/cases/tianjin.md failed: Failed to render 'page.html': Variable `page.nope.deeper` not found in context while rendering 'page.html' (and 1 other output(s) failed the same way)",
                 "= in templates/page.html",
             ],
         ),

@@ -313,8 +313,11 @@ fn shorten_line(source: String, line: usize, column: Option<usize>) -> (String, 
 /// shortened line are shifted back to the real ones.
 #[derive(Default)]
 struct Excerpts {
-    files: Vec<(SimpleFile<String, String>, (usize, usize))>,
+    files: Vec<Excerpt>,
 }
+
+/// A file's excerpt source and (line index, columns shifted) of its shortened line.
+type Excerpt = (SimpleFile<String, String>, (usize, usize));
 
 impl Excerpts {
     fn add(&mut self, name: String, source: String, shifted: (usize, usize)) -> usize {
@@ -322,7 +325,7 @@ impl Excerpts {
         self.files.len() - 1
     }
 
-    fn get(&self, id: usize) -> Result<&(SimpleFile<String, String>, (usize, usize)), FilesError> {
+    fn get(&self, id: usize) -> Result<&Excerpt, FilesError> {
         self.files.get(id).ok_or(FilesError::FileMissing)
     }
 }

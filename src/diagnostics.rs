@@ -10,7 +10,7 @@ use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
-use codespan_reporting::files::SimpleFiles;
+use codespan_reporting::files::{Error as FilesError, Files, SimpleFile};
 use codespan_reporting::term::{self, termcolor};
 use serde::Serialize;
 
@@ -219,7 +219,7 @@ pub fn report(diags: &Diagnostics, root: &Path, format: Format) {
             };
             let writer = termcolor::StandardStream::stderr(choice);
             let config = term::Config::default();
-            let mut files = SimpleFiles::new();
+            let mut files = Excerpts::default();
             for d in diags.items() {
                 let cs = to_codespan(d, root, &mut files);
                 if term::emit(&mut writer.lock(), &config, &files, &cs).is_err() {
@@ -235,7 +235,7 @@ pub fn report(diags: &Diagnostics, root: &Path, format: Format) {
 pub fn render_plain(diags: &Diagnostics, root: &Path) -> String {
     let mut buf = termcolor::NoColor::new(Vec::new());
     let config = term::Config::default();
-    let mut files = SimpleFiles::new();
+    let mut files = Excerpts::default();
     for d in diags.items() {
         let cs = to_codespan(d, root, &mut files);
         if term::emit(&mut buf, &config, &files, &cs).is_err() {
@@ -245,11 +245,7 @@ pub fn render_plain(diags: &Diagnostics, root: &Path) -> String {
     String::from_utf8_lossy(&buf.into_inner()).into_owned()
 }
 
-fn to_codespan(
-    d: &Diagnostic,
-    root: &Path,
-    files: &mut SimpleFiles<String, String>,
-) -> CsDiagnostic<usize> {
+fn to_codespan(d: &Diagnostic, root: &Path, files: &mut Excerpts) -> CsDiagnostic<usize> {
     let mut cs = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
@@ -265,8 +261,10 @@ fn to_codespan(
         let source = std::fs::read(&path)
             .map(|b| crate::encoding::decode_lossy(&b))
             .unwrap_or_default();
-        if let Some(span) = span_of(&source, line, d.column) {
-            let id = files.add(file.display().to_string(), source);
+        let (source, shift) = shorten_line(source, line, d.column);
+        let column = d.column.map(|c| c - shift);
+        if let Some(span) = span_of(&source, line, column) {
+            let id = files.add(file.display().to_string(), source, (line - 1, shift));
             cs = cs.with_labels(vec![Label::primary(id, span)]);
         } else {
             notes.push(format!("at {}", d.location()));
@@ -278,6 +276,95 @@ fn to_codespan(
         notes.push(format!("help: {help}"));
     }
     cs.with_notes(notes)
+}
+
+/// Characters of a long source line shown around the column.
+const WINDOW: usize = 60;
+
+/// A line longer than 2 × [`WINDOW`] characters (a minified table, a whole page on one line)
+/// is cut to the window around `column` in the excerpt, so that one message never prints
+/// megabytes. Other lines are left alone (only the one pointed at is shown). Returns the
+/// source and how many characters the line's columns moved left (the header still shows the
+/// real column, see [`Excerpts`]).
+fn shorten_line(source: String, line: usize, column: Option<usize>) -> (String, usize) {
+    let Some(text) = source.split('\n').nth(line.saturating_sub(1)) else {
+        return (source, 0);
+    };
+    if text.chars().count() <= 2 * WINDOW {
+        return (source, 0);
+    }
+    let col = column.unwrap_or(1).max(1) - 1;
+    let start = col.saturating_sub(WINDOW);
+    let mut cut: String = text.chars().skip(start).take(2 * WINDOW).collect();
+    // `…` takes the place of one of the characters cut.
+    let shift = if start > 0 {
+        cut.insert(0, '…');
+        start - 1
+    } else {
+        0
+    };
+    cut.push('…');
+    let mut lines: Vec<&str> = source.split('\n').collect();
+    lines[line - 1] = &cut;
+    (lines.join("\n"), shift)
+}
+
+/// The files of diagnostic excerpts: codespan's simple files, except that the columns of a
+/// shortened line are shifted back to the real ones.
+#[derive(Default)]
+struct Excerpts {
+    files: Vec<Excerpt>,
+}
+
+/// A file's excerpt source and (line index, columns shifted) of its shortened line.
+type Excerpt = (SimpleFile<String, String>, (usize, usize));
+
+impl Excerpts {
+    fn add(&mut self, name: String, source: String, shifted: (usize, usize)) -> usize {
+        self.files.push((SimpleFile::new(name, source), shifted));
+        self.files.len() - 1
+    }
+
+    fn get(&self, id: usize) -> Result<&Excerpt, FilesError> {
+        self.files.get(id).ok_or(FilesError::FileMissing)
+    }
+}
+
+impl<'a> Files<'a> for Excerpts {
+    type FileId = usize;
+    type Name = String;
+    type Source = &'a str;
+
+    fn name(&'a self, id: usize) -> Result<String, FilesError> {
+        Ok(self.get(id)?.0.name().clone())
+    }
+    fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
+        Ok(self.get(id)?.0.source().as_str())
+    }
+    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
+        self.get(id)?.0.line_index((), byte_index)
+    }
+    fn line_range(
+        &'a self,
+        id: usize,
+        line_index: usize,
+    ) -> Result<std::ops::Range<usize>, FilesError> {
+        self.get(id)?.0.line_range((), line_index)
+    }
+    fn column_number(
+        &'a self,
+        id: usize,
+        line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        let (file, (shifted_line, shift)) = self.get(id)?;
+        let column = file.column_number((), line_index, byte_index)?;
+        Ok(if line_index == *shifted_line {
+            column + shift
+        } else {
+            column
+        })
+    }
 }
 
 /// Byte range of the character at 1-based `line`/`column` (the whole line when no column).
@@ -317,6 +404,22 @@ mod tests {
         let span = span_of(src, 2, Some(11)).unwrap();
         assert_eq!(&src[span], "：");
         assert_eq!(span_of(src, 9, None), None);
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_column() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = format!("{}错{}", "甲".repeat(5000), "乙".repeat(5000));
+        std::fs::write(dir.path().join("a.md"), format!("---\n{long}\n")).unwrap();
+        let mut ds = Diagnostics::new();
+        ds.push(Diagnostic::error("a.md", "bad").at(2, 5001));
+        let text = render_plain(&ds, dir.path());
+        assert!(text.len() < 2000, "{}", text.len());
+        assert!(text.contains("a.md:2:5001"), "{text}");
+        assert!(
+            text.contains(&format!("…{}错{}…", "甲".repeat(60), "乙".repeat(59))),
+            "{text}"
+        );
     }
 
     #[test]

@@ -502,8 +502,8 @@ fn parse_mapping(split: &Split<'_>) -> Result<serde_yaml::Mapping, Vec<FrontMatt
             1,
             None,
             format!(
-                "the front matter is {} KB; at most {} KB is allowed",
-                split.yaml.len() / 1024,
+                "the front matter is {:.1} KB; at most {} KB is allowed",
+                split.yaml.len() as f64 / 1024.0,
                 MAX_FRONT_MATTER / 1024
             ),
             "move long data out of the front matter into the page text",
@@ -735,6 +735,14 @@ fn explain_inner(message: &str) -> (String, String) {
             "see the README's front-matter reference for the type of each key"
         };
         return (format!("wrong type: {message}"), help.into());
+    }
+    if message.starts_with("repetition limit exceeded")
+        || message.starts_with("recursion limit exceeded")
+    {
+        return (
+            format!("YAML {message}: the front matter expands to too much data (aliases `*` repeating anchors `&`) or nests too deeply"),
+            "front matter is for short fields: write the values out instead of using `&`/`*` aliases, and nest lists and maps only a few levels".into(),
+        );
     }
     if message.contains("while scanning an alias")
         || message.contains("while scanning an anchor")

@@ -59,6 +59,9 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// How to print errors and warnings.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
     },
     /// Check the site without writing anything: everything build checks, plus orphan pages,
     /// cases no lesson uses, images without alt text and (with --external) external links.
@@ -167,6 +170,7 @@ fn main() -> ExitCode {
             bind,
             drafts,
             open,
+            format,
         } => {
             let root = build::absolute_root(&root);
             match zhiku::serve::run(zhiku::serve::ServeOptions {
@@ -175,6 +179,7 @@ fn main() -> ExitCode {
                 bind,
                 drafts,
                 open,
+                format: format.into(),
             }) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {

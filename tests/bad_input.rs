@@ -556,7 +556,7 @@ fn cases() -> Vec<Case> {
                 "{% extends \"base.html\" %}\n{% block main %}{{ page.nope.deeper }}{% endblock main %}\n",
             ),
             &[
-                "rendering content/cases/tianjin.md failed",
+                "rendering content/cases/tianjin.md failed: Failed to render 'page.html': Variable `page.nope.deeper` not found in context while rendering 'page.html' (and 1 other output(s) failed the same way)",
                 "= in templates/page.html",
             ],
         ),
@@ -598,7 +598,7 @@ fn cases() -> Vec<Case> {
                 page(&format!("title: 坏\nsummary: \"{}\"\n", "长".repeat(22_000)), ""),
             )],
             &[
-                "error: the front matter is 64 KB; at most 64 KB is allowed",
+                "error: the front matter is 64.5 KB; at most 64 KB is allowed",
                 "┌─ content/cases/bad.md:1:1",
             ],
         ),
@@ -614,6 +614,35 @@ fn cases() -> Vec<Case> {
             &[
                 "error: `tags` has 10000 terms; a page may have at most 100",
                 "┌─ content/cases/bad.md:3:1",
+            ],
+        ),
+        case(
+            "YAML alias bomb",
+            vec![(BAD, {
+                let mut y = String::from("title: 炸弹\nextra:\n  a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+                for i in 1..10 {
+                    let prev = vec![format!("*a{}", i - 1); 9].join(", ");
+                    y.push_str(&format!("  a{i}: &a{i} [{prev}]\n"));
+                }
+                page(&y, "")
+            })],
+            &[
+                "error: YAML repetition limit exceeded: the front matter expands to too much data",
+                "┌─ content/cases/bad.md:2:1",
+            ],
+        ),
+        case(
+            "front matter nested 20,000 deep",
+            vec![(
+                BAD,
+                page(
+                    &format!("title: 深\nextra:\n  x: {}{}\n", "[".repeat(20_000), "]".repeat(20_000)),
+                    "",
+                ),
+            )],
+            &[
+                "error: YAML recursion limit exceeded",
+                "┌─ content/cases/bad.md:4:",
             ],
         ),
         case(
@@ -733,6 +762,9 @@ fn run_case(template: &Path, c: &Case) -> Result<Duration, String> {
         .contains("the previous output was left as it was")
     {
         problems.push("no final summary line".into());
+    }
+    if run.stderr.len() > 20_000 {
+        problems.push(format!("{} bytes of messages", run.stderr.len()));
     }
     if common::tree(&root.join("public")) != public_before {
         problems.push("public/ changed".into());

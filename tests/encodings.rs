@@ -256,3 +256,33 @@ fn a_10_mb_page_builds() {
     // A debug build; release is ~10× faster. Quadratic behaviour would take hours.
     assert!(took.as_secs() < 120, "took {took:?}");
 }
+
+#[test]
+fn serve_reports_encoding_warnings_on_every_rebuild_from_its_cache() {
+    let f = site();
+    write_bytes(&f, "content/a.md", &gbk("---\ntitle: 党建\n---\n正文。\n"));
+    f.write("content/b.md", &page("乙", "正文"));
+    let mut rebuilder = zhiku::serve::Rebuilder::new(zhiku::build::BuildOptions {
+        root: f.root().to_path_buf(),
+        ..Default::default()
+    });
+    let warnings_of = |o: zhiku::serve::Outcome| match o {
+        zhiku::serve::Outcome::Built { warnings, .. } => warnings
+            .items()
+            .iter()
+            .map(|d| d.to_string())
+            .collect::<Vec<_>>(),
+        zhiku::serve::Outcome::Failed { text, .. } => panic!("{text}"),
+    };
+    let first = warnings_of(rebuilder.rebuild());
+    assert_eq!(first.len(), 1, "{first:?}");
+    assert!(first[0].contains("content/a.md") && first[0].contains("GBK"));
+    // Another file changes: a.md comes from the cache, its warning with it.
+    f.write("content/b.md", &page("乙", "新正文"));
+    rebuilder.invalidate(&[f.root().join("content/b.md")]);
+    assert_eq!(warnings_of(rebuilder.rebuild()), first);
+    // a.md is converted to UTF-8: the warning goes.
+    f.write("content/a.md", "---\ntitle: 党建\n---\n正文。\n");
+    rebuilder.invalidate(&[f.root().join("content/a.md")]);
+    assert!(warnings_of(rebuilder.rebuild()).is_empty());
+}

@@ -12,10 +12,14 @@ pub struct Values {
     /// A section's summary with its pages' summaries, used by `get_section` and listings.
     pub sections: Vec<Value>,
     pub config: Value,
-    /// The top-level sections `[{title, url, path}]` for header navigation (`nav` in every
-    /// template): computed once, so navigation costs nothing per page.
+    /// `nav` in every template: `[{title, url, path}]` of the home page's sections, for the
+    /// site's main navigation. (The theme used `get_section("_index.md").subsections`, which
+    /// copies every page summary of the site into every page: quadratic in the site's size.)
     pub nav: Value,
 }
+
+/// Most entries of `page.siblings` (the pages of the page's section around it).
+pub const SIBLINGS: usize = 100;
 
 /// `{title, url}` of a page or section.
 pub fn link_value(site: &Site, r: Ref) -> Value {
@@ -156,13 +160,16 @@ impl Values {
         let nav = site.sections[0]
             .subsections
             .iter()
-            .map(|&x| json!({"title": site.sections[x].title(), "url": site.url(&site.sections[x].path), "path": site.sections[x].path}))
+            .map(|&i| {
+                let s = &site.sections[i];
+                json!({"title": s.title(), "url": site.url(&s.path), "path": s.path})
+            })
             .collect();
         Values {
             pages,
             sections,
-            nav: Value::Array(nav),
             config: config_value(site),
+            nav: Value::Array(nav),
         }
     }
 
@@ -199,16 +206,20 @@ impl Values {
                 next.map(|q| self.pages[q].clone()).unwrap_or(Value::Null),
             );
             let section = &site.sections[p.section];
-            // The module sidebar: only for pages of a nested section (a course module), so a
-            // flat section of thousands of pages does not copy its list into every page.
-            if section.parent.is_some_and(|p| p != 0) {
-                let module: Vec<Value> = section
-                    .pages
-                    .iter()
-                    .map(|&q| json!({"title": site.pages[q].meta.fields.title, "url": site.url(&site.pages[q].path), "current": q == i}))
-                    .collect();
-                m.insert("siblings".into(), Value::Array(module));
-            }
+            // At most SIBLINGS pages around this one: every page of a section listing all the
+            // others would make a large section quadratic.
+            let at = section.pages.iter().position(|&q| q == i).unwrap_or(0);
+            let start = at
+                .saturating_sub(SIBLINGS / 2)
+                .min(section.pages.len().saturating_sub(SIBLINGS));
+            let module: Vec<Value> = section.pages[start..]
+                .iter()
+                .take(SIBLINGS)
+                .map(|&q| {
+                    json!({"title": site.pages[q].meta.fields.title, "url": site.url(&site.pages[q].path), "current": q == i})
+                })
+                .collect();
+            m.insert("siblings".into(), Value::Array(module));
             m.insert(
                 "assets".into(),
                 Value::Array(

@@ -305,15 +305,15 @@ impl<'a> Renderer<'a> {
         let jobs = self.jobs();
         let results: Vec<Result<usize, Diagnostic>> =
             jobs.par_iter().map(|job| self.run(job, sink)).collect();
-        let mut diags = Diagnostics::new();
         let mut count = 0;
+        let mut failed = Vec::new();
         for r in results {
             match r {
                 Ok(n) => count += n,
-                Err(d) => diags.push(d),
+                Err(d) => failed.push(d),
             }
         }
-        (count, diags)
+        (count, merge_repeated(failed))
     }
 
     fn base_context(&self) -> Context {
@@ -710,6 +710,37 @@ impl<'a> Renderer<'a> {
             self.render_template("atom.xml", &ctx, &out)?.into_bytes(),
         ))
     }
+}
+
+/// One template mistake fails every page rendered with it: report it once, with the first
+/// output it failed for and how many others failed the same way.
+fn merge_repeated(failed: Vec<Diagnostic>) -> Diagnostics {
+    let mut order: Vec<(Diagnostic, usize)> = Vec::new();
+    let mut index: HashMap<(Option<PathBuf>, String), usize> = HashMap::new();
+    for d in failed {
+        let cause = d
+            .message
+            .split_once(" failed: ")
+            .map(|(_, c)| c.to_string())
+            .unwrap_or_else(|| d.message.clone());
+        match index.get(&(d.file.clone(), cause.clone())) {
+            Some(&i) => order[i].1 += 1,
+            None => {
+                index.insert((d.file.clone(), cause), order.len());
+                order.push((d, 0));
+            }
+        }
+    }
+    let mut diags = Diagnostics::new();
+    for (mut d, others) in order {
+        if others > 0 {
+            d.message.push_str(&format!(
+                " (and {others} other output(s) failed the same way)"
+            ));
+        }
+        diags.push(d);
+    }
+    diags
 }
 
 /// Check that every `template:` (and `page_template:`) named in front matter exists in the theme.

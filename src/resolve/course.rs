@@ -159,7 +159,7 @@ pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
                 }
             }
             let mut list: Vec<(usize, usize)> = score.into_iter().collect();
-            list.sort_by(|a, b| {
+            let order = |a: &(usize, usize), b: &(usize, usize)| {
                 b.1.cmp(&a.1)
                     .then_with(|| {
                         site.pages[b.0]
@@ -169,8 +169,14 @@ pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
                             .cmp(&site.pages[a.0].meta.fields.date)
                     })
                     .then_with(|| site.pages[a.0].rel_path.cmp(&site.pages[b.0].rel_path))
-            });
-            list.into_iter().take(5).map(|(q, _)| q).collect()
+            };
+            // Only the best five are kept: select them in linear time, then sort those.
+            if list.len() > 5 {
+                list.select_nth_unstable_by(4, order);
+                list.truncate(5);
+            }
+            list.sort_by(order);
+            list.into_iter().map(|(q, _)| q).collect()
         })
         .collect()
 }

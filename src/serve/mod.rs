@@ -34,6 +34,8 @@ pub struct ServeOptions {
     pub bind: IpAddr,
     pub drafts: bool,
     pub open: bool,
+    /// How errors and warnings are printed on the terminal.
+    pub format: diagnostics::Format,
 }
 
 /// The files being served: output path → bytes.
@@ -86,6 +88,8 @@ pub enum Outcome {
         changed: Vec<String>,
         pages: usize,
         elapsed: Duration,
+        /// Warnings of the build (files not in UTF-8, symbolic links left out …).
+        warnings: Diagnostics,
     },
     Failed {
         diagnostics: Diagnostics,
@@ -154,6 +158,7 @@ impl Rebuilder {
             changed,
             pages: prepared.site.pages.len(),
             elapsed: start.elapsed(),
+            warnings: diags,
         }
     }
 }
@@ -239,7 +244,16 @@ async fn run_async(opts: ServeOptions) -> Result<(), String> {
     });
 
     let mut rebuilder = Rebuilder::new(build_opts);
-    apply(&shared, &opts.root, rebuilder.rebuild(), true);
+    let format = opts.format;
+    let mut printed = Vec::new();
+    apply(
+        &shared,
+        &opts.root,
+        rebuilder.rebuild(),
+        true,
+        format,
+        &mut printed,
+    );
 
     // Watch and rebuild on a thread of its own; rebuilds use rayon.
     let (tx, rx) = std::sync::mpsc::channel::<Vec<PathBuf>>();
@@ -260,7 +274,14 @@ async fn run_async(opts: ServeOptions) -> Result<(), String> {
                 .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())
                 .collect();
             eprintln!("changed: {}", shown.join(", "));
-            apply(&shared_w, &root, rebuilder.rebuild(), false);
+            apply(
+                &shared_w,
+                &root,
+                rebuilder.rebuild(),
+                false,
+                format,
+                &mut printed,
+            );
         }
     });
 
@@ -282,14 +303,28 @@ async fn run_async(opts: ServeOptions) -> Result<(), String> {
 }
 
 /// Publish a rebuild's outcome to the server and the browsers, and report it on the terminal.
-fn apply(shared: &Shared, root: &Path, outcome: Outcome, first: bool) {
+/// Warnings are printed when they differ from those printed last (not again on every save);
+/// `printed` keeps those.
+fn apply(
+    shared: &Shared,
+    root: &Path,
+    outcome: Outcome,
+    first: bool,
+    format: diagnostics::Format,
+    printed: &mut Vec<diagnostics::Diagnostic>,
+) {
     match outcome {
         Outcome::Built {
             files,
             changed,
             pages,
             elapsed,
+            warnings,
         } => {
+            if warnings.items() != printed.as_slice() {
+                diagnostics::report(&warnings, root, format);
+                *printed = warnings.items().to_vec();
+            }
             if let Ok(mut s) = shared.snapshot.write() {
                 s.files = files;
                 s.error = None;
@@ -312,7 +347,8 @@ fn apply(shared: &Shared, root: &Path, outcome: Outcome, first: bool) {
             diagnostics: diags,
             text,
         } => {
-            diagnostics::report(&diags, root, diagnostics::Format::Human);
+            diagnostics::report(&diags, root, format);
+            printed.clear();
             eprintln!("build failed: the last good version stays served until this is fixed");
             if let Ok(mut s) = shared.snapshot.write() {
                 s.error = Some(text.clone());

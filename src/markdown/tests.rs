@@ -435,3 +435,22 @@ fn email_autolinks_are_not_site_links() {
     );
     assert!(!r.html.contains("zhiku-link"), "{}", r.html);
 }
+
+#[test]
+fn safe_mode_keeps_the_word_javascript_as_text() {
+    // The first `markdown` fuzz finding was the target's own check taking this text for a
+    // URL: the sanitizer is right to keep it (it is text, not an attribute).
+    let r = render(
+        "~\0javascript:\u{8}?-+#[\u{8}>^-\n`\0\0\n",
+        MarkdownOptions {
+            safe: true,
+            ..Default::default()
+        },
+        SourceInfo {
+            rel_path: "x.md",
+            first_line: 1,
+        },
+    );
+    assert!(r.html.contains("javascript:"), "{}", r.html);
+    assert!(!r.html.contains("href"), "{}", r.html);
+}

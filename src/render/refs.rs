@@ -42,6 +42,14 @@ pub fn check(theme: &Theme) -> Vec<Diagnostic> {
         };
         let mut refs = Vec::new();
         walk_nodes(&t.ast, &mut refs);
+        // One message per name and template.
+        let mut seen = Vec::new();
+        refs.retain(|r| {
+            let key = format!("{r:?}");
+            let new = !seen.contains(&key);
+            seen.push(key);
+            new
+        });
         for r in refs {
             match r {
                 Ref::Template { tag, name: target } => {
@@ -239,5 +247,55 @@ fn walk_val(v: &ExprVal, out: &mut Vec<Ref>) {
         | ExprVal::Float(_)
         | ExprVal::Bool(_)
         | ExprVal::Ident(_) => {}
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::theme::TemplateSource;
+
+    fn theme(files: &[(&str, &str)]) -> Theme {
+        let mut t = Theme::default();
+        for (name, text) in files {
+            t.templates.insert(
+                name.to_string(),
+                TemplateSource {
+                    text: text.to_string(),
+                    shown: format!("templates/{name}").into(),
+                },
+            );
+        }
+        t
+    }
+
+    #[test]
+    fn finds_names_in_nested_tags_and_expressions() {
+        let t = theme(&[
+            ("base.html", "{% block main %}{% endblock main %}"),
+            (
+                "page.html",
+                "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block main %}\n\
+                 {% if page %}{% for x in range(end=2) %}\n{% include \"part.html\" %}\n{% endfor %}{% endif %}\n\
+                 {{ page.title | default(value=get_pgae(path=\"a.md\")) }}\n\
+                 {% include \"maybe.html\" ignore missing %}\n{% endblock main %}",
+            ),
+            (
+                "macros.html",
+                "{% macro card(p, u=\"x\") %}{{ now() }}{{ get_env(name=\"HOME\") }}{% endmacro card %}",
+            ),
+        ]);
+        let errors: Vec<String> = check(&t)
+            .iter()
+            .map(|d| format!("{}:{}", d.location(), d.message))
+            .collect();
+        assert_eq!(
+            errors,
+            [
+                "templates/macros.html:1:the template calls an unknown function `get_env()`",
+                "templates/page.html:5:`{% include \"part.html\" %}`: there is no template `part.html`",
+                "templates/page.html:7:the template calls an unknown function `get_pgae()`",
+            ]
+        );
     }
 }

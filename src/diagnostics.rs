@@ -7,6 +7,7 @@
 
 use std::fmt;
 use std::io::{IsTerminal, Write};
+use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use codespan_reporting::diagnostic::{Diagnostic as CsDiagnostic, Label};
@@ -217,15 +218,10 @@ pub fn report(diags: &Diagnostics, root: &Path, format: Format) {
             } else {
                 termcolor::ColorChoice::Never
             };
-            let writer = termcolor::StandardStream::stderr(choice);
-            let config = term::Config::default();
-            let mut files = Excerpts::default();
-            for d in diags.items() {
-                let cs = to_codespan(d, root, &mut files);
-                if term::emit(&mut writer.lock(), &config, &files, &cs).is_err() {
-                    eprintln!("{d}");
-                }
-            }
+            // Buffered: thousands of messages are thousands of small writes otherwise.
+            let mut out = termcolor::BufferedStandardStream::stderr(choice);
+            emit_all(diags, root, &mut out);
+            let _ = out.flush();
         }
     }
 }
@@ -234,18 +230,31 @@ pub fn report(diags: &Diagnostics, root: &Path, format: Format) {
 /// overlay and by tests).
 pub fn render_plain(diags: &Diagnostics, root: &Path) -> String {
     let mut buf = termcolor::NoColor::new(Vec::new());
-    let config = term::Config::default();
-    let mut files = Excerpts::default();
-    for d in diags.items() {
-        let cs = to_codespan(d, root, &mut files);
-        if term::emit(&mut buf, &config, &files, &cs).is_err() {
-            let _ = writeln!(buf, "{d}");
-        }
-    }
+    emit_all(diags, root, &mut buf);
     String::from_utf8_lossy(&buf.into_inner()).into_owned()
 }
 
-fn to_codespan(d: &Diagnostic, root: &Path, files: &mut Excerpts) -> CsDiagnostic<usize> {
+/// Render every diagnostic. Each source file is read and indexed once, and each diagnostic
+/// gets an excerpt of its one line (cut around the column when long): the cost is linear in
+/// the number of diagnostics, even for 100,000 broken links on one long line.
+fn emit_all(diags: &Diagnostics, root: &Path, out: &mut dyn termcolor::WriteColor) {
+    let config = term::Config::default();
+    let mut sources = Sources::default();
+    for d in diags.items() {
+        let mut files = Excerpt::default();
+        let cs = to_codespan(d, root, &mut sources, &mut files);
+        if term::emit(out, &config, &files, &cs).is_err() {
+            let _ = writeln!(out, "{d}");
+        }
+    }
+}
+
+fn to_codespan(
+    d: &Diagnostic,
+    root: &Path,
+    sources: &mut Sources,
+    files: &mut Excerpt,
+) -> CsDiagnostic<()> {
     let mut cs = match d.severity {
         Severity::Error => CsDiagnostic::error(),
         Severity::Warning => CsDiagnostic::warning(),
@@ -258,16 +267,19 @@ fn to_codespan(d: &Diagnostic, root: &Path, files: &mut Excerpts) -> CsDiagnosti
         } else {
             root.join(file)
         };
-        let source = std::fs::read(&path)
-            .map(|b| crate::encoding::decode_lossy(&b))
-            .unwrap_or_default();
-        let (source, shift) = shorten_line(source, line, d.column);
-        let column = d.column.map(|c| c - shift);
-        if let Some(span) = span_of(&source, line, column) {
-            let id = files.add(file.display().to_string(), source, (line - 1, shift));
-            cs = cs.with_labels(vec![Label::primary(id, span)]);
-        } else {
-            notes.push(format!("at {}", d.location()));
+        match sources
+            .get(&path)
+            .and_then(|src| src.excerpt(line, d.column))
+        {
+            Some((text, span, shift)) => {
+                *files = Excerpt {
+                    file: SimpleFile::new(file.display().to_string(), text),
+                    line_index: line - 1,
+                    shift,
+                };
+                cs = cs.with_labels(vec![Label::primary((), span)]);
+            }
+            None => notes.push(format!("at {}", d.location())),
         }
     } else if d.file.is_some() {
         notes.push(format!("in {}", d.location()));
@@ -278,132 +290,235 @@ fn to_codespan(d: &Diagnostic, root: &Path, files: &mut Excerpts) -> CsDiagnosti
     cs.with_notes(notes)
 }
 
-/// Characters of a long source line shown around the column.
+/// Characters of a long source line shown on each side of the column.
 const WINDOW: usize = 60;
 
-/// A line longer than 2 × [`WINDOW`] characters (a minified table, a whole page on one line)
-/// is cut to the window around `column` in the excerpt, so that one message never prints
-/// megabytes. Other lines are left alone (only the one pointed at is shown). Returns the
-/// source and how many characters the line's columns moved left (the header still shows the
-/// real column, see [`Excerpts`]).
-fn shorten_line(source: String, line: usize, column: Option<usize>) -> (String, usize) {
-    let Some(text) = source.split('\n').nth(line.saturating_sub(1)) else {
-        return (source, 0);
-    };
-    if text.chars().count() <= 2 * WINDOW {
-        return (source, 0);
-    }
-    let col = column.unwrap_or(1).max(1) - 1;
-    let start = col.saturating_sub(WINDOW);
-    let mut cut: String = text.chars().skip(start).take(2 * WINDOW).collect();
-    // `…` takes the place of one of the characters cut.
-    let shift = if start > 0 {
-        cut.insert(0, '…');
-        start - 1
-    } else {
-        0
-    };
-    cut.push('…');
-    let mut lines: Vec<&str> = source.split('\n').collect();
-    lines[line - 1] = &cut;
-    (lines.join("\n"), shift)
-}
-
-/// The files of diagnostic excerpts: codespan's simple files, except that the columns of a
-/// shortened line are shifted back to the real ones.
+/// Source files read for excerpts, each once.
 #[derive(Default)]
-struct Excerpts {
-    files: Vec<Excerpt>,
+struct Sources {
+    files: std::collections::HashMap<PathBuf, Option<Source>>,
 }
 
-/// A file's excerpt source and (line index, columns shifted) of its shortened line.
-type Excerpt = (SimpleFile<String, String>, (usize, usize));
-
-impl Excerpts {
-    fn add(&mut self, name: String, source: String, shifted: (usize, usize)) -> usize {
-        self.files.push((SimpleFile::new(name, source), shifted));
-        self.files.len() - 1
-    }
-
-    fn get(&self, id: usize) -> Result<&Excerpt, FilesError> {
-        self.files.get(id).ok_or(FilesError::FileMissing)
+impl Sources {
+    fn get(&mut self, path: &Path) -> Option<&mut Source> {
+        self.files
+            .entry(path.to_path_buf())
+            .or_insert_with(|| {
+                let text = std::fs::read(path)
+                    .map(|b| crate::encoding::decode_lossy(&b))
+                    .ok()?;
+                let mut starts = vec![0];
+                starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+                Some(Source {
+                    text,
+                    starts,
+                    cursor: None,
+                })
+            })
+            .as_mut()
     }
 }
 
-impl<'a> Files<'a> for Excerpts {
-    type FileId = usize;
+/// A decoded file, its line starts, and where the last column was found: diagnostics come
+/// sorted by line and column, so the next column on the same line is found from there.
+struct Source {
+    text: String,
+    starts: Vec<usize>,
+    /// (line index, 0-based column, byte offset).
+    cursor: Option<(usize, usize, usize)>,
+}
+
+impl Source {
+    /// Byte range in `text` of the line with 0-based `index` (without its newline).
+    fn line_range(&self, index: usize) -> Option<Range<usize>> {
+        let start = *self.starts.get(index)?;
+        let end = self
+            .starts
+            .get(index + 1)
+            .map_or(self.text.len(), |&e| e - 1);
+        Some(start..end.max(start))
+    }
+
+    /// Byte offset within line `li` (whose range is `range`) of 0-based character column
+    /// `col` (the line's end when it is shorter).
+    fn byte_of(&mut self, li: usize, range: Range<usize>, col: usize) -> usize {
+        let line = &self.text[range];
+        let (from_col, from_byte) = match self.cursor {
+            Some((l, c, b)) if l == li && c <= col => (c, b),
+            _ => (0, 0),
+        };
+        let b = line[from_byte..]
+            .char_indices()
+            .nth(col - from_col)
+            .map_or(line.len(), |(i, _)| from_byte + i);
+        self.cursor = Some((li, col, b));
+        b
+    }
+
+    /// The excerpt of 1-based `line`: its text (cut to 2 × [`WINDOW`] characters around the
+    /// column when longer, with `…` where it was cut), the span to underline, and how many
+    /// characters the shown columns are left of the real ones. Costs O(window), not O(line),
+    /// on a long line (after the first column found on it).
+    fn excerpt(
+        &mut self,
+        line: usize,
+        column: Option<usize>,
+    ) -> Option<(String, Range<usize>, usize)> {
+        let li = line.checked_sub(1)?;
+        let range = self.line_range(li)?;
+        let long = {
+            let text = &self.text[range.clone()];
+            text.len() > 4 * 2 * WINDOW || text.chars().count() > 2 * WINDOW
+        };
+        let Some(col) = column.filter(|&c| c >= 1).map(|c| c - 1) else {
+            let text = &self.text[range];
+            if !long {
+                return Some((text.to_string(), 0..text.len(), 0));
+            }
+            let mut cut: String = text.chars().take(2 * WINDOW).collect();
+            cut.push('…');
+            let len = cut.len();
+            return Some((cut, 0..len, 0));
+        };
+        let b = self.byte_of(li, range.clone(), col);
+        let text = &self.text[range];
+        let width = |at: usize| text[at..].chars().next().map_or(0, char::len_utf8);
+        if !long {
+            return Some((text.to_string(), b..b + width(b), 0));
+        }
+        // Up to WINDOW characters before the column and 2 × WINDOW in all.
+        let before: Vec<usize> = text[..b]
+            .char_indices()
+            .rev()
+            .take(WINDOW)
+            .map(|(i, _)| i)
+            .collect();
+        let start = before.last().copied().unwrap_or(b);
+        let start_col = col - before.len();
+        let end = text[start..]
+            .char_indices()
+            .nth(2 * WINDOW)
+            .map_or(text.len(), |(i, _)| start + i);
+        let mut cut = String::new();
+        let mut shift = start_col;
+        if start > 0 {
+            cut.push('…');
+            // `…` takes the place of one of the characters cut.
+            shift -= 1;
+        }
+        let at = cut.len() + (b - start);
+        cut.push_str(&text[start..end]);
+        if end < text.len() {
+            cut.push('…');
+        }
+        let w = cut[at..].chars().next().map_or(0, char::len_utf8);
+        Some((cut, at..at + w, shift))
+    }
+}
+
+/// The one file codespan sees for a diagnostic: the excerpt of a single line, numbered as the
+/// line it comes from, with columns shifted back to the real ones when the line was cut.
+struct Excerpt {
+    file: SimpleFile<String, String>,
+    /// 0-based index of the line in its file.
+    line_index: usize,
+    shift: usize,
+}
+
+impl Default for Excerpt {
+    fn default() -> Self {
+        Excerpt {
+            file: SimpleFile::new(String::new(), String::new()),
+            line_index: 0,
+            shift: 0,
+        }
+    }
+}
+
+impl<'a> Files<'a> for Excerpt {
+    type FileId = ();
     type Name = String;
     type Source = &'a str;
 
-    fn name(&'a self, id: usize) -> Result<String, FilesError> {
-        Ok(self.get(id)?.0.name().clone())
+    fn name(&'a self, _: ()) -> Result<String, FilesError> {
+        Ok(self.file.name().clone())
     }
-    fn source(&'a self, id: usize) -> Result<&'a str, FilesError> {
-        Ok(self.get(id)?.0.source().as_str())
+    fn source(&'a self, _: ()) -> Result<&'a str, FilesError> {
+        Ok(self.file.source().as_str())
     }
-    fn line_index(&'a self, id: usize, byte_index: usize) -> Result<usize, FilesError> {
-        self.get(id)?.0.line_index((), byte_index)
+    fn line_index(&'a self, _: (), byte_index: usize) -> Result<usize, FilesError> {
+        self.file.line_index((), byte_index)
     }
-    fn line_range(
-        &'a self,
-        id: usize,
-        line_index: usize,
-    ) -> Result<std::ops::Range<usize>, FilesError> {
-        self.get(id)?.0.line_range((), line_index)
+    fn line_range(&'a self, _: (), line_index: usize) -> Result<Range<usize>, FilesError> {
+        self.file.line_range((), line_index)
+    }
+    fn line_number(&'a self, _: (), line_index: usize) -> Result<usize, FilesError> {
+        Ok(self.line_index + line_index + 1)
     }
     fn column_number(
         &'a self,
-        id: usize,
+        _: (),
         line_index: usize,
         byte_index: usize,
     ) -> Result<usize, FilesError> {
-        let (file, (shifted_line, shift)) = self.get(id)?;
-        let column = file.column_number((), line_index, byte_index)?;
-        Ok(if line_index == *shifted_line {
-            column + shift
-        } else {
-            column
-        })
+        Ok(self.file.column_number((), line_index, byte_index)? + self.shift)
     }
-}
-
-/// Byte range of the character at 1-based `line`/`column` (the whole line when no column).
-fn span_of(source: &str, line: usize, column: Option<usize>) -> Option<std::ops::Range<usize>> {
-    if source.is_empty() && line == 1 {
-        // An empty file still has a first line to point at.
-        return Some(0..0);
-    }
-    let mut offset = 0;
-    for (i, l) in source.split_inclusive('\n').enumerate() {
-        if i + 1 == line {
-            let text = l.trim_end_matches(['\n', '\r']);
-            return Some(match column {
-                Some(col) if col >= 1 => {
-                    let mut chars = text.char_indices().skip(col - 1);
-                    match chars.next() {
-                        Some((b, c)) => offset + b..offset + b + c.len_utf8(),
-                        None => offset + text.len()..offset + text.len(),
-                    }
-                }
-                _ => offset..offset + text.len(),
-            });
-        }
-        offset += l.len();
-    }
-    None
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn source(text: &str) -> Source {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        Source {
+            text: text.to_string(),
+            starts,
+            cursor: None,
+        }
+    }
+
     #[test]
     fn span_counts_characters_on_chinese_lines() {
-        let src = "---\ntitle: 天津市：案例\n";
+        let mut src = source("---\ntitle: 天津市：案例\n");
         // Column 11 is the full-width colon (t-i-t-l-e-:-space = 7, 天津市 = 8..10).
-        let span = span_of(src, 2, Some(11)).unwrap();
-        assert_eq!(&src[span], "：");
-        assert_eq!(span_of(src, 9, None), None);
+        let (text, span, shift) = src.excerpt(2, Some(11)).unwrap();
+        assert_eq!((&text[span], shift), ("：", 0));
+        assert_eq!(text, "title: 天津市：案例");
+        // Columns before the last one found still work; past the end points at the end.
+        let (text, span, _) = src.excerpt(2, Some(1)).unwrap();
+        assert_eq!(&text[span], "t");
+        let (text, span, _) = src.excerpt(2, Some(99)).unwrap();
+        assert_eq!(span, text.len()..text.len());
+        assert_eq!(src.excerpt(9, None), None);
+        assert_eq!(source("").excerpt(1, None), Some((String::new(), 0..0, 0)));
+    }
+
+    #[test]
+    fn many_diagnostics_on_one_long_line_render_in_linear_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let n = 50_000;
+        std::fs::write(dir.path().join("a.md"), "[中](#a)".repeat(n)).unwrap();
+        let mut ds = Diagnostics::new();
+        for i in 0..n {
+            ds.push(Diagnostic::error("a.md", "broken").at(1, 1 + 7 * i));
+        }
+        let start = std::time::Instant::now();
+        let text = render_plain(&ds, dir.path());
+        // Quadratic work would take minutes even in a release build.
+        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+        assert!(
+            text.contains("a.md:1:349994"),
+            "{}",
+            &text[text.len() - 2000..]
+        );
+        assert!(
+            text.contains("1 │ …(#a)[中](#a)"),
+            "{}",
+            &text[text.len() - 2000..]
+        );
+        assert_eq!(text.matches("error: broken").count(), n);
     }
 
     #[test]

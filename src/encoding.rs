@@ -80,15 +80,28 @@ impl Detected {
         } else {
             "marked by its byte-order mark"
         };
+        let (from, tmp) = (shell_quote(file), shell_quote(&format!("{file}.utf8")));
         Some((
             format!("this file is encoded as {name} ({how}), not UTF-8; it was converted for this build"),
             format!(
                 "convert it to UTF-8 once, so that every tool reads it the same: \
-                 `iconv -f {} -t UTF-8 {file} > {file}.utf8 && mv {file}.utf8 {file}`, \
+                 `iconv -f {} -t UTF-8 {from} > {tmp} && mv {tmp} {from}`, \
                  or in 记事本 (Notepad): 文件 → 另存为 → 编码 选 UTF-8",
                 self.iconv_name()
             ),
         ))
+    }
+}
+
+/// `name` as one shell word: as it is when that is safe, else in single quotes.
+fn shell_quote(name: &str) -> String {
+    let plain = name
+        .chars()
+        .all(|c| !c.is_ascii() || c.is_ascii_alphanumeric() || matches!(c, '/' | '.' | '_' | '-'));
+    if plain && !name.chars().any(char::is_whitespace) {
+        name.to_string()
+    } else {
+        format!("'{}'", name.replace('\'', "'\\''"))
     }
 }
 
@@ -424,6 +437,17 @@ mod tests {
         ] {
             assert_eq!(decode(&gbk(s)).unwrap().text, s, "{s}");
         }
+    }
+
+    #[test]
+    fn conversion_command_quotes_file_names() {
+        let (_, help) = Detected::Utf16Le.warning("content/天津 河西.md").unwrap();
+        assert!(
+            help.contains("iconv -f UTF-16 -t UTF-8 'content/天津 河西.md' > 'content/天津 河西.md.utf8' && mv 'content/天津 河西.md.utf8' 'content/天津 河西.md'"),
+            "{help}"
+        );
+        assert_eq!(shell_quote("content/党建.md"), "content/党建.md");
+        assert_eq!(shell_quote("a'b.md"), "'a'\\''b.md'");
     }
 
     #[test]

@@ -3,9 +3,10 @@
 //! message saying what is wrong, leave the previous `public/` byte-for-byte as it was, and
 //! write nothing anywhere else (no staging directory left behind, nothing outside the site).
 //!
-//! Limits (see also `tests/limits.rs`-style cases at the end): a 10 MB page builds; front
-//! matter over 64 KB, more than 100 terms of one taxonomy on a page and files over 32 MB are
-//! errors.
+//! Limits are at the end of the list: front matter over 64 KB, more than 100 terms of one
+//! taxonomy on a page (10,000 tags), YAML alias bombs and deep nesting, and files over 32 MB
+//! are errors, each found in linear time. A 10 MB page must build: `tests/encodings.rs`. An
+//! unreadable file: also there (as root, permissions do not stop reading).
 
 mod common;
 

@@ -6,7 +6,7 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::{compile_templates, Renderer, Sink};
+use crate::render::{compile_templates, Memo, Renderer, Sink, Stats};
 use crate::resolve::{self, Graph};
 use crate::site::Site;
 use crate::theme::{self, Theme};
@@ -177,9 +177,26 @@ impl std::fmt::Display for BuildSummary {
 
 /// Render a prepared site into `sink`; returns the number of files written.
 pub fn render(p: &Prepared, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let mut timer = Timer::new();
     let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone());
-    timer.mark("contexts");
+    run_renderer(&renderer, sink)
+}
+
+/// [`render`] for `serve`: outputs whose inputs did not change since the build that made
+/// `previous` are kept from the sink rather than rendered again. Returns the number of files,
+/// this build's memo (for the next one) and how many outputs were rendered and reused.
+pub fn render_incremental(
+    p: &Prepared,
+    sink: &dyn Sink,
+    previous: &Memo,
+) -> Result<(usize, Memo, Stats), Diagnostics> {
+    let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone()).with_memo(previous);
+    let count = run_renderer(&renderer, sink)?;
+    let stats = renderer.stats();
+    Ok((count, renderer.into_memo(), stats))
+}
+
+fn run_renderer(renderer: &Renderer<'_>, sink: &dyn Sink) -> Result<usize, Diagnostics> {
+    let mut timer = Timer::new();
     let mut diags = Diagnostics::new();
     diags.extend(renderer.check_templates());
     if diags.has_errors() {

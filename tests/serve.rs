@@ -267,6 +267,29 @@ fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
             )
             .unwrap()
         }),
+        // Outputs kept from earlier builds must notice what their templates read through
+        // functions, templates themselves, site.toml and static files.
+        Box::new(|f| {
+            f.write(
+                "templates/404.html",
+                "{% set e = get_page(path='cases/e.md') %}<p>{{ e.title }}｜{{ e.word_count }}</p>\n",
+            )
+        }),
+        Box::new(|f| {
+            f.write(
+                "content/cases/e.md",
+                "---\ntitle: 戊改\nweight: 0\ntags: [新主题]\n---\n见[案例库](@/cases/_index.md)。多一句。\n",
+            )
+        }),
+        Box::new(|f| {
+            let toml = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
+            f.write(
+                "site.toml",
+                &toml.replace("title = ", "title = \"新站名\"\n# "),
+            )
+        }),
+        Box::new(|f| f.write("static/files/说明.txt", "新的说明")),
+        Box::new(|f| f.write("static/files/说明.txt", "旧的说明")),
     ];
     for edit in edits {
         edit(&f);

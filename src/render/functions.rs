@@ -32,8 +32,8 @@ fn arg_str<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> Tera
 /// `get_url(path="@/cases/tianjin.md")` → the page's URL; `get_url(path="css/site.css")` → the
 /// static file's URL under the base path.
 pub struct GetUrl(pub Arc<Tables>);
-impl Function for GetUrl {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+impl GetUrl {
+    fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_url")?;
         if let Some(content) = path.strip_prefix("@/") {
             let (p, anchor) = match content.split_once('#') {
@@ -59,15 +59,12 @@ impl Function for GetUrl {
         }
         Ok(Value::String(format!("{}{}", self.0.base_path, p)))
     }
-    fn is_safe(&self) -> bool {
-        false
-    }
 }
 
 /// `get_page(path="cases/tianjin.md")` → the page (summary, as in listings).
 pub struct GetPage(pub Arc<Tables>);
-impl Function for GetPage {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+impl GetPage {
+    fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_page")?.trim_start_matches("@/");
         let required = args
             .get("required")
@@ -86,8 +83,8 @@ impl Function for GetPage {
 /// `get_section(path="courses/_index.md")` (or `"courses"`) → the section with its pages;
 /// with `required=false`, nothing (null) when there is no such section.
 pub struct GetSection(pub Arc<Tables>);
-impl Function for GetSection {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+impl GetSection {
+    fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_section")?
             .trim_start_matches("@/")
             .trim_end_matches('/');
@@ -118,8 +115,8 @@ impl Function for GetSection {
 
 /// `get_taxonomy(kind="tags")` → `{name, title, url, terms: [{name, url, count, pages}]}`.
 pub struct GetTaxonomy(pub Arc<Tables>);
-impl Function for GetTaxonomy {
-    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+impl GetTaxonomy {
+    fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
         let Some((light, term_pages)) = self.0.taxonomies.get(kind) else {
             let mut names: Vec<&String> = self.0.taxonomies.keys().collect();
@@ -140,6 +137,48 @@ impl Function for GetTaxonomy {
             }
         }
         Ok(v)
+    }
+}
+
+impl Function for GetUrl {
+    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+        super::memo::record("get_url", args, self.eval(args))
+    }
+    fn is_safe(&self) -> bool {
+        false
+    }
+}
+
+impl Function for GetPage {
+    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+        super::memo::record("get_page", args, self.eval(args))
+    }
+}
+
+impl Function for GetSection {
+    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+        super::memo::record("get_section", args, self.eval(args))
+    }
+}
+
+impl Function for GetTaxonomy {
+    fn call(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
+        super::memo::record("get_taxonomy", args, self.eval(args))
+    }
+}
+
+/// Call a function by name without recording it (checking a previous build's calls).
+pub fn eval(
+    tables: &Arc<Tables>,
+    function: &str,
+    args: &HashMap<String, Value>,
+) -> TeraResult<Value> {
+    match function {
+        "get_url" => GetUrl(tables.clone()).eval(args),
+        "get_page" => GetPage(tables.clone()).eval(args),
+        "get_section" => GetSection(tables.clone()).eval(args),
+        "get_taxonomy" => GetTaxonomy(tables.clone()).eval(args),
+        _ => Err(tera::Error::msg(format!("unknown function {function}"))),
     }
 }
 

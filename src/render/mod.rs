@@ -6,14 +6,17 @@
 
 mod context;
 mod functions;
+pub mod memo;
 pub mod refs;
 
 use std::collections::{BTreeMap, HashMap};
+use std::hash::{Hash, Hasher};
 use std::path::PathBuf;
+use std::sync::atomic::AtomicUsize;
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
 use tera::{Context, Tera};
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
@@ -23,11 +26,43 @@ use crate::site::Site;
 use crate::theme::{StaticFile, Theme};
 
 pub use context::Values;
+use memo::Recorder;
+pub use memo::{Memo, Stats};
 
 /// Where rendered files go.
 pub trait Sink: Sync {
     /// Store `bytes` at output path `path` (relative, `/`-separated).
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()>;
+
+    /// Keep the previous build's file at `path` as it is, if the sink has it (serve's
+    /// in-memory site does); `false` asks for the file to be produced again.
+    fn keep(&self, _path: &str) -> bool {
+        false
+    }
+}
+
+/// What a job produces.
+enum Out {
+    /// A template to render with its context.
+    Template {
+        path: String,
+        template: String,
+        context: Map<String, Value>,
+        /// The source the output belongs to, for error messages.
+        what: String,
+    },
+    Bytes {
+        path: String,
+        bytes: Vec<u8>,
+    },
+    /// A file copied as it is (content assets, the site's static files).
+    File {
+        path: String,
+        source: PathBuf,
+        shown: PathBuf,
+    },
+    /// The job wrote its files itself (the search index); how many.
+    Written(usize),
 }
 
 /// One output to produce.
@@ -175,6 +210,14 @@ pub struct Renderer<'a> {
     /// Relative mode: internal URLs of generated HTML rewritten relative to each page.
     relative: bool,
     base_path: String,
+    tables: Arc<functions::Tables>,
+    /// Incremental rendering (serve): the previous build's memo, and this build's.
+    previous: Option<&'a Memo>,
+    recorder: Option<Recorder>,
+    /// Hash of what every output depends on: all templates, the base path, relative mode.
+    global: u64,
+    rendered: AtomicUsize,
+    reused: AtomicUsize,
 }
 
 impl<'a> Renderer<'a> {
@@ -223,7 +266,14 @@ impl<'a> Renderer<'a> {
         tera.register_function("get_url", functions::GetUrl(tables.clone()));
         tera.register_function("get_page", functions::GetPage(tables.clone()));
         tera.register_function("get_section", functions::GetSection(tables.clone()));
-        tera.register_function("get_taxonomy", functions::GetTaxonomy(tables));
+        tera.register_function("get_taxonomy", functions::GetTaxonomy(tables.clone()));
+        let mut h = memo::new_hasher();
+        for (name, src) in &theme.templates {
+            name.hash(&mut h);
+            src.text.hash(&mut h);
+        }
+        site.base_path().hash(&mut h);
+        site.config.relative_urls.hash(&mut h);
         Renderer {
             site,
             graph,
@@ -232,7 +282,21 @@ impl<'a> Renderer<'a> {
             theme,
             relative: site.config.relative_urls,
             base_path: site.base_path(),
+            tables,
+            previous: None,
+            recorder: None,
+            global: h.finish(),
+            rendered: AtomicUsize::new(0),
+            reused: AtomicUsize::new(0),
         }
+    }
+
+    /// Render incrementally: outputs whose inputs are the same as in `previous` (the memo of
+    /// the last build into the same sink) are kept rather than rendered. See [`memo`].
+    pub fn with_memo(mut self, previous: &'a Memo) -> Self {
+        self.previous = Some(previous);
+        self.recorder = Some(Recorder::default());
+        self
     }
 
     fn jobs(&self) -> Vec<Job> {
@@ -316,22 +380,6 @@ impl<'a> Renderer<'a> {
         (count, merge_repeated(failed))
     }
 
-    fn base_context(&self) -> Context {
-        self.context_with(Vec::new())
-    }
-
-    /// A context with `config`, `nav` and the given values, moved in (not copied again, as
-    /// `Context::insert` would: page values are the largest thing a build allocates).
-    fn context_with(&self, entries: Vec<(&str, Value)>) -> Context {
-        let mut map = serde_json::Map::with_capacity(entries.len() + 2);
-        map.insert("config".into(), self.values.config.clone());
-        map.insert("nav".into(), self.values.nav.clone());
-        for (k, v) in entries {
-            map.insert(k.into(), v);
-        }
-        Context::from_value(Value::Object(map)).unwrap_or_default()
-    }
-
     fn page_template(&self, i: usize) -> String {
         let p = &self.site.pages[i];
         if let Some(t) = &p.meta.fields.template {
@@ -357,35 +405,213 @@ impl<'a> Renderer<'a> {
 
     /// Produce one job's output; returns the number of files written.
     fn run(&self, job: &Job, sink: &dyn Sink) -> Result<usize, Diagnostic> {
+        let out = match self.output(job, sink)? {
+            Out::Written(n) => {
+                self.count(false);
+                return Ok(n);
+            }
+            Out::Template {
+                path,
+                template,
+                context,
+                what,
+            } => {
+                let fingerprint = self.recorder.as_ref().map(|_| {
+                    let mut h = memo::new_hasher();
+                    h.write_u64(self.global);
+                    template.hash(&mut h);
+                    memo::hash_value_map(&context, &mut h);
+                    h.finish()
+                });
+                if let Some(fp) = fingerprint {
+                    if self.reusable(&path, fp) && sink.keep(&path) {
+                        self.remember(&path, fp, self.previous_calls(&path));
+                        self.count(true);
+                        return Ok(1);
+                    }
+                }
+                let ctx = Context::from_value(Value::Object(context)).unwrap_or_default();
+                if fingerprint.is_some() {
+                    memo::start_recording();
+                }
+                let html = self.render_template(&template, &ctx, &what);
+                let calls = if fingerprint.is_some() {
+                    memo::stop_recording()
+                } else {
+                    Vec::new()
+                };
+                let html = html?;
+                if let Some(fp) = fingerprint {
+                    self.remember(&path, fp, calls);
+                }
+                (path, html.into_bytes())
+            }
+            Out::Bytes { path, bytes } => (path, bytes),
+            Out::File {
+                path,
+                source,
+                shown,
+            } => {
+                let fingerprint = self.recorder.as_ref().and_then(|_| {
+                    let m = std::fs::metadata(&source).ok()?;
+                    let mut h = memo::new_hasher();
+                    source.hash(&mut h);
+                    m.len().hash(&mut h);
+                    m.modified().ok()?.hash(&mut h);
+                    Some(h.finish())
+                });
+                if let Some(fp) = fingerprint {
+                    if self.reusable(&path, fp) && sink.keep(&path) {
+                        self.remember(&path, fp, Vec::new());
+                        self.count(true);
+                        return Ok(1);
+                    }
+                    self.remember(&path, fp, Vec::new());
+                }
+                let bytes = std::fs::read(&source)
+                    .map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
+                (path, bytes)
+            }
+        };
+        let (path, bytes) = out;
+        let bytes = if self.relative && job.is_generated_html() {
+            match String::from_utf8(bytes) {
+                Ok(html) => crate::html::relativize(&html, &path, &self.base_path).into_bytes(),
+                Err(e) => e.into_bytes(),
+            }
+        } else {
+            bytes
+        };
+        self.count(false);
+        if let Some(r) = &self.recorder {
+            if let Ok(mut list) = r.rendered.lock() {
+                list.push(path.clone());
+            }
+        }
+        sink.put(&path, bytes)
+            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
+        Ok(1)
+    }
+
+    fn count(&self, reused: bool) {
+        let c = if reused { &self.reused } else { &self.rendered };
+        c.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    }
+
+    /// How many outputs were produced and reused so far.
+    pub fn stats(&self) -> memo::Stats {
+        use std::sync::atomic::Ordering::Relaxed;
+        memo::Stats {
+            rendered: self.rendered.load(Relaxed),
+            reused: self.reused.load(Relaxed),
+        }
+    }
+
+    /// Can the previous build's output at `path` be kept: same fingerprint, and every
+    /// function call its template made still gives the same result?
+    fn reusable(&self, path: &str, fingerprint: u64) -> bool {
+        let (Some(previous), Some(recorder)) = (self.previous, &self.recorder) else {
+            return false;
+        };
+        let Some(entry) = previous.entries.get(path) else {
+            return false;
+        };
+        entry.fingerprint == fingerprint
+            && entry.calls.iter().all(|call| {
+                let key = (call.function, call.args.clone());
+                let known = recorder
+                    .checked
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&key).copied());
+                let now = known.unwrap_or_else(|| {
+                    let args = memo::args_from_key(&call.args);
+                    let h = memo::result_hash(&functions::eval(&self.tables, call.function, &args));
+                    if let Ok(mut m) = recorder.checked.lock() {
+                        m.insert(key, h);
+                    }
+                    h
+                });
+                now == call.result
+            })
+    }
+
+    fn previous_calls(&self, path: &str) -> Vec<memo::Call> {
+        self.previous
+            .and_then(|m| m.entries.get(path))
+            .map(|e| e.calls.clone())
+            .unwrap_or_default()
+    }
+
+    fn remember(&self, path: &str, fingerprint: u64, calls: Vec<memo::Call>) {
+        if let Some(r) = &self.recorder {
+            if let Ok(mut m) = r.entries.lock() {
+                m.insert(path.to_string(), memo::Entry { fingerprint, calls });
+            }
+        }
+    }
+
+    /// The memo of this build (empty unless made with [`Renderer::with_memo`]).
+    pub fn into_memo(self) -> Memo {
+        self.recorder.map(Recorder::into_memo).unwrap_or_default()
+    }
+
+    /// A template context: `config`, `nav` and the given values.
+    fn context(&self, entries: Vec<(&str, Value)>) -> Map<String, Value> {
+        let mut map = Map::with_capacity(entries.len() + 2);
+        map.insert("config".into(), self.values.config.clone());
+        map.insert("nav".into(), self.values.nav.clone());
+        for (k, v) in entries {
+            map.insert(k.into(), v);
+        }
+        map
+    }
+
+    /// `current_url`, `current_path` and `current_permalink` of an output at `path`.
+    fn here(&self, path: &str) -> [(&'static str, Value); 3] {
+        [
+            ("current_url", Value::String(self.site.url(path))),
+            ("current_path", Value::String(path.to_string())),
+            (
+                "current_permalink",
+                Value::String(self.site.permalink(path)),
+            ),
+        ]
+    }
+
+    /// What a job produces: a template and its context, bytes, or a file to copy.
+    fn output(&self, job: &Job, sink: &dyn Sink) -> Result<Out, Diagnostic> {
         let site = self.site;
-        let (path, bytes) = match job {
-            Job::SearchIndex => return crate::search::write(site, sink),
+        let template = |path: String, template: &str, context, what: String| Out::Template {
+            path,
+            template: template.to_string(),
+            context,
+            what,
+        };
+        Ok(match job {
+            Job::SearchIndex => Out::Written(crate::search::write(site, sink)?),
             Job::SearchPage => {
                 if let Some(d) = crate::search::conflict(site) {
                     return Err(d);
                 }
-                let mut ctx = self.base_context();
                 let path = crate::search::DIR;
-                ctx.insert("current_url", &site.url(path));
-                ctx.insert("current_path", path);
-                (
+                let [url, current, _] = self.here(path);
+                template(
                     format!("{path}index.html"),
-                    self.render_template("search.html", &ctx, "search.html")?
-                        .into_bytes(),
+                    "search.html",
+                    self.context(vec![url, current]),
+                    "search.html".into(),
                 )
             }
             Job::Page(i) => {
                 let p = &site.pages[*i];
-                let mut ctx =
-                    self.context_with(vec![("page", self.values.page_full(site, self.graph, *i))]);
-                ctx.insert("current_url", &site.url(&p.path));
-                ctx.insert("current_path", &p.path);
-                ctx.insert("current_permalink", &site.permalink(&p.path));
-                let what = format!("content/{}", p.rel_path);
-                (
+                let mut entries = vec![("page", self.values.page_full(site, self.graph, *i))];
+                entries.extend(self.here(&p.path));
+                template(
                     format!("{}index.html", p.path),
-                    self.render_template(&self.page_template(*i), &ctx, &what)?
-                        .into_bytes(),
+                    &self.page_template(*i),
+                    self.context(entries),
+                    format!("content/{}", p.rel_path),
                 )
             }
             Job::Section(i, n) => {
@@ -399,28 +625,23 @@ impl<'a> Renderer<'a> {
                     *n,
                     &self.values.pages,
                 );
-                let mut ctx =
-                    self.context_with(vec![("section", section), ("paginator", paginator)]);
                 let path = pager_path(&s.path, *n);
-                ctx.insert("current_url", &site.url(&path));
-                ctx.insert("current_path", &path);
-                ctx.insert("current_permalink", &site.permalink(&path));
+                let mut entries = vec![("section", section), ("paginator", paginator)];
+                entries.extend(self.here(&path));
                 let default = if *i == 0 {
                     "index.html"
                 } else {
                     "section.html"
                 };
-                let template = s.meta.template.clone().unwrap_or_else(|| default.into());
-                let what = format!("content/{}", s.rel_path);
-                (
+                template(
                     format!("{path}index.html"),
-                    self.render_template(&template, &ctx, &what)?.into_bytes(),
+                    s.meta.template.as_deref().unwrap_or(default),
+                    self.context(entries),
+                    format!("content/{}", s.rel_path),
                 )
             }
             Job::Print(i) => {
                 let s = &site.sections[*i];
-                let mut ctx = self.base_context();
-                ctx.insert("section", &self.values.section_full(site, self.graph, *i));
                 let lessons: Vec<Value> = s
                     .pages
                     .iter()
@@ -435,80 +656,84 @@ impl<'a> Renderer<'a> {
                         v
                     })
                     .collect();
-                ctx.insert("pages", &lessons);
                 let path = format!("{}print/", s.path);
-                ctx.insert("current_url", &site.url(&path));
-                ctx.insert("current_path", &path);
-                (
+                let [url, current, _] = self.here(&path);
+                template(
                     format!("{path}index.html"),
-                    self.render_template(
-                        "print.html",
-                        &ctx,
-                        &format!("print page of content/{}", s.rel_path),
-                    )?
-                    .into_bytes(),
+                    "print.html",
+                    self.context(vec![
+                        ("section", self.values.section_full(site, self.graph, *i)),
+                        ("pages", Value::Array(lessons)),
+                        url,
+                        current,
+                    ]),
+                    format!("print page of content/{}", s.rel_path),
                 )
             }
             Job::TaxonomyList(t) => {
                 let tax = &self.graph.taxonomies[*t];
-                let mut ctx = self.base_context();
-                ctx.insert(
-                    "taxonomy",
-                    &context::taxonomy_value(site, &self.values, tax, false),
-                );
-                ctx.insert("ancestors", &context::ancestors(site, 0));
                 let path = format!("{}/", tax.config.name);
-                ctx.insert("current_url", &site.url(&path));
-                ctx.insert("current_path", &path);
-                ctx.insert("current_permalink", &site.permalink(&path));
-                (
+                let mut entries = vec![
+                    (
+                        "taxonomy",
+                        context::taxonomy_value(site, &self.values, tax, false),
+                    ),
+                    ("ancestors", Value::Array(context::ancestors(site, 0))),
+                ];
+                entries.extend(self.here(&path));
+                template(
                     format!("{path}index.html"),
-                    self.render_template(
-                        "taxonomy_list.html",
-                        &ctx,
-                        &format!("taxonomy `{}`", tax.config.name),
-                    )?
-                    .into_bytes(),
+                    "taxonomy_list.html",
+                    self.context(entries),
+                    format!("taxonomy `{}`", tax.config.name),
                 )
             }
             Job::Term(t, k, n) => {
                 let tax = &self.graph.taxonomies[*t];
                 let term = &tax.terms[*k];
-                let mut ctx = self.base_context();
                 let base = term.path(&tax.config.name);
                 let tv = json!({
                     "name": term.name, "slug": term.slug, "url": site.url(&base), "count": term.pages.len(),
                     "feed_url": if tax.config.feed { Value::String(site.url(&format!("{base}atom.xml"))) } else { Value::Null },
                 });
-                ctx.insert("taxonomy", &json!({"name": tax.config.name, "title": tax.config.title, "url": site.url(&format!("{}/", tax.config.name))}));
-                ctx.insert("term", &tv);
+                let list_url = site.url(&format!("{}/", tax.config.name));
                 let mut trail = context::ancestors(site, 0);
-                trail.push(json!({"title": tax.config.title, "url": site.url(&format!("{}/", tax.config.name))}));
-                ctx.insert("ancestors", &trail);
+                trail.push(json!({"title": tax.config.title, "url": list_url}));
                 let per = if tax.config.paginate_by == 0 {
                     None
                 } else {
                     Some(tax.config.paginate_by)
                 };
-                ctx.insert(
-                    "paginator",
-                    &paginator(site, &base, &term.pages, per, *n, &self.values.pages),
-                );
                 let path = pager_path(&base, *n);
-                ctx.insert("current_url", &site.url(&path));
-                ctx.insert("current_path", &path);
-                ctx.insert("current_permalink", &site.permalink(&path));
-                (
+                let mut entries = vec![
+                    (
+                        "taxonomy",
+                        json!({"name": tax.config.name, "title": tax.config.title, "url": list_url}),
+                    ),
+                    ("term", tv),
+                    ("ancestors", Value::Array(trail)),
+                    (
+                        "paginator",
+                        paginator(site, &base, &term.pages, per, *n, &self.values.pages),
+                    ),
+                ];
+                entries.extend(self.here(&path));
+                template(
                     format!("{path}index.html"),
-                    self.render_template(
-                        "taxonomy_term.html",
-                        &ctx,
-                        &format!("term `{}`", term.name),
-                    )?
-                    .into_bytes(),
+                    "taxonomy_term.html",
+                    self.context(entries),
+                    format!("term `{}`", term.name),
                 )
             }
-            Job::Feed(kind) => self.feed(kind)?,
+            Job::Feed(kind) => {
+                let (path, feed) = self.feed(kind);
+                template(
+                    path.clone(),
+                    "atom.xml",
+                    self.context(vec![("feed", feed)]),
+                    path,
+                )
+            }
             Job::Sitemap => {
                 let mut entries: Vec<Value> = Vec::new();
                 for s in &site.sections {
@@ -536,66 +761,63 @@ impl<'a> Renderer<'a> {
                         e["permalink"] = Value::String(encode_url(s));
                     }
                 }
-                let mut ctx = self.base_context();
-                ctx.insert("entries", &entries);
-                (
+                template(
                     "sitemap.xml".into(),
-                    self.render_template("sitemap.xml", &ctx, "sitemap.xml")?
-                        .into_bytes(),
+                    "sitemap.xml",
+                    self.context(vec![("entries", Value::Array(entries))]),
+                    "sitemap.xml".into(),
                 )
             }
-            Job::Robots => {
-                let mut ctx = self.base_context();
-                ctx.insert("sitemap_url", &encode_url(&site.permalink("sitemap.xml")));
-                (
-                    "robots.txt".into(),
-                    self.render_template("robots.txt", &ctx, "robots.txt")?
-                        .into_bytes(),
-                )
-            }
+            Job::Robots => template(
+                "robots.txt".into(),
+                "robots.txt",
+                self.context(vec![(
+                    "sitemap_url",
+                    Value::String(encode_url(&site.permalink("sitemap.xml"))),
+                )]),
+                "robots.txt".into(),
+            ),
             Job::NotFound => {
-                let mut ctx = self.base_context();
-                ctx.insert("current_url", &site.url("404.html"));
-                ctx.insert("current_path", "404.html");
-                (
+                let [url, current, _] = self.here("404.html");
+                template(
                     "404.html".into(),
-                    self.render_template("404.html", &ctx, "404.html")?
-                        .into_bytes(),
+                    "404.html",
+                    self.context(vec![url, current]),
+                    "404.html".into(),
                 )
             }
             Job::Static(name) => {
-                let f = &self.theme.statics[name];
-                let bytes = f.read().map_err(|e| {
-                    Diagnostic::error(static_shown(f, name), format!("cannot read: {e}"))
-                })?;
-                (self.theme.output_name(name).to_string(), bytes)
+                let output = self.theme.output_name(name).to_string();
+                match &self.theme.statics[name] {
+                    StaticFile::Disk(source) => Out::File {
+                        path: output,
+                        source: source.clone(),
+                        shown: source.clone(),
+                    },
+                    f @ StaticFile::Embedded(_) => Out::Bytes {
+                        path: output,
+                        bytes: f.read().map_err(|e| {
+                            Diagnostic::error(static_shown(f, name), format!("cannot read: {e}"))
+                        })?,
+                    },
+                }
             }
             Job::Alias(a) => {
                 let alias = &self.graph.aliases[*a];
-                (alias.output.clone(), self.alias_page(alias).into_bytes())
+                Out::Bytes {
+                    path: alias.output.clone(),
+                    bytes: self.alias_page(alias).into_bytes(),
+                }
             }
             Job::Asset(rel) => {
                 let a = &site.content_assets[rel];
-                let bytes = std::fs::read(&a.source).map_err(|e| {
-                    Diagnostic::error(
-                        PathBuf::from(CONTENT_DIR).join(rel),
-                        format!("cannot read: {e}"),
-                    )
-                })?;
-                (a.output.clone(), bytes)
+                Out::File {
+                    path: a.output.clone(),
+                    source: a.source.clone(),
+                    shown: PathBuf::from(CONTENT_DIR).join(rel),
+                }
             }
-        };
-        let bytes = if self.relative && job.is_generated_html() {
-            match String::from_utf8(bytes) {
-                Ok(html) => crate::html::relativize(&html, &path, &self.base_path).into_bytes(),
-                Err(e) => e.into_bytes(),
-            }
-        } else {
-            bytes
-        };
-        sink.put(&path, bytes)
-            .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
-        Ok(1)
+        })
     }
 
     /// A redirect page for an alias: meta refresh, canonical link, and a plain link for
@@ -625,7 +847,8 @@ impl<'a> Renderer<'a> {
         )
     }
 
-    fn feed(&self, kind: &FeedKind) -> Result<(String, Vec<u8>), Diagnostic> {
+    /// A feed's output path and its `feed` value.
+    fn feed(&self, kind: &FeedKind) -> (String, Value) {
         const FEED_LIMIT: usize = 20;
         let site = self.site;
         let (title, html_path, mut pages, out) = match kind {
@@ -694,21 +917,14 @@ impl<'a> Renderer<'a> {
                 v
             })
             .collect();
-        let mut ctx = self.base_context();
-        ctx.insert(
-            "feed",
-            &json!({
-                "title": title,
-                "url": encode_url(&site.permalink(&out)),
-                "alternate": encode_url(&site.permalink(&html_path)),
-                "updated": updated,
-                "entries": entries,
-            }),
-        );
-        Ok((
-            out.clone(),
-            self.render_template("atom.xml", &ctx, &out)?.into_bytes(),
-        ))
+        let feed = json!({
+            "title": title,
+            "url": encode_url(&site.permalink(&out)),
+            "alternate": encode_url(&site.permalink(&html_path)),
+            "updated": updated,
+            "entries": entries,
+        });
+        (out, feed)
     }
 }
 

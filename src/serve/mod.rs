@@ -22,7 +22,7 @@ use tokio::sync::broadcast;
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{self, Diagnostics};
 use crate::load::LoadCache;
-use crate::render::MemorySink;
+use crate::render::{Memo, Sink, Stats};
 
 pub use watch::{relevant, Watcher};
 
@@ -78,6 +78,39 @@ pub struct Rebuilder {
     opts: BuildOptions,
     cache: LoadCache,
     files: Arc<Files>,
+    /// What each output of the last good build was made from.
+    memo: Memo,
+}
+
+/// The in-memory site a rebuild renders into: new files, and unchanged ones kept from the
+/// previous build (shared, not copied).
+struct ServeSink {
+    previous: Arc<Files>,
+    files: std::sync::Mutex<Files>,
+}
+
+impl Sink for ServeSink {
+    fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
+        let mut files = self
+            .files
+            .lock()
+            .map_err(|_| std::io::Error::other("poisoned"))?;
+        files.insert(path.to_string(), Arc::new(bytes));
+        Ok(())
+    }
+
+    fn keep(&self, path: &str) -> bool {
+        let Some(old) = self.previous.get(path) else {
+            return false;
+        };
+        match self.files.lock() {
+            Ok(mut files) => {
+                files.insert(path.to_string(), old.clone());
+                true
+            }
+            Err(_) => false,
+        }
+    }
 }
 
 /// The result of one rebuild.
@@ -88,6 +121,10 @@ pub enum Outcome {
         changed: Vec<String>,
         pages: usize,
         elapsed: Duration,
+        /// Outputs rendered and reused.
+        stats: Stats,
+        /// Output paths rendered (not kept from the previous build), sorted.
+        rendered: Vec<String>,
         /// Warnings of the build (files not in UTF-8, symbolic links left out …).
         warnings: Diagnostics,
     },
@@ -103,6 +140,7 @@ impl Rebuilder {
             opts,
             cache: LoadCache::default(),
             files: Arc::new(Files::new()),
+            memo: Memo::default(),
         }
     }
 
@@ -124,24 +162,34 @@ impl Rebuilder {
                 text,
             };
         };
-        let sink = MemorySink::default();
-        if let Err(ds) = build::render(&prepared, &sink) {
-            diags.extend(ds);
-            let text = diagnostics::render_plain(&diags, &self.opts.root);
-            return Outcome::Failed {
-                diagnostics: diags,
-                text,
-            };
-        }
-        let new: Files = sink
-            .into_files()
-            .into_iter()
-            .map(|(k, v)| (k, Arc::new(v)))
-            .collect();
+        let sink = ServeSink {
+            previous: self.files.clone(),
+            files: std::sync::Mutex::new(Files::with_capacity(self.files.len())),
+        };
+        let (stats, rendered) = match build::render_incremental(&prepared, &sink, &self.memo) {
+            Ok((_, memo, stats)) => {
+                let rendered = memo.rendered.clone();
+                self.memo = memo;
+                (stats, rendered)
+            }
+            Err(ds) => {
+                diags.extend(ds);
+                let text = diagnostics::render_plain(&diags, &self.opts.root);
+                return Outcome::Failed {
+                    diagnostics: diags,
+                    text,
+                };
+            }
+        };
+        let new: Files = sink.files.into_inner().unwrap_or_default();
         let base = prepared.site.base_path();
         let mut changed: Vec<String> = Vec::new();
         for (path, bytes) in &new {
-            if self.files.get(path).map(|old| old.as_slice()) != Some(bytes.as_slice()) {
+            let same = self
+                .files
+                .get(path)
+                .is_some_and(|old| Arc::ptr_eq(old, bytes) || old.as_slice() == bytes.as_slice());
+            if !same {
                 changed.push(url_of(&base, path));
             }
         }
@@ -158,6 +206,8 @@ impl Rebuilder {
             changed,
             pages: prepared.site.pages.len(),
             elapsed: start.elapsed(),
+            stats,
+            rendered,
             warnings: diags,
         }
     }
@@ -319,7 +369,9 @@ fn apply(
             changed,
             pages,
             elapsed,
+            stats,
             warnings,
+            ..
         } => {
             if warnings.items() != printed.as_slice() {
                 diagnostics::report(&warnings, root, format);
@@ -336,8 +388,10 @@ fn apply(
                 );
             } else {
                 println!(
-                    "rebuilt in {:.0} ms: {} changed",
+                    "rebuilt in {:.0} ms: {} rendered, {} unchanged; {} changed",
                     elapsed.as_secs_f64() * 1000.0,
+                    stats.rendered,
+                    stats.reused,
                     changed.len()
                 );
                 let _ = shared.notices.send(Notice::Reload(changed));

@@ -1,0 +1,215 @@
+//! Incremental rendering for `serve`: what each output was made from, so that a rebuild
+//! renders again only the outputs whose inputs changed.
+//!
+//! An output's *fingerprint* is a hash of everything its template sees: the template set
+//! (every template's name and text, so a change to any of them renders everything again),
+//! the template's name and the whole context (`page`, `section`, `paginator`, `config`,
+//! `nav`, …). Templates can also read other data through functions (`get_page`,
+//! `get_section`, `get_taxonomy`, `get_url`): every call made while rendering is recorded
+//! with a hash of its result, and the output is reused only if each call still gives the
+//! same result. So a one-page edit renders again that page and exactly the outputs whose
+//! data include it (listings, term pages, feeds, neighbours' prev/next, related lists,
+//! backlinks), and nothing else.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
+use std::sync::Mutex;
+
+use serde_json::Value;
+
+/// A function call a template made: function name, arguments (as JSON) and a hash of the
+/// result (errors hash as their message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Call {
+    pub function: &'static str,
+    pub args: String,
+    pub result: u64,
+}
+
+/// What one output was made from.
+#[derive(Debug, Clone)]
+pub struct Entry {
+    pub fingerprint: u64,
+    pub calls: Vec<Call>,
+}
+
+/// Fingerprints of a build's outputs, by output path.
+#[derive(Debug, Default)]
+pub struct Memo {
+    pub entries: HashMap<String, Entry>,
+    /// Output paths this build rendered (or copied) rather than kept, sorted.
+    pub rendered: Vec<String>,
+}
+
+/// How a rebuild used the memo.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Stats {
+    /// Outputs produced (rendered, read or generated).
+    pub rendered: usize,
+    /// Outputs whose previous bytes were reused.
+    pub reused: usize,
+}
+
+/// The memo being filled by a build, shared by the render threads.
+#[derive(Debug, Default)]
+pub struct Recorder {
+    pub entries: Mutex<HashMap<String, Entry>>,
+    /// Result hashes of calls already checked in this build: a `get_taxonomy` used by every
+    /// page is evaluated once, not once per page.
+    pub checked: Mutex<HashMap<(&'static str, String), u64>>,
+    pub rendered: Mutex<Vec<String>>,
+}
+
+impl Recorder {
+    pub fn into_memo(self) -> Memo {
+        let mut rendered = self.rendered.into_inner().unwrap_or_default();
+        rendered.sort();
+        Memo {
+            entries: self.entries.into_inner().unwrap_or_default(),
+            rendered,
+        }
+    }
+}
+
+thread_local! {
+    /// The calls of the output being rendered on this thread, while one is.
+    static CALLS: RefCell<Option<Vec<Call>>> = const { RefCell::new(None) };
+}
+
+/// Start recording function calls on this thread.
+pub fn start_recording() {
+    CALLS.with(|c| *c.borrow_mut() = Some(Vec::new()));
+}
+
+/// Stop recording and return the calls made since [`start_recording`].
+pub fn stop_recording() -> Vec<Call> {
+    CALLS.with(|c| c.borrow_mut().take()).unwrap_or_default()
+}
+
+/// Record a call (when recording) and return its result unchanged.
+pub fn record(
+    function: &'static str,
+    args: &HashMap<String, Value>,
+    result: tera::Result<Value>,
+) -> tera::Result<Value> {
+    CALLS.with(|c| {
+        if let Some(calls) = c.borrow_mut().as_mut() {
+            calls.push(Call {
+                function,
+                args: args_key(args),
+                result: result_hash(&result),
+            });
+        }
+    });
+    result
+}
+
+/// The arguments of a call, as a stable string (sorted keys).
+pub fn args_key(args: &HashMap<String, Value>) -> String {
+    let sorted: std::collections::BTreeMap<&String, &Value> = args.iter().collect();
+    serde_json::to_string(&sorted).unwrap_or_default()
+}
+
+/// The arguments back from [`args_key`].
+pub fn args_from_key(key: &str) -> HashMap<String, Value> {
+    serde_json::from_str(key).unwrap_or_default()
+}
+
+pub fn result_hash(result: &tera::Result<Value>) -> u64 {
+    let mut h = new_hasher();
+    match result {
+        Ok(v) => {
+            0u8.hash(&mut h);
+            hash_value(v, &mut h);
+        }
+        Err(e) => {
+            1u8.hash(&mut h);
+            e.to_string().hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
+/// The hasher of fingerprints (SipHash with fixed keys: the same input gives the same hash in
+/// every build and process).
+pub fn new_hasher() -> std::collections::hash_map::DefaultHasher {
+    std::collections::hash_map::DefaultHasher::new()
+}
+
+/// Feed a JSON value to `h`, with type tags so that `"1"` and `1`, or `[a, b]` and `[ab]`,
+/// differ.
+pub fn hash_value(v: &Value, h: &mut impl Hasher) {
+    match v {
+        Value::Null => h.write_u8(0),
+        Value::Bool(b) => {
+            h.write_u8(1);
+            h.write_u8(u8::from(*b));
+        }
+        Value::Number(n) => {
+            h.write_u8(2);
+            // Numbers print the same way in templates when they are the same.
+            n.to_string().hash(h);
+        }
+        Value::String(s) => {
+            h.write_u8(3);
+            s.hash(h);
+        }
+        Value::Array(a) => {
+            h.write_u8(4);
+            h.write_usize(a.len());
+            for x in a {
+                hash_value(x, h);
+            }
+        }
+        Value::Object(m) => hash_value_map(m, h),
+    }
+}
+
+/// [`hash_value`] of an object given as its map.
+pub fn hash_value_map(m: &serde_json::Map<String, Value>, h: &mut impl Hasher) {
+    h.write_u8(5);
+    h.write_usize(m.len());
+    for (k, x) in m {
+        k.hash(h);
+        hash_value(x, h);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn hash(v: &Value) -> u64 {
+        let mut h = new_hasher();
+        hash_value(v, &mut h);
+        h.finish()
+    }
+
+    #[test]
+    fn value_hash_tells_types_and_structure_apart() {
+        assert_eq!(hash(&json!({"a": [1, "x"]})), hash(&json!({"a": [1, "x"]})));
+        assert_ne!(hash(&json!("1")), hash(&json!(1)));
+        assert_ne!(hash(&json!(["a", "b"])), hash(&json!(["ab"])));
+        assert_ne!(hash(&json!({"a": "b"})), hash(&json!({"ab": ""})));
+        assert_ne!(hash(&json!(null)), hash(&json!(false)));
+        assert_ne!(hash(&json!({"t": "党建"})), hash(&json!({"t": "党员"})));
+    }
+
+    #[test]
+    fn calls_are_recorded_only_while_recording() {
+        let args = HashMap::from([("path".to_string(), json!("cases/a.md"))]);
+        let _ = record("get_page", &args, Ok(json!({"title": "甲"})));
+        start_recording();
+        let r = record("get_page", &args, Ok(json!({"title": "甲"})));
+        assert_eq!(r.ok(), Some(json!({"title": "甲"})));
+        let _ = record("get_url", &args, Err(tera::Error::msg("no such page")));
+        let calls = stop_recording();
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].function, "get_page");
+        assert_eq!(args_from_key(&calls[0].args), args);
+        assert_ne!(calls[0].result, calls[1].result);
+        assert!(stop_recording().is_empty());
+    }
+}

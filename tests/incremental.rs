@@ -1,0 +1,187 @@
+//! Incremental rendering (`serve`'s rebuilds, in process): a one-page edit renders again only
+//! the outputs whose data include that page, and the result is the same as a fresh build.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use common::Fixture;
+use zhiku::build::{self, BuildOptions};
+use zhiku::render::MemorySink;
+use zhiku::serve::{Outcome, Rebuilder};
+
+fn site() -> Fixture {
+    let page = |title: &str, weight: u32, tag: &str, body: &str| {
+        format!("---\ntitle: {title}\nweight: {weight}\ntags: [{tag}]\n---\n{body}\n")
+    };
+    let a = page("甲", 1, "组织覆盖", "甲的正文。");
+    let b = page("乙", 2, "组织覆盖", "见[甲](@/cases/a.md)。");
+    let c = page("丙", 3, "议事协商", "丙的正文。\n\n第二段。");
+    let d = page("丁", 4, "议事协商", "丁的正文。");
+    let l = page("一课", 1, "党性教育", "本课讲党性。");
+    Fixture::new(&[
+        ("content/_index.md", "---\ntitle: 首页\n---\n欢迎。\n"),
+        (
+            "content/cases/_index.md",
+            "---\ntitle: 案例库\nsort_by: weight\n---\n",
+        ),
+        ("content/cases/a.md", &a),
+        ("content/cases/b.md", &b),
+        ("content/cases/c.md", &c),
+        ("content/cases/d.md", &d),
+        (
+            "content/courses/_index.md",
+            "---\ntitle: 课程库\nsort_by: weight\n---\n",
+        ),
+        ("content/courses/l.md", &l),
+        (
+            "site.toml",
+            "title = \"测试站点\"\n[[taxonomies]]\nname = \"tags\"\ntitle = \"主题\"\n",
+        ),
+    ])
+}
+
+fn opts(f: &Fixture) -> BuildOptions {
+    BuildOptions {
+        root: f.root().to_path_buf(),
+        base_url: Some("http://127.0.0.1:1111/".into()),
+        ..Default::default()
+    }
+}
+
+struct Built {
+    files: BTreeMap<String, Vec<u8>>,
+    rendered: Vec<String>,
+    reused: usize,
+}
+
+fn rebuild(r: &mut Rebuilder) -> Built {
+    match r.rebuild() {
+        Outcome::Built {
+            files,
+            stats,
+            rendered,
+            ..
+        } => Built {
+            files: files.iter().map(|(k, v)| (k.clone(), v.to_vec())).collect(),
+            rendered,
+            reused: stats.reused,
+        },
+        Outcome::Failed { text, .. } => panic!("rebuild failed: {text}"),
+    }
+}
+
+fn fresh(f: &Fixture) -> BTreeMap<String, Vec<u8>> {
+    let (prepared, diags) = build::prepare(&opts(f));
+    let prepared = prepared.unwrap_or_else(|| panic!("{diags:?}"));
+    let sink = MemorySink::default();
+    build::render(&prepared, &sink).unwrap();
+    sink.into_files()
+}
+
+fn html(paths: &[String]) -> BTreeSet<&str> {
+    paths
+        .iter()
+        .map(String::as_str)
+        .filter(|p| p.ends_with(".html") || p.ends_with(".xml"))
+        .collect()
+}
+
+#[test]
+fn a_one_page_edit_renders_only_what_includes_that_page() {
+    let f = site();
+    let mut r = Rebuilder::new(opts(&f));
+    let first = rebuild(&mut r);
+    assert_eq!(first.reused, 0);
+    assert_eq!(first.files, fresh(&f));
+
+    // Nothing changed: every page, listing and feed is kept.
+    let again = rebuild(&mut r);
+    assert!(html(&again.rendered).is_empty(), "{:?}", again.rendered);
+    assert!(again.reused > 20, "{}", again.reused);
+
+    // A new last paragraph of 丙: its page, and everything that shows its summary (word
+    // count): the listings, its term page and feeds, its neighbours 乙 and 丁 (prev/next), 丁
+    // (related: same tag) and the home page (section summaries).
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n丙的正文。\n\n第二段，多写几句。\n",
+    );
+    r.invalidate(&[f.root().join("content/cases/c.md")]);
+    let edit = rebuild(&mut r);
+    let rendered = html(&edit.rendered);
+    for must in [
+        "cases/c/index.html",
+        "cases/index.html",
+        "cases/b/index.html",
+        "cases/d/index.html",
+        "index.html",
+        "tags/议事协商/index.html",
+        "atom.xml",
+    ] {
+        assert!(rendered.contains(must), "{must} not rendered: {rendered:?}");
+    }
+    // Pages that do not show 丙 anywhere are kept as they were.
+    for kept in [
+        "cases/a/index.html",
+        "courses/l/index.html",
+        "tags/组织覆盖/index.html",
+        "tags/党性教育/index.html",
+        "404.html",
+    ] {
+        assert!(
+            !rendered.contains(kept),
+            "{kept} rendered again: {rendered:?}"
+        );
+    }
+    assert_eq!(
+        edit.files,
+        fresh(&f),
+        "incremental build differs from a fresh one"
+    );
+
+    // A template edit renders every page again.
+    f.write(
+        "templates/page.html",
+        "{% extends \"base.html\" %}{% block main %}<p>新模板：{{ page.title }}</p>{% endblock main %}",
+    );
+    r.invalidate(&[f.root().join("templates/page.html")]);
+    let t = rebuild(&mut r);
+    let rendered = html(&t.rendered);
+    for p in ["cases/a/index.html", "courses/l/index.html", "404.html"] {
+        assert!(rendered.contains(p), "{p} not rendered: {rendered:?}");
+    }
+    assert_eq!(t.files, fresh(&f));
+}
+
+#[test]
+fn outputs_that_read_a_page_through_get_page_follow_its_changes() {
+    let f = site();
+    f.write(
+        "templates/404.html",
+        "{% set a = get_page(path='cases/a.md') %}<p>{{ a.title }}</p>\n",
+    );
+    let mut r = Rebuilder::new(opts(&f));
+    let first = rebuild(&mut r);
+    assert!(String::from_utf8_lossy(&first.files["404.html"]).contains("<p>甲</p>"));
+    // 甲's new title changes what get_page returns: 404.html is rendered again although its
+    // own context did not change.
+    f.write(
+        "content/cases/a.md",
+        "---\ntitle: 甲改\nweight: 1\ntags: [组织覆盖]\n---\n甲的正文。\n",
+    );
+    r.invalidate(&[f.root().join("content/cases/a.md")]);
+    let edit = rebuild(&mut r);
+    assert!(edit.rendered.contains(&"404.html".to_string()));
+    assert!(String::from_utf8_lossy(&edit.files["404.html"]).contains("<p>甲改</p>"));
+    assert_eq!(edit.files, fresh(&f));
+    // An edit elsewhere leaves it alone.
+    f.write(
+        "content/courses/l.md",
+        "---\ntitle: 一课\nweight: 1\ntags: [党性教育]\n---\n本课讲党性，再讲一句。\n",
+    );
+    r.invalidate(&[f.root().join("content/courses/l.md")]);
+    let other = rebuild(&mut r);
+    assert!(!other.rendered.contains(&"404.html".to_string()));
+    assert_eq!(other.files, fresh(&f));
+}

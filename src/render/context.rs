@@ -1,5 +1,7 @@
 //! The data templates see, as JSON values built once per page and shared by every listing.
 
+use std::hash::{Hash, Hasher};
+
 use serde_json::{json, Map, Value};
 
 use crate::resolve::Graph;
@@ -316,4 +318,229 @@ pub fn taxonomy_value(
         "url": site.url(&format!("{}/", t.config.name)),
         "terms": terms,
     })
+}
+
+/// One entry of a template context, described so that it can be either built (to render) or
+/// only hashed (to decide whether rendering is needed at all, see [`super::memo`]). Hashing
+/// uses the hashes of page summaries and contents computed once per build, so deciding that a
+/// page is unchanged costs a few hash combinations, not a copy of its data.
+pub enum Part<'a> {
+    Value(Value),
+    /// [`Values::page_full`].
+    PageFull(usize),
+    /// [`Values::section_full`].
+    SectionFull(usize),
+    /// The pages of one pager of a listing.
+    Paginator {
+        base: String,
+        list: &'a [usize],
+        per: Option<usize>,
+        n: usize,
+    },
+    /// The pages of a print page: summaries with their contents (ids prefixed).
+    PrintPages(usize),
+}
+
+/// Hashes of what [`Values`] holds, built once per build for incremental rendering.
+pub struct Hashes {
+    /// Of each page's summary (`Values::pages`).
+    pub summary: Vec<u64>,
+    /// Of each page's content (HTML with links resolved) and table of contents.
+    pub content: Vec<u64>,
+    /// Of each section's summary with its pages (`Values::sections`).
+    pub section: Vec<u64>,
+    /// Of each page's title and URL (what `siblings` shows).
+    pub link: Vec<u64>,
+}
+
+fn hash_of(v: &Value) -> u64 {
+    let mut h = super::memo::new_hasher();
+    super::memo::hash_value(v, &mut h);
+    h.finish()
+}
+
+fn hash_toc(toc: &[crate::markdown::TocEntry], h: &mut impl Hasher) {
+    h.write_usize(toc.len());
+    for e in toc {
+        h.write_u8(e.level);
+        e.id.hash(h);
+        e.title.hash(h);
+        hash_toc(&e.children, h);
+    }
+}
+
+impl Hashes {
+    pub fn build(site: &Site, values: &Values) -> Hashes {
+        use rayon::prelude::*;
+        let summary = values.pages.par_iter().map(hash_of).collect();
+        let content = site
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut h = super::memo::new_hasher();
+                // blake3 for the long part: several times faster than SipHash on whole pages.
+                h.write(blake3::hash(p.links.html.as_bytes()).as_bytes());
+                hash_toc(&p.rendered.toc, &mut h);
+                h.finish()
+            })
+            .collect();
+        let section = values.sections.par_iter().map(hash_of).collect();
+        let link = site
+            .pages
+            .par_iter()
+            .map(|p| {
+                let mut h = super::memo::new_hasher();
+                p.meta.fields.title.hash(&mut h);
+                site.url(&p.path).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        Hashes {
+            summary,
+            content,
+            section,
+            link,
+        }
+    }
+}
+
+impl Values {
+    /// Build a context entry.
+    pub fn build_part(&self, site: &Site, graph: &Graph, part: Part<'_>) -> Value {
+        match part {
+            Part::Value(v) => v,
+            Part::PageFull(i) => self.page_full(site, graph, i),
+            Part::SectionFull(i) => self.section_full(site, graph, i),
+            Part::Paginator { base, list, per, n } => {
+                super::paginator(site, &base, list, per, n, &self.pages)
+            }
+            Part::PrintPages(i) => Value::Array(
+                site.sections[i]
+                    .pages
+                    .iter()
+                    .enumerate()
+                    .map(|(n, &p)| {
+                        let mut v = self.pages[p].clone();
+                        v["content"] = Value::String(super::prefix_ids(
+                            &site.pages[p].links.html,
+                            &format!("l{}-", n + 1),
+                        ));
+                        v["anchor"] = Value::String(format!("l{}", n + 1));
+                        v
+                    })
+                    .collect(),
+            ),
+        }
+    }
+
+    /// Hash a context entry without building it: whenever [`Values::build_part`] would give
+    /// a different value, the hash differs (it may also differ when the value does not, which
+    /// only costs a needless render). Every field `build_part` reads must be fed here.
+    pub fn hash_part(
+        &self,
+        site: &Site,
+        graph: &Graph,
+        hashes: &Hashes,
+        part: &Part<'_>,
+        h: &mut impl Hasher,
+    ) {
+        let pages = |list: &[usize], h: &mut dyn Hasher| {
+            h.write_usize(list.len());
+            for &q in list {
+                h.write_u64(hashes.summary[q]);
+            }
+        };
+        match part {
+            Part::Value(v) => super::memo::hash_value(v, h),
+            Part::PageFull(i) => {
+                let i = *i;
+                let p = &site.pages[i];
+                h.write_u8(10);
+                h.write_u64(hashes.summary[i]);
+                h.write_u64(hashes.content[i]);
+                // Section titles and URLs of the trail.
+                super::memo::hash_value(&Value::Array(ancestors(site, p.section)), h);
+                let refs: Vec<Value> = graph.page_backlinks[i]
+                    .iter()
+                    .map(|&r| link_value(site, r))
+                    .collect();
+                super::memo::hash_value(&Value::Array(refs), h);
+                pages(&graph.related[i], h);
+                pages(&graph.lessons[i], h);
+                pages(&graph.cases[i], h);
+                let (prev, next) = graph.prev_next[i];
+                for q in [prev, next] {
+                    match q {
+                        Some(q) => {
+                            h.write_u8(1);
+                            h.write_u64(hashes.summary[q]);
+                        }
+                        None => h.write_u8(0),
+                    }
+                }
+                // Siblings: title and URL of the pages around this one, and which is this.
+                let section = &site.sections[p.section];
+                let at = section.pages.iter().position(|&q| q == i).unwrap_or(0);
+                let start = at
+                    .saturating_sub(SIBLINGS / 2)
+                    .min(section.pages.len().saturating_sub(SIBLINGS));
+                h.write_usize(section.pages.len().min(SIBLINGS));
+                for &q in section.pages[start..].iter().take(SIBLINGS) {
+                    h.write_u64(hashes.link[q]);
+                    h.write_u8(u8::from(q == i));
+                }
+                for a in &p.assets {
+                    a.hash(h);
+                    site.content_assets.get(a).map(|x| &x.output).hash(h);
+                }
+            }
+            Part::SectionFull(i) => {
+                let i = *i;
+                let s = &site.sections[i];
+                h.write_u8(11);
+                h.write_u64(hashes.section[i]);
+                s.links.html.hash(h);
+                hash_toc(&s.rendered.toc, h);
+                if let Some(p) = s.parent {
+                    super::memo::hash_value(&Value::Array(ancestors(site, p)), h);
+                }
+                h.write_usize(s.subsections.len());
+                for &x in &s.subsections {
+                    h.write_u64(hashes.section[x]);
+                }
+                let refs: Vec<Value> = graph.section_backlinks[i]
+                    .iter()
+                    .map(|&r| link_value(site, r))
+                    .collect();
+                super::memo::hash_value(&Value::Array(refs), h);
+                s.path.hash(h);
+                s.meta.feed.hash(h);
+                s.pages.is_empty().hash(h);
+                s.parent.is_some().hash(h);
+            }
+            Part::Paginator { base, list, per, n } => {
+                h.write_u8(12);
+                base.hash(h);
+                per.hash(h);
+                n.hash(h);
+                h.write_usize(list.len());
+                let per_n = per.filter(|&p| p > 0).unwrap_or(list.len().max(1));
+                let slice: Vec<usize> = list
+                    .iter()
+                    .skip((n - 1) * per_n)
+                    .take(per_n)
+                    .copied()
+                    .collect();
+                pages(&slice, h);
+            }
+            Part::PrintPages(i) => {
+                h.write_u8(13);
+                let list = &site.sections[*i].pages;
+                pages(list, h);
+                for &q in list {
+                    h.write_u64(hashes.content[q]);
+                }
+            }
+        }
+    }
 }

@@ -25,7 +25,7 @@ use crate::resolve::Graph;
 use crate::site::Site;
 use crate::theme::{StaticFile, Theme};
 
-pub use context::Values;
+pub use context::{Hashes, Part, Values};
 use memo::Recorder;
 pub use memo::{Memo, Stats};
 
@@ -42,12 +42,12 @@ pub trait Sink: Sync {
 }
 
 /// What a job produces.
-enum Out {
-    /// A template to render with its context.
+enum Out<'a> {
+    /// A template to render with its context (`config` and `nav` are added to every one).
     Template {
         path: String,
         template: String,
-        context: Map<String, Value>,
+        context: Vec<(&'static str, Part<'a>)>,
         /// The source the output belongs to, for error messages.
         what: String,
     },
@@ -214,6 +214,8 @@ pub struct Renderer<'a> {
     /// Incremental rendering (serve): the previous build's memo, and this build's.
     previous: Option<&'a Memo>,
     recorder: Option<Recorder>,
+    /// Hashes of the page and section values (incremental rendering only).
+    hashes: Option<Hashes>,
     /// Hash of what every output depends on: all templates, the base path, relative mode.
     global: u64,
     rendered: AtomicUsize,
@@ -273,7 +275,11 @@ impl<'a> Renderer<'a> {
             src.text.hash(&mut h);
         }
         site.base_path().hash(&mut h);
+        site.config.base_url.hash(&mut h);
         site.config.relative_urls.hash(&mut h);
+        // `config` and `nav` are in every context.
+        memo::hash_value(&values.config, &mut h);
+        memo::hash_value(&values.nav, &mut h);
         Renderer {
             site,
             graph,
@@ -285,6 +291,7 @@ impl<'a> Renderer<'a> {
             tables,
             previous: None,
             recorder: None,
+            hashes: None,
             global: h.finish(),
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
@@ -296,6 +303,7 @@ impl<'a> Renderer<'a> {
     pub fn with_memo(mut self, previous: &'a Memo) -> Self {
         self.previous = Some(previous);
         self.recorder = Some(Recorder::default());
+        self.hashes = Some(Hashes::build(self.site, &self.values));
         self
     }
 
@@ -416,11 +424,15 @@ impl<'a> Renderer<'a> {
                 context,
                 what,
             } => {
-                let fingerprint = self.recorder.as_ref().map(|_| {
+                let fingerprint = self.hashes.as_ref().map(|hashes| {
                     let mut h = memo::new_hasher();
                     h.write_u64(self.global);
                     template.hash(&mut h);
-                    memo::hash_value_map(&context, &mut h);
+                    for (key, part) in &context {
+                        key.hash(&mut h);
+                        self.values
+                            .hash_part(self.site, self.graph, hashes, part, &mut h);
+                    }
                     h.finish()
                 });
                 if let Some(fp) = fingerprint {
@@ -430,7 +442,16 @@ impl<'a> Renderer<'a> {
                         return Ok(1);
                     }
                 }
-                let ctx = Context::from_value(Value::Object(context)).unwrap_or_default();
+                let mut map = Map::with_capacity(context.len() + 2);
+                map.insert("config".into(), self.values.config.clone());
+                map.insert("nav".into(), self.values.nav.clone());
+                for (key, part) in context {
+                    map.insert(
+                        key.into(),
+                        self.values.build_part(self.site, self.graph, part),
+                    );
+                }
+                let ctx = Context::from_value(Value::Object(map)).unwrap_or_default();
                 if fingerprint.is_some() {
                     memo::start_recording();
                 }
@@ -556,31 +577,31 @@ impl<'a> Renderer<'a> {
         self.recorder.map(Recorder::into_memo).unwrap_or_default()
     }
 
-    /// A template context: `config`, `nav` and the given values.
-    fn context(&self, entries: Vec<(&str, Value)>) -> Map<String, Value> {
-        let mut map = Map::with_capacity(entries.len() + 2);
-        map.insert("config".into(), self.values.config.clone());
-        map.insert("nav".into(), self.values.nav.clone());
-        for (k, v) in entries {
-            map.insert(k.into(), v);
-        }
-        map
+    /// A template context (besides `config` and `nav`) from plain values.
+    fn values_of(entries: Vec<(&'static str, Value)>) -> Vec<(&'static str, Part<'a>)> {
+        entries
+            .into_iter()
+            .map(|(k, v)| (k, Part::Value(v)))
+            .collect()
     }
 
     /// `current_url`, `current_path` and `current_permalink` of an output at `path`.
-    fn here(&self, path: &str) -> [(&'static str, Value); 3] {
+    fn here(&self, path: &str) -> [(&'static str, Part<'a>); 3] {
         [
-            ("current_url", Value::String(self.site.url(path))),
-            ("current_path", Value::String(path.to_string())),
+            (
+                "current_url",
+                Part::Value(Value::String(self.site.url(path))),
+            ),
+            ("current_path", Part::Value(Value::String(path.to_string()))),
             (
                 "current_permalink",
-                Value::String(self.site.permalink(path)),
+                Part::Value(Value::String(self.site.permalink(path))),
             ),
         ]
     }
 
     /// What a job produces: a template and its context, bytes, or a file to copy.
-    fn output(&self, job: &Job, sink: &dyn Sink) -> Result<Out, Diagnostic> {
+    fn output(&self, job: &Job, sink: &dyn Sink) -> Result<Out<'a>, Diagnostic> {
         let site = self.site;
         let template = |path: String, template: &str, context, what: String| Out::Template {
             path,
@@ -599,34 +620,36 @@ impl<'a> Renderer<'a> {
                 template(
                     format!("{path}index.html"),
                     "search.html",
-                    self.context(vec![url, current]),
+                    vec![url, current],
                     "search.html".into(),
                 )
             }
             Job::Page(i) => {
                 let p = &site.pages[*i];
-                let mut entries = vec![("page", self.values.page_full(site, self.graph, *i))];
+                let mut entries = vec![("page", Part::PageFull(*i))];
                 entries.extend(self.here(&p.path));
                 template(
                     format!("{}index.html", p.path),
                     &self.page_template(*i),
-                    self.context(entries),
+                    entries,
                     format!("content/{}", p.rel_path),
                 )
             }
             Job::Section(i, n) => {
                 let s = &site.sections[*i];
-                let section = self.values.section_full(site, self.graph, *i);
-                let paginator = paginator(
-                    site,
-                    &s.path,
-                    &s.pages,
-                    s.meta.paginate_by,
-                    *n,
-                    &self.values.pages,
-                );
                 let path = pager_path(&s.path, *n);
-                let mut entries = vec![("section", section), ("paginator", paginator)];
+                let mut entries = vec![
+                    ("section", Part::SectionFull(*i)),
+                    (
+                        "paginator",
+                        Part::Paginator {
+                            base: s.path.clone(),
+                            list: &s.pages,
+                            per: s.meta.paginate_by,
+                            n: *n,
+                        },
+                    ),
+                ];
                 entries.extend(self.here(&path));
                 let default = if *i == 0 {
                     "index.html"
@@ -636,55 +659,41 @@ impl<'a> Renderer<'a> {
                 template(
                     format!("{path}index.html"),
                     s.meta.template.as_deref().unwrap_or(default),
-                    self.context(entries),
+                    entries,
                     format!("content/{}", s.rel_path),
                 )
             }
             Job::Print(i) => {
                 let s = &site.sections[*i];
-                let lessons: Vec<Value> = s
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .map(|(n, &p)| {
-                        let mut v = self.values.pages[p].clone();
-                        v["content"] = Value::String(prefix_ids(
-                            &site.pages[p].links.html,
-                            &format!("l{}-", n + 1),
-                        ));
-                        v["anchor"] = Value::String(format!("l{}", n + 1));
-                        v
-                    })
-                    .collect();
                 let path = format!("{}print/", s.path);
                 let [url, current, _] = self.here(&path);
                 template(
                     format!("{path}index.html"),
                     "print.html",
-                    self.context(vec![
-                        ("section", self.values.section_full(site, self.graph, *i)),
-                        ("pages", Value::Array(lessons)),
+                    vec![
+                        ("section", Part::SectionFull(*i)),
+                        ("pages", Part::PrintPages(*i)),
                         url,
                         current,
-                    ]),
+                    ],
                     format!("print page of content/{}", s.rel_path),
                 )
             }
             Job::TaxonomyList(t) => {
                 let tax = &self.graph.taxonomies[*t];
                 let path = format!("{}/", tax.config.name);
-                let mut entries = vec![
+                let mut entries = Self::values_of(vec![
                     (
                         "taxonomy",
                         context::taxonomy_value(site, &self.values, tax, false),
                     ),
                     ("ancestors", Value::Array(context::ancestors(site, 0))),
-                ];
+                ]);
                 entries.extend(self.here(&path));
                 template(
                     format!("{path}index.html"),
                     "taxonomy_list.html",
-                    self.context(entries),
+                    entries,
                     format!("taxonomy `{}`", tax.config.name),
                 )
             }
@@ -705,23 +714,28 @@ impl<'a> Renderer<'a> {
                     Some(tax.config.paginate_by)
                 };
                 let path = pager_path(&base, *n);
-                let mut entries = vec![
+                let mut entries = Self::values_of(vec![
                     (
                         "taxonomy",
                         json!({"name": tax.config.name, "title": tax.config.title, "url": list_url}),
                     ),
                     ("term", tv),
                     ("ancestors", Value::Array(trail)),
-                    (
-                        "paginator",
-                        paginator(site, &base, &term.pages, per, *n, &self.values.pages),
-                    ),
-                ];
+                ]);
+                entries.push((
+                    "paginator",
+                    Part::Paginator {
+                        base: base.clone(),
+                        list: &term.pages,
+                        per,
+                        n: *n,
+                    },
+                ));
                 entries.extend(self.here(&path));
                 template(
                     format!("{path}index.html"),
                     "taxonomy_term.html",
-                    self.context(entries),
+                    entries,
                     format!("term `{}`", term.name),
                 )
             }
@@ -730,7 +744,7 @@ impl<'a> Renderer<'a> {
                 template(
                     path.clone(),
                     "atom.xml",
-                    self.context(vec![("feed", feed)]),
+                    Self::values_of(vec![("feed", feed)]),
                     path,
                 )
             }
@@ -764,14 +778,14 @@ impl<'a> Renderer<'a> {
                 template(
                     "sitemap.xml".into(),
                     "sitemap.xml",
-                    self.context(vec![("entries", Value::Array(entries))]),
+                    Self::values_of(vec![("entries", Value::Array(entries))]),
                     "sitemap.xml".into(),
                 )
             }
             Job::Robots => template(
                 "robots.txt".into(),
                 "robots.txt",
-                self.context(vec![(
+                Self::values_of(vec![(
                     "sitemap_url",
                     Value::String(encode_url(&site.permalink("sitemap.xml"))),
                 )]),
@@ -782,7 +796,7 @@ impl<'a> Renderer<'a> {
                 template(
                     "404.html".into(),
                     "404.html",
-                    self.context(vec![url, current]),
+                    vec![url, current],
                     "404.html".into(),
                 )
             }

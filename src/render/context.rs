@@ -11,8 +11,13 @@ use crate::site::{Page, Ref, Site};
 pub struct Values {
     /// A page's summary (everything but its content): used in listings and by `get_page`.
     pub pages: Vec<Value>,
-    /// A section's summary with its pages' summaries, used by `get_section` and listings.
-    pub sections: Vec<Value>,
+    /// A section's summary without its pages (see [`Values::section`]).
+    sections: Vec<Value>,
+    /// The same with `pages`, the summaries of its pages: made when first asked for (a
+    /// rebuild by `serve` usually needs few of them).
+    full_sections: Vec<std::sync::OnceLock<Value>>,
+    /// Each section's pages, in order.
+    section_pages: Vec<Vec<usize>>,
     pub config: Value,
     /// `nav` in every template: `[{title, url, path}]` of the home page's sections, for the
     /// site's main navigation. (The theme used `get_section("_index.md").subsections`, which
@@ -119,9 +124,9 @@ fn page_summary(site: &Site, graph: &Graph, i: usize) -> Value {
     })
 }
 
-fn section_summary(site: &Site, pages: &[Value], i: usize) -> Value {
+/// A section's summary, without `pages`.
+fn section_summary(site: &Site, i: usize) -> Value {
     let s = &site.sections[i];
-    let list: Vec<Value> = s.pages.iter().map(|&p| pages[p].clone()).collect();
     let words: usize = s
         .pages
         .iter()
@@ -142,7 +147,6 @@ fn section_summary(site: &Site, pages: &[Value], i: usize) -> Value {
         "rel_path": s.rel_path,
         "weight": s.meta.weight,
         "extra": s.meta.extra,
-        "pages": list,
         "page_count": s.pages.len(),
         "word_count": words,
         "reading_time": minutes,
@@ -157,7 +161,7 @@ impl Values {
             .map(|i| page_summary(site, graph, i))
             .collect();
         let sections: Vec<Value> = (0..site.sections.len())
-            .map(|i| section_summary(site, &pages, i))
+            .map(|i| section_summary(site, i))
             .collect();
         let nav = site.sections[0]
             .subsections
@@ -169,10 +173,27 @@ impl Values {
             .collect();
         Values {
             pages,
+            full_sections: sections.iter().map(|_| Default::default()).collect(),
+            section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
             sections,
             config: config_value(site),
             nav: Value::Array(nav),
         }
+    }
+
+    /// A section's summary with the summaries of its pages (`pages`): `get_section` and
+    /// listings.
+    pub fn section(&self, i: usize) -> &Value {
+        self.full_sections[i].get_or_init(|| {
+            let mut v = self.sections[i].clone();
+            v["pages"] = Value::Array(
+                self.section_pages[i]
+                    .iter()
+                    .map(|&p| self.pages[p].clone())
+                    .collect(),
+            );
+            v
+        })
     }
 
     /// The full `page` of a page's own template.
@@ -239,7 +260,7 @@ impl Values {
     /// The full `section` of a section's own template.
     pub fn section_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
         let s = &site.sections[i];
-        let mut v = self.sections[i].clone();
+        let mut v = self.section(i).clone();
         if let Value::Object(m) = &mut v {
             m.insert("content".into(), Value::String(s.links.html.clone()));
             m.insert(
@@ -254,7 +275,7 @@ impl Values {
             let subs: Vec<Value> = s
                 .subsections
                 .iter()
-                .map(|&x| self.sections[x].clone())
+                .map(|&x| self.section(x).clone())
                 .collect();
             m.insert("subsections".into(), Value::Array(subs));
             let back: Vec<Value> = graph.section_backlinks[i]
@@ -372,7 +393,7 @@ fn hash_toc(toc: &[crate::markdown::TocEntry], h: &mut impl Hasher) {
 impl Hashes {
     pub fn build(site: &Site, values: &Values) -> Hashes {
         use rayon::prelude::*;
-        let summary = values.pages.par_iter().map(hash_of).collect();
+        let summary: Vec<u64> = values.pages.par_iter().map(hash_of).collect();
         let content = site
             .pages
             .par_iter()
@@ -384,7 +405,19 @@ impl Hashes {
                 h.finish()
             })
             .collect();
-        let section = values.sections.par_iter().map(hash_of).collect();
+        // A section's value is its summary and its pages' summaries.
+        let section = (0..site.sections.len())
+            .map(|i| {
+                let mut h = super::memo::new_hasher();
+                super::memo::hash_value(&values.sections[i], &mut h);
+                let list = &site.sections[i].pages;
+                h.write_usize(list.len());
+                for &p in list {
+                    h.write_u64(summary[p]);
+                }
+                h.finish()
+            })
+            .collect();
         let link = site
             .pages
             .par_iter()

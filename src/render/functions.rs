@@ -101,8 +101,13 @@ impl GetSection {
             .unwrap_or(true);
         match self.0.sections.get(&key) {
             Some((i, subs)) => {
-                let mut v = self.0.values.sections[*i].clone();
-                v["subsections"] = Value::Array(subs.iter().map(|&x| self.0.values.sections[x].clone()).collect());
+                let values = &self.0.values;
+                let mut v = values.section(*i).clone();
+                v["subsections"] = Value::Array(
+                    subs.iter()
+                        .map(|&x| values.section(x).clone())
+                        .collect(),
+                );
                 Ok(v)
             }
             None if !required => Ok(Value::Null),

@@ -73,17 +73,22 @@ pub struct Prepared {
     pub tera: tera::Tera,
 }
 
+/// What `serve` keeps between builds: parsed files, and the compiled templates with a hash
+/// of their sources.
+#[derive(Default)]
+pub struct Cache {
+    pub load: crate::load::LoadCache,
+    templates: Option<(u64, tera::Tera)>,
+}
+
 /// Load the configuration, theme and content, and resolve them. All problems found are
 /// returned; `None` when any of them is an error.
 pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
-    prepare_cached(opts, &mut crate::load::LoadCache::default())
+    prepare_cached(opts, &mut Cache::default())
 }
 
-/// [`prepare`], reusing parsed files from `cache` (used by `serve`).
-pub fn prepare_cached(
-    opts: &BuildOptions,
-    cache: &mut crate::load::LoadCache,
-) -> (Option<Prepared>, Diagnostics) {
+/// [`prepare`], reusing parsed files and compiled templates from `cache` (used by `serve`).
+pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepared>, Diagnostics) {
     let mut diags = Diagnostics::new();
     let mut config = match Config::load_with_warnings(&opts.root) {
         Ok((c, warnings)) => {
@@ -112,17 +117,37 @@ pub fn prepare_cached(
         }
     };
     let tera = match &theme {
-        Some(t) => match compile_templates(t) {
-            Ok(tera) => Some(tera),
-            Err(ds) => {
-                diags.extend(ds);
-                None
+        Some(t) => {
+            let key = {
+                use std::hash::{Hash, Hasher};
+                let mut h = crate::render::memo::new_hasher();
+                for (name, src) in &t.templates {
+                    name.hash(&mut h);
+                    src.shown.hash(&mut h);
+                    src.text.hash(&mut h);
+                }
+                h.finish()
+            };
+            match &cache.templates {
+                Some((k, tera)) if *k == key => Some(tera.clone()),
+                _ => match compile_templates(t) {
+                    Ok(tera) => {
+                        cache.templates = Some((key, tera.clone()));
+                        Some(tera)
+                    }
+                    Err(ds) => {
+                        cache.templates = None;
+                        diags.extend(ds);
+                        None
+                    }
+                },
             }
-        },
+        }
         None => None,
     };
     let mut timer = Timer::new();
-    let (mut site, load_diags) = crate::load::load_cached(&opts.root, &config, opts.drafts, cache);
+    let (mut site, load_diags) =
+        crate::load::load_cached(&opts.root, &config, opts.drafts, &mut cache.load);
     timer.mark("load");
     diags.extend(load_diags);
     let statics = theme

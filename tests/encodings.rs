@@ -183,7 +183,7 @@ fn serve_cache_keeps_warnings_of_files_it_did_not_reread() {
         root: f.root().to_path_buf(),
         ..Default::default()
     };
-    let mut cache = zhiku::load::LoadCache::default();
+    let mut cache = zhiku::build::Cache::default();
     for round in 0..2 {
         let (prepared, diags) = zhiku::build::prepare_cached(&opts, &mut cache);
         assert!(prepared.is_some(), "round {round}");
@@ -198,7 +198,7 @@ fn serve_cache_keeps_warnings_of_files_it_did_not_reread() {
             Some(std::path::Path::new("content/a.md"))
         );
     }
-    assert_eq!(cache.len(), 2);
+    assert_eq!(cache.load.len(), 2);
 }
 
 #[test]

@@ -5,7 +5,7 @@
 //! added to HTML responses as they are sent, never stored), and nothing is written to disk:
 //! the published `public/` is never touched.
 //!
-//! Rebuilds are incremental: unchanged files are not re-read or re-parsed ([`LoadCache`]),
+//! Rebuilds are incremental: unchanged files are not re-read or re-parsed ([`build::Cache`]),
 //! and the outputs are compared with the previous build so only changed URLs are announced.
 
 mod http;
@@ -21,7 +21,6 @@ use tokio::sync::broadcast;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{self, Diagnostics};
-use crate::load::LoadCache;
 use crate::render::{Memo, Sink, Stats};
 
 pub use watch::{relevant, Watcher};
@@ -76,7 +75,7 @@ impl Shared {
 /// Builds the site into memory, reusing what it can from the previous build.
 pub struct Rebuilder {
     opts: BuildOptions,
-    cache: LoadCache,
+    cache: build::Cache,
     files: Arc<Files>,
     /// What each output of the last good build was made from.
     memo: Memo,
@@ -138,7 +137,7 @@ impl Rebuilder {
     pub fn new(opts: BuildOptions) -> Self {
         Rebuilder {
             opts,
-            cache: LoadCache::default(),
+            cache: build::Cache::default(),
             files: Arc::new(Files::new()),
             memo: Memo::default(),
         }
@@ -147,7 +146,7 @@ impl Rebuilder {
     /// Forget cached files the watcher reported.
     pub fn invalidate(&mut self, paths: &[PathBuf]) {
         for p in paths {
-            self.cache.invalidate(p);
+            self.cache.load.invalidate(p);
         }
     }
 

@@ -1,9 +1,10 @@
 //! zhiku benchmarks (not part of the test suite).
 //!
-//! `cargo bench --bench bench` builds generated corpora of 1,000 and 10,000 pages (add
-//! `-- 1000 10000 100000` to choose sizes) with the release binary and prints wall time,
-//! pages per second and peak memory for the full build, and the time from saving one page to
-//! the `reload` event in `zhiku serve`.
+//! `cargo bench --bench bench` builds the bundled knowledge base and generated corpora of
+//! 1,000 and 10,000 pages (add `-- bundled 1000 10000 100000` to choose) with the release
+//! binary and prints wall time, pages per second and peak memory for the full build, and for
+//! `zhiku serve` the time from saving one page to the `reload` event (median of 7 saves) with
+//! how many outputs that rebuild rendered and kept.
 //!
 //! `cargo bench --bench bench -- gen 10000 /tmp/corpus` only writes a corpus.
 
@@ -55,7 +56,8 @@ fn measure(cmd: &mut Command) -> (Duration, f64) {
     (elapsed, usage.ru_maxrss as f64 / 1024.0)
 }
 
-fn serve_edit_latency(bin: &Path, root: &Path, page: &Path) -> Duration {
+/// Median time from saving `page` to the `reload` event, and serve's last "rebuilt …" line.
+fn serve_edit_latency(bin: &Path, root: &Path, page: &Path) -> (Duration, String) {
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
         .local_addr()
@@ -74,6 +76,18 @@ fn serve_edit_latency(bin: &Path, root: &Path, page: &Path) -> Duration {
     while out.read_line(&mut line).unwrap_or(0) > 0 && !line.starts_with("serving ") {
         line.clear();
     }
+    // serve prints "rebuilt in N ms: R rendered, K unchanged; C changed" after each rebuild.
+    let last = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let last_w = last.clone();
+    std::thread::spawn(move || {
+        let mut l = String::new();
+        while out.read_line(&mut l).unwrap_or(0) > 0 {
+            if l.starts_with("rebuilt") {
+                *last_w.lock().unwrap() = l.trim().to_string();
+            }
+            l.clear();
+        }
+    });
     let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
     write!(s, "GET /__zhiku/events HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
     let mut reader = BufReader::new(s);
@@ -82,7 +96,7 @@ fn serve_edit_latency(bin: &Path, root: &Path, page: &Path) -> Duration {
         l.clear();
     }
     let mut samples = Vec::new();
-    for n in 0..5 {
+    for n in 0..7 {
         std::thread::sleep(Duration::from_millis(300));
         let text = std::fs::read_to_string(page).unwrap();
         let start = Instant::now();
@@ -102,7 +116,34 @@ fn serve_edit_latency(bin: &Path, root: &Path, page: &Path) -> Duration {
     let _ = child.kill();
     let _ = child.wait();
     samples.sort();
-    samples[samples.len() / 2]
+    std::thread::sleep(Duration::from_millis(100));
+    let text = last.lock().unwrap().clone();
+    (samples[samples.len() / 2], text)
+}
+
+/// A copy of the bundled knowledge base (content, site.toml, theme) to edit freely.
+fn copy_bundled(dir: &Path) -> usize {
+    let repo = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    let _ = std::fs::remove_dir_all(dir);
+    let mut pages = 0;
+    for top in ["content", "themes"] {
+        for e in walkdir::WalkDir::new(repo.join(top)) {
+            let e = e.expect("walk");
+            let rel = e.path().strip_prefix(&repo).unwrap();
+            let to = dir.join(rel);
+            if e.file_type().is_dir() {
+                std::fs::create_dir_all(&to).unwrap();
+            } else {
+                std::fs::copy(e.path(), &to).unwrap();
+                let name = e.file_name().to_string_lossy();
+                if top == "content" && name.ends_with(".md") && !name.starts_with('_') {
+                    pages += 1;
+                }
+            }
+        }
+    }
+    std::fs::copy(repo.join("site.toml"), dir.join("site.toml")).unwrap();
+    pages
 }
 
 fn main() {
@@ -121,10 +162,19 @@ fn main() {
         println!("wrote {n} pages to {}", dir.display());
         return;
     }
+    // 0 stands for the bundled knowledge base.
     let sizes: Vec<usize> = if args.is_empty() {
-        vec![1_000, 10_000]
+        vec![0, 1_000, 10_000]
     } else {
-        args.iter().filter_map(|a| a.parse().ok()).collect()
+        args.iter()
+            .filter_map(|a| {
+                if a == "bundled" {
+                    Some(0)
+                } else {
+                    a.parse().ok()
+                }
+            })
+            .collect()
     };
     let bin = zhiku_bin();
     println!(
@@ -135,8 +185,8 @@ fn main() {
         env!("CARGO_PKG_VERSION")
     );
     println!(
-        "{:>8} {:>10} {:>12} {:>10} {:>16}",
-        "pages", "build s", "pages/s", "peak MiB", "serve edit ms"
+        "{:>8} {:>10} {:>12} {:>10} {:>16}  serve's report of that rebuild",
+        "pages", "build s", "pages/s", "peak MiB", "save→reload ms"
     );
     for n in sizes {
         // Corpus and output on a RAM disk when there is one: this measures zhiku, not the
@@ -151,8 +201,17 @@ fn main() {
                     std::env::temp_dir()
                 }
             });
-        let dir = base.join(format!("zhiku-bench-{n}"));
-        corpus::generate(&dir, n).expect("generate");
+        let (dir, page, n) = if n == 0 {
+            let dir = base.join("zhiku-bench-bundled");
+            let pages = copy_bundled(&dir);
+            let page = dir.join("content/cases/tianjin.md");
+            (dir, page, pages)
+        } else {
+            let dir = base.join(format!("zhiku-bench-{n}"));
+            corpus::generate(&dir, n).expect("generate");
+            let page = dir.join("content/s00/p000000.md");
+            (dir, page, n)
+        };
         let out = dir.join("public");
         // One warm-up build (file cache), then the measured one.
         let _ = measure(
@@ -169,17 +228,14 @@ fn main() {
                 .arg("--output")
                 .arg(&out),
         );
-        let page = dir.join("content/s00/p000000.md");
-        let edit = if n <= 20_000 {
-            format!(
-                "{:.0}",
-                serve_edit_latency(&bin, &dir, &page).as_secs_f64() * 1000.0
-            )
+        let (edit, report) = if n <= 20_000 {
+            let (t, report) = serve_edit_latency(&bin, &dir, &page);
+            (format!("{:.0}", t.as_secs_f64() * 1000.0), report)
         } else {
-            "-".into()
+            ("-".into(), String::new())
         };
         println!(
-            "{n:>8} {:>10.2} {:>12.0} {:>10.0} {:>16}",
+            "{n:>8} {:>10.2} {:>12.0} {:>10.0} {:>16}  {report}",
             t.as_secs_f64(),
             n as f64 / t.as_secs_f64(),
             rss,

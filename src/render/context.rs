@@ -438,15 +438,26 @@ impl Hashes {
 }
 
 impl Values {
-    /// Build a context entry.
-    pub fn build_part(&self, site: &Site, graph: &Graph, part: Part<'_>) -> Value {
+    /// Build a context entry (a plain value is moved, not copied).
+    pub fn build_owned(&self, site: &Site, graph: &Graph, part: Part<'_>) -> Value {
         match part {
             Part::Value(v) => v,
+            other => self.build_part(site, graph, &other),
+        }
+    }
+
+    /// Build a context entry.
+    pub fn build_part(&self, site: &Site, graph: &Graph, part: &Part<'_>) -> Value {
+        match *part {
+            Part::Value(ref v) => v.clone(),
             Part::PageFull(i) => self.page_full(site, graph, i),
             Part::SectionFull(i) => self.section_full(site, graph, i),
-            Part::Paginator { base, list, per, n } => {
-                super::paginator(site, &base, list, per, n, &self.pages)
-            }
+            Part::Paginator {
+                ref base,
+                list,
+                per,
+                n,
+            } => super::paginator(site, base, list, per, n, &self.pages),
             Part::PrintPages(i) => Value::Array(
                 site.sections[i]
                     .pages

@@ -51,6 +51,14 @@ enum Out<'a> {
         /// The source the output belongs to, for error messages.
         what: String,
     },
+    /// The pagers of a listing: one template, parts shared by all, and each pager's
+    /// output path and own parts.
+    Pagers {
+        template: String,
+        what: String,
+        shared: Vec<(&'static str, Part<'a>)>,
+        pagers: Vec<(String, Vec<(&'static str, Part<'a>)>)>,
+    },
     Bytes {
         path: String,
         bytes: Vec<u8>,
@@ -69,8 +77,8 @@ enum Out<'a> {
 #[derive(Debug, Clone)]
 enum Job {
     Page(usize),
-    /// Section and pager number (1-based).
-    Section(usize, usize),
+    /// A section's pages (all its pagers).
+    Section(usize),
     Print(usize),
     TaxonomyList(usize),
     Term(usize, usize, usize),
@@ -311,9 +319,7 @@ impl<'a> Renderer<'a> {
         let site = self.site;
         let mut jobs: Vec<Job> = (0..site.pages.len()).map(Job::Page).collect();
         for (i, s) in site.sections.iter().enumerate() {
-            for n in 1..=pager_count(s.pages.len(), s.meta.paginate_by) {
-                jobs.push(Job::Section(i, n));
-            }
+            jobs.push(Job::Section(i));
             if !s.pages.is_empty() && s.parent.is_some() && self.has("print.html") {
                 jobs.push(Job::Print(i));
             }
@@ -424,48 +430,38 @@ impl<'a> Renderer<'a> {
                 context,
                 what,
             } => {
-                let fingerprint = self.hashes.as_ref().map(|hashes| {
-                    let mut h = memo::new_hasher();
-                    h.write_u64(self.global);
-                    template.hash(&mut h);
-                    for (key, part) in &context {
-                        key.hash(&mut h);
-                        self.values
-                            .hash_part(self.site, self.graph, hashes, part, &mut h);
-                    }
-                    h.finish()
-                });
-                if let Some(fp) = fingerprint {
-                    if self.reusable(&path, fp) && sink.keep(&path) {
-                        self.remember(&path, fp, self.previous_calls(&path));
-                        self.count(true);
-                        return Ok(1);
-                    }
+                return self.template_output(
+                    job,
+                    sink,
+                    path,
+                    &template,
+                    &what,
+                    (&[], &mut None),
+                    context,
+                );
+            }
+            Out::Pagers {
+                template,
+                what,
+                shared,
+                pagers,
+            } => {
+                // The pagers of a listing share most of their context (the section with all
+                // its pages): it is built once, and only the pager's own parts change.
+                let mut ctx = None;
+                let mut n = 0;
+                for (path, own) in pagers {
+                    n += self.template_output(
+                        job,
+                        sink,
+                        path,
+                        &template,
+                        &what,
+                        (&shared, &mut ctx),
+                        own,
+                    )?;
                 }
-                let mut map = Map::with_capacity(context.len() + 2);
-                map.insert("config".into(), self.values.config.clone());
-                map.insert("nav".into(), self.values.nav.clone());
-                for (key, part) in context {
-                    map.insert(
-                        key.into(),
-                        self.values.build_part(self.site, self.graph, part),
-                    );
-                }
-                let ctx = Context::from_value(Value::Object(map)).unwrap_or_default();
-                if fingerprint.is_some() {
-                    memo::start_recording();
-                }
-                let html = self.render_template(&template, &ctx, &what);
-                let calls = if fingerprint.is_some() {
-                    memo::stop_recording()
-                } else {
-                    Vec::new()
-                };
-                let html = html?;
-                if let Some(fp) = fingerprint {
-                    self.remember(&path, fp, calls);
-                }
-                (path, html.into_bytes())
+                return Ok(n);
             }
             Out::Bytes { path, bytes } => (path, bytes),
             Out::File {
@@ -495,6 +491,101 @@ impl<'a> Renderer<'a> {
             }
         };
         let (path, bytes) = out;
+        self.finish(job, sink, path, bytes)
+    }
+
+    /// Render `template` into `path` with the `shared` parts (built into the shared context
+    /// the first time one is needed) and the output's `own` parts, unless the previous
+    /// build's output can be kept.
+    #[allow(clippy::too_many_arguments)]
+    fn template_output(
+        &self,
+        job: &Job,
+        sink: &dyn Sink,
+        path: String,
+        template: &str,
+        what: &str,
+        (shared, shared_ctx): (&[(&'static str, Part<'a>)], &mut Option<Context>),
+        own: Vec<(&'static str, Part<'a>)>,
+    ) -> Result<usize, Diagnostic> {
+        let fingerprint = self.hashes.as_ref().map(|hashes| {
+            let mut h = memo::new_hasher();
+            h.write_u64(self.global);
+            template.hash(&mut h);
+            for (key, part) in shared.iter().chain(&own) {
+                key.hash(&mut h);
+                self.values
+                    .hash_part(self.site, self.graph, hashes, part, &mut h);
+            }
+            h.finish()
+        });
+        if let Some(fp) = fingerprint {
+            if self.reusable(&path, fp) && sink.keep(&path) {
+                self.remember(&path, fp, self.previous_calls(&path));
+                self.count(true);
+                return Ok(1);
+            }
+        }
+        let build = |parts: &[(&'static str, Part<'a>)], map: &mut Map<String, Value>| {
+            for (key, part) in parts {
+                map.insert(
+                    (*key).into(),
+                    self.values.build_part(self.site, self.graph, part),
+                );
+            }
+        };
+        let base = || {
+            let mut map = Map::new();
+            map.insert("config".into(), self.values.config.clone());
+            map.insert("nav".into(), self.values.nav.clone());
+            map
+        };
+        let one_off;
+        let ctx: &Context = if shared.is_empty() {
+            let mut map = base();
+            for (key, part) in own {
+                map.insert(
+                    key.into(),
+                    self.values.build_owned(self.site, self.graph, part),
+                );
+            }
+            one_off = Context::from_value(Value::Object(map)).unwrap_or_default();
+            &one_off
+        } else {
+            let ctx = shared_ctx.get_or_insert_with(|| {
+                let mut map = base();
+                build(shared, &mut map);
+                Context::from_value(Value::Object(map)).unwrap_or_default()
+            });
+            for (key, part) in own {
+                ctx.insert(key, &self.values.build_owned(self.site, self.graph, part));
+            }
+            ctx
+        };
+        if fingerprint.is_some() {
+            memo::start_recording();
+        }
+        let html = self.render_template(template, ctx, what);
+        let calls = if fingerprint.is_some() {
+            memo::stop_recording()
+        } else {
+            Vec::new()
+        };
+        let html = html?;
+        if let Some(fp) = fingerprint {
+            self.remember(&path, fp, calls);
+        }
+        self.finish(job, sink, path, html.into_bytes())
+    }
+
+    /// Relative mode's rewriting, then hand the bytes to the sink.
+    fn finish(
+        &self,
+        job: &Job,
+        sink: &dyn Sink,
+        path: String,
+        bytes: Vec<u8>,
+    ) -> Result<usize, Diagnostic> {
         let bytes = if self.relative && job.is_generated_html() {
             match String::from_utf8(bytes) {
                 Ok(html) => crate::html::relativize(&html, &path, &self.base_path).into_bytes(),
@@ -635,33 +726,35 @@ impl<'a> Renderer<'a> {
                     format!("content/{}", p.rel_path),
                 )
             }
-            Job::Section(i, n) => {
+            Job::Section(i) => {
                 let s = &site.sections[*i];
-                let path = pager_path(&s.path, *n);
-                let mut entries = vec![
-                    ("section", Part::SectionFull(*i)),
-                    (
-                        "paginator",
-                        Part::Paginator {
-                            base: s.path.clone(),
-                            list: &s.pages,
-                            per: s.meta.paginate_by,
-                            n: *n,
-                        },
-                    ),
-                ];
-                entries.extend(self.here(&path));
+                let pagers = (1..=pager_count(s.pages.len(), s.meta.paginate_by))
+                    .map(|n| {
+                        let path = pager_path(&s.path, n);
+                        let mut own = vec![(
+                            "paginator",
+                            Part::Paginator {
+                                base: s.path.clone(),
+                                list: &s.pages,
+                                per: s.meta.paginate_by,
+                                n,
+                            },
+                        )];
+                        own.extend(self.here(&path));
+                        (format!("{path}index.html"), own)
+                    })
+                    .collect();
                 let default = if *i == 0 {
                     "index.html"
                 } else {
                     "section.html"
                 };
-                template(
-                    format!("{path}index.html"),
-                    s.meta.template.as_deref().unwrap_or(default),
-                    entries,
-                    format!("content/{}", s.rel_path),
-                )
+                Out::Pagers {
+                    template: s.meta.template.as_deref().unwrap_or(default).to_string(),
+                    what: format!("content/{}", s.rel_path),
+                    shared: vec![("section", Part::SectionFull(*i))],
+                    pagers,
+                }
             }
             Job::Print(i) => {
                 let s = &site.sections[*i];

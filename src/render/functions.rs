@@ -238,6 +238,39 @@ pub fn plaintext(value: &Value, _: &HashMap<String, Value>) -> TeraResult<Value>
     ))
 }
 
+/// The `truncate` filter, as Tera's (`length` graphemes, default 255, then `end`, default
+/// `…`), but stopping after `length` graphemes: Tera's splits the whole text into graphemes
+/// first, which was a tenth of the time spent in templates (every listing card truncates a
+/// summary).
+pub fn truncate(value: &Value, args: &HashMap<String, Value>) -> TeraResult<Value> {
+    use unicode_segmentation::UnicodeSegmentation;
+    let s = value.as_str().ok_or_else(|| {
+        tera::Error::msg(format!(
+            "Filter `truncate` was called on an incorrect value: got `{value}` but expected a String"
+        ))
+    })?;
+    let length = match args.get("length") {
+        Some(l) => l.as_u64().map(|n| n as usize).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "Filter `truncate` received an incorrect type for arg `length`: got `{l}` but expected a usize"
+            ))
+        })?,
+        None => 255,
+    };
+    let end = match args.get("end") {
+        Some(e) => e.as_str().map(str::to_string).ok_or_else(|| {
+            tera::Error::msg(format!(
+                "Filter `truncate` received an incorrect type for arg `end`: got `{e}` but expected a String"
+            ))
+        })?,
+        None => "…".to_string(),
+    };
+    Ok(Value::String(match s.grapheme_indices(true).nth(length) {
+        Some((at, _)) => format!("{}{end}", &s[..at]),
+        None => s.to_string(),
+    }))
+}
+
 /// Decode `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&nbsp;` and numeric references;
 /// anything else is left as written.
 fn decode_entities(s: &str) -> String {
@@ -303,6 +336,30 @@ mod tests {
             plaintext(&Value::Null, &HashMap::new()).unwrap(),
             Value::String(String::new())
         );
+    }
+
+    #[test]
+    fn truncate_counts_graphemes_like_teras() {
+        let args = |n: u64| HashMap::from([("length".to_string(), Value::from(n))]);
+        let t = |s: &str, n: u64| truncate(&Value::String(s.into()), &args(n)).unwrap();
+        assert_eq!(t("党建引领基层治理", 4), "党建引领…");
+        assert_eq!(t("党建引领", 4), "党建引领");
+        assert_eq!(t("党建", 10), "党建");
+        // A flag is one grapheme of two code points.
+        assert_eq!(t("🇨🇳中国", 1), "🇨🇳…");
+        let with_end = HashMap::from([
+            ("length".to_string(), Value::from(2)),
+            ("end".to_string(), Value::from("...")),
+        ]);
+        assert_eq!(
+            truncate(&Value::String("社会组织".into()), &with_end).unwrap(),
+            "社会..."
+        );
+        assert_eq!(
+            truncate(&Value::String("x".repeat(300)), &HashMap::new()).unwrap(),
+            format!("{}…", "x".repeat(255))
+        );
+        assert!(truncate(&Value::from(3), &args(1)).is_err());
     }
 
     #[test]

@@ -139,6 +139,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     tera.set_escape_fn(escape_html);
     tera.register_filter("plaintext", functions::plaintext);
+    tera.register_filter("truncate", functions::truncate);
     // Tera's get_env would publish the build machine's environment (refs::check refuses
     // templates that call it; this is the second lock).
     tera.register_function(

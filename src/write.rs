@@ -75,13 +75,29 @@ impl Staging {
                 return Err(e);
             }
             self.committed = true;
-            std::fs::remove_dir_all(&old)?;
+            remove_tree(&old)?;
         } else {
             std::fs::rename(&self.tmp, &self.out)?;
             self.committed = true;
         }
         Ok(())
     }
+}
+
+/// `remove_dir_all`, with the entries of each directory removed in parallel (the previous
+/// output of a large site has tens of thousands of files). Symbolic links are removed, never
+/// followed.
+pub fn remove_tree(dir: &Path) -> io::Result<()> {
+    use rayon::prelude::*;
+    let entries: Vec<std::fs::DirEntry> = std::fs::read_dir(dir)?.collect::<Result<_, _>>()?;
+    entries.par_iter().try_for_each(|e| {
+        if e.file_type()?.is_dir() {
+            remove_tree(&e.path())
+        } else {
+            std::fs::remove_file(e.path())
+        }
+    })?;
+    std::fs::remove_dir(dir)
 }
 
 impl Drop for Staging {
@@ -222,6 +238,28 @@ fn normalize(p: &Path) -> PathBuf {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn remove_tree_removes_nested_files_and_links_without_following_them() {
+        let t = tempfile::tempdir().unwrap();
+        let keep = t.path().join("keep");
+        std::fs::create_dir_all(&keep).unwrap();
+        std::fs::write(keep.join("k.txt"), "k").unwrap();
+        let tree = t.path().join("old");
+        for i in 0..30 {
+            let d = tree.join(format!("d{i}/子目录"));
+            std::fs::create_dir_all(&d).unwrap();
+            std::fs::write(d.join("index.html"), "x").unwrap();
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&keep, tree.join("link")).unwrap();
+        remove_tree(&tree).unwrap();
+        assert!(!tree.exists());
+        assert!(
+            keep.join("k.txt").exists(),
+            "a link's target is never removed"
+        );
+    }
 
     #[test]
     fn safe_paths() {

@@ -30,11 +30,27 @@ impl Timer {
     pub fn mark(&mut self, stage: &str) {
         if self.on {
             eprintln!(
-                "timing: {stage:<10} {:>8.1} ms",
-                self.last.elapsed().as_secs_f64() * 1000.0
+                "timing: {stage:<10} {:>8.1} ms{}",
+                self.last.elapsed().as_secs_f64() * 1000.0,
+                memory()
             );
         }
         self.last = Instant::now();
+    }
+}
+
+/// `  rss N MiB, peak M MiB` where the system reports it (Linux), else nothing.
+fn memory() -> String {
+    let Ok(status) = std::fs::read_to_string("/proc/self/status") else {
+        return String::new();
+    };
+    let field = |name: &str| -> Option<u64> {
+        let line = status.lines().find(|l| l.starts_with(name))?;
+        line.split_whitespace().nth(1)?.parse().ok()
+    };
+    match (field("VmRSS:"), field("VmHWM:")) {
+        (Some(rss), Some(peak)) => format!("   rss {} MiB, peak {} MiB", rss / 1024, peak / 1024),
+        _ => String::new(),
     }
 }
 

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -509,14 +510,13 @@ fn parse_file(
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let shown = Path::new(CONTENT_DIR).join(&f.rel);
     let bytes = read_limited(&f.path).map_err(|e| vec![e.into_diagnostic(&shown)])?;
-    let decoded = crate::encoding::decode(&bytes).map_err(|e| {
+    let decoded = crate::encoding::decode_owned(bytes).map_err(|e| {
         vec![Diagnostic::error(&shown, e.message)
             .at(e.line, e.column)
             .with_help(e.help.unwrap_or_else(|| {
                 "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)".into()
             }))]
     })?;
-    drop(bytes);
     if let Some((message, help)) = decoded.encoding.warning(&shown.display().to_string()) {
         warnings.push(Diagnostic::warning(&shown, message).with_help(help));
     }
@@ -549,7 +549,7 @@ fn parse_file(
                 parent: None,
                 pages: Vec::new(),
                 subsections: Vec::new(),
-                rendered,
+                rendered: Arc::new(rendered),
                 links: Default::default(),
             })))
         }
@@ -575,11 +575,11 @@ fn parse_file(
             Ok(Loaded::Page(Box::new(Page {
                 rel_path: f.rel.clone(),
                 file: f.path.clone(),
-                meta,
+                meta: Arc::new(meta),
                 slug,
                 path,
                 section: 0,
-                rendered,
+                rendered: Arc::new(rendered),
                 assets: Vec::new(),
                 links: Default::default(),
             })))

@@ -55,6 +55,27 @@ pub fn is_variation_selector(c: char) -> bool {
     matches!(c as u32, 0xFE00..=0xFE0E | 0xE0100..=0xE01EF)
 }
 
+/// `c.is_alphanumeric()`, from a table for the Basic Multilingual Plane built on first use
+/// (the standard library searches its Unicode tables for every character; word counts ask
+/// for every character of every page).
+pub fn is_alphanumeric(c: char) -> bool {
+    static BMP: std::sync::OnceLock<Box<[u64]>> = std::sync::OnceLock::new();
+    let u = c as u32;
+    if u > 0xFFFF {
+        return c.is_alphanumeric();
+    }
+    let table = BMP.get_or_init(|| {
+        let mut t = vec![0u64; 0x10000 / 64];
+        for (u, c) in (0..0x10000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
+            if c.is_alphanumeric() {
+                t[(u / 64) as usize] |= 1 << (u % 64);
+            }
+        }
+        t.into_boxed_slice()
+    });
+    (table[(u / 64) as usize] >> (u % 64)) & 1 == 1
+}
+
 /// Count words the way a Chinese reader experiences them: every Han character, kana or
 /// Hangul syllable counts as one; a run of Latin letters or digits counts as one word.
 /// Punctuation counts as nothing.
@@ -71,12 +92,22 @@ impl WordCount {
     pub fn add(&mut self, text: &str) {
         let mut in_word = false;
         for c in text.chars() {
-            if is_cjk(c) && c.is_alphanumeric() {
+            if c.is_ascii() {
+                if c.is_ascii_alphanumeric() {
+                    if !in_word {
+                        self.words += 1;
+                    }
+                    in_word = true;
+                } else {
+                    in_word = in_word && (c == '\'' || c == '.' || c == '-');
+                }
+                continue;
+            }
+            let alphanumeric = is_alphanumeric(c);
+            if alphanumeric && is_cjk(c) {
                 self.cjk_chars += 1;
                 in_word = false;
-            } else if c.is_alphanumeric()
-                || (in_word && (c == '\'' || c == '’' || c == '.' || c == '-'))
-            {
+            } else if alphanumeric || (in_word && c == '’') {
                 if !in_word {
                     self.words += 1;
                 }
@@ -135,6 +166,47 @@ mod tests {
         assert_eq!(w.cjk_chars, 15);
         // 98.1, 1,460 → "1" and "460"; Party, building, works.
         assert_eq!(w.words, 6);
+    }
+
+    #[test]
+    fn alphanumeric_table_is_the_standard_one() {
+        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn counts_like_the_character_rules_say() {
+        // The rules written out character by character, without fast paths.
+        fn reference(text: &str) -> WordCount {
+            let mut w = WordCount::default();
+            let mut in_word = false;
+            for c in text.chars() {
+                if is_cjk(c) && c.is_alphanumeric() {
+                    w.cjk_chars += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric()
+                    || (in_word && (c == '\'' || c == '’' || c == '.' || c == '-'))
+                {
+                    if !in_word {
+                        w.words += 1;
+                    }
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            }
+            w
+        }
+        for text in [
+            "党组织覆盖率达到98.1%，共有 1,460 个社会组织。Party building works.",
+            "don't stop-gap e.g. it’s 〇〇七 々 Ⅻ ①② ＡＢＣ１２３ café naïve 𠀀𠀁 😀x",
+            "a'b'' ’x x’’y -a- .a. 3.14.15 한국어 かな カナ ﾊﾝｶｸ",
+        ] {
+            let mut w = WordCount::default();
+            w.add(text);
+            assert_eq!(w, reference(text), "{text}");
+        }
     }
 
     #[test]

@@ -627,7 +627,7 @@ pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
         {
             Some(url) => {
                 out.push_str("=\"");
-                out.push_str(&escape_attr(url));
+                push_escaped_attr(&mut out, url);
             }
             None => out.push_str(&rest[i..i + P.len() + digits]),
         }
@@ -640,17 +640,28 @@ pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
 /// Escape text for an HTML attribute value.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped_attr(&mut out, s);
     out
+}
+
+/// [`escape_attr`] onto `out`.
+fn push_escaped_attr(out: &mut String, s: &str) {
+    let mut done = 0;
+    // The escaped characters are ASCII, which never occurs inside a multi-byte UTF-8 character.
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[done..i]);
+        out.push_str(escaped);
+        done = i + 1;
+    }
+    out.push_str(&s[done..]);
 }
 
 #[cfg(test)]

@@ -454,3 +454,13 @@ fn safe_mode_keeps_the_word_javascript_as_text() {
     assert!(r.html.contains("javascript:"), "{}", r.html);
     assert!(!r.html.contains("href"), "{}", r.html);
 }
+
+#[test]
+fn attribute_escaping() {
+    assert_eq!(
+        escape_attr("a&\"<>'中b&&"),
+        "a&amp;&quot;&lt;&gt;&#39;中b&amp;&amp;"
+    );
+    assert_eq!(escape_attr("/案例/天津/"), "/案例/天津/");
+    assert_eq!(escape_attr(""), "");
+}

@@ -147,15 +147,42 @@ pub fn render(body: &str, opts: MarkdownOptions, src: SourceInfo<'_>) -> Rendere
     let summary_end = summary_range(&events);
     let events: Vec<Event<'_>> = events.into_iter().map(|(e, _)| e).collect();
     if let Some(range) = summary_end {
-        pulldown_cmark::html::push_html(&mut out.summary_html, events[range].iter().cloned());
+        out.summary_html =
+            exact_string(|s| pulldown_cmark::html::push_html(s, events[range].iter().cloned()));
     }
-    out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html = exact_string(|s| pulldown_cmark::html::push_html(s, events.into_iter()));
     if opts.safe {
         out.html = sanitize(&out.html);
         out.summary_html = sanitize(&out.summary_html);
     }
     out
+}
+
+/// A string written by `write`, allocated at its exact length: it is built in a buffer kept by
+/// the thread and copied once, instead of growing by doubling (which leaves up to half of
+/// every page's HTML allocated and unused for the whole build).
+pub(crate) fn exact_string(write: impl FnOnce(&mut String)) -> String {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    /// A buffer grown larger than this (by a huge page) is not kept.
+    const KEEP: usize = 1 << 20;
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            write(&mut buf);
+            let out = buf.as_str().to_owned();
+            if buf.capacity() > KEEP {
+                *buf = String::new();
+            }
+            out
+        }
+        Err(_) => {
+            let mut s = String::new();
+            write(&mut s);
+            s
+        }
+    })
 }
 
 /// Strip scripts, event handlers and `javascript:` URLs, keeping ids and classes (anchors,
@@ -544,7 +571,24 @@ fn collect_links(
 }
 
 fn plain_text(events: &[(Event<'_>, Range<usize>)], out: &mut Rendered) {
-    let mut text = String::new();
+    // Its exact length first, so that it is allocated once.
+    let len: usize = events
+        .iter()
+        .map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => t.len(),
+            Event::End(
+                TagEnd::CodeBlock
+                | TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell,
+            )
+            | Event::SoftBreak
+            | Event::HardBreak => 1,
+            _ => 0,
+        })
+        .sum();
+    let mut text = String::with_capacity(len);
     let mut in_code_block = false;
     for (e, _) in events {
         match e {
@@ -571,6 +615,7 @@ fn plain_text(events: &[(Event<'_>, Range<usize>)], out: &mut Rendered) {
             _ => {}
         }
     }
+    debug_assert_eq!(text.len(), len);
     out.plain_text = text;
 }
 
@@ -614,27 +659,27 @@ pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
     if !html.contains(P) {
         return html.to_string();
     }
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(i) = rest.find(P) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + P.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits]
-            .parse::<usize>()
-            .ok()
-            .and_then(|n| urls.get(n))
-        {
-            Some(url) => {
-                out.push_str("=\"");
-                push_escaped_attr(&mut out, url);
+    exact_string(|out| {
+        let mut rest = html;
+        while let Some(i) = rest.find(P) {
+            out.push_str(&rest[..i]);
+            let after = &rest[i + P.len()..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            match after[..digits]
+                .parse::<usize>()
+                .ok()
+                .and_then(|n| urls.get(n))
+            {
+                Some(url) => {
+                    out.push_str("=\"");
+                    push_escaped_attr(out, url);
+                }
+                None => out.push_str(&rest[i..i + P.len() + digits]),
             }
-            None => out.push_str(&rest[i..i + P.len() + digits]),
+            rest = &after[digits..];
         }
-        rest = &after[digits..];
-    }
-    out.push_str(rest);
-    out
+        out.push_str(rest);
+    })
 }
 
 /// Escape text for an HTML attribute value.

@@ -55,26 +55,30 @@ pub fn is_variation_selector(c: char) -> bool {
     matches!(c as u32, 0xFE00..=0xFE0E | 0xE0100..=0xE01EF)
 }
 
-/// `c.is_alphanumeric()`, from a table for the Basic Multilingual Plane built on first use
-/// (the standard library searches its Unicode tables for every character; word counts ask
-/// for every character of every page).
-pub fn is_alphanumeric(c: char) -> bool {
-    static BMP: std::sync::OnceLock<Box<[u64]>> = std::sync::OnceLock::new();
+/// `(c.is_alphanumeric(), is_cjk(c))` for a character outside ASCII, from a table of the Basic
+/// Multilingual Plane built on first use (the standard library searches its Unicode tables
+/// for every character; word counts ask about every character of every page).
+fn alphanumeric_and_cjk(c: char) -> (bool, bool) {
+    static BMP: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
     let u = c as u32;
     if u > 0xFFFF {
-        return c.is_alphanumeric();
+        return (c.is_alphanumeric(), is_cjk(c));
     }
+    // Two bits a character: alphanumeric, CJK.
     let table = BMP.get_or_init(|| {
-        let mut t = vec![0u64; 0x10000 / 64];
+        let mut t = vec![0u8; 0x10000 / 4];
         for (u, c) in (0..0x10000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
-            if c.is_alphanumeric() {
-                t[(u / 64) as usize] |= 1 << (u % 64);
-            }
+            let bits = u8::from(c.is_alphanumeric()) | (u8::from(is_cjk(c)) << 1);
+            t[(u / 4) as usize] |= bits << (2 * (u % 4));
         }
         t.into_boxed_slice()
     });
-    (table[(u / 64) as usize] >> (u % 64)) & 1 == 1
+    let bits = table[(u / 4) as usize] >> (2 * (u % 4));
+    (bits & 1 == 1, bits & 2 == 2)
 }
+
+/// CJK unified ideographs, the bulk of Chinese text: every one is CJK and alphanumeric.
+const COMMON_HAN: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
 
 /// Count words the way a Chinese reader experiences them: every Han character, kana or
 /// Hangul syllable counts as one; a run of Latin letters or digits counts as one word.
@@ -103,8 +107,13 @@ impl WordCount {
                 }
                 continue;
             }
-            let alphanumeric = is_alphanumeric(c);
-            if alphanumeric && is_cjk(c) {
+            if COMMON_HAN.contains(&c) {
+                self.cjk_chars += 1;
+                in_word = false;
+                continue;
+            }
+            let (alphanumeric, cjk) = alphanumeric_and_cjk(c);
+            if alphanumeric && cjk {
                 self.cjk_chars += 1;
                 in_word = false;
             } else if alphanumeric || (in_word && c == '’') {
@@ -169,9 +178,16 @@ mod tests {
     }
 
     #[test]
-    fn alphanumeric_table_is_the_standard_one() {
-        for c in (0..=0x10FFFFu32).filter_map(char::from_u32) {
-            assert_eq!(is_alphanumeric(c), c.is_alphanumeric(), "{c:?}");
+    fn character_table_is_the_standard_one() {
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                alphanumeric_and_cjk(c),
+                (c.is_alphanumeric(), is_cjk(c)),
+                "{c:?}"
+            );
+        }
+        for c in COMMON_HAN {
+            assert!(c.is_alphanumeric() && is_cjk(c), "{c:?}");
         }
     }
 

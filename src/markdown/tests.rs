@@ -456,6 +456,22 @@ fn safe_mode_keeps_the_word_javascript_as_text() {
 }
 
 #[test]
+fn placeholders_are_found_like_a_substring_search() {
+    for s in [
+        "",
+        "z",
+        "=\"zhiku-link:",
+        "zz=\"zhiku-link:1",
+        "中=\"z=\"zhiku-link:0\"",
+        "zhiku-link:0 =\"zhiku-linkx =\"zhiku-link:",
+        "=\"=\"zhiku-link:5 中文z",
+        "中文",
+    ] {
+        assert_eq!(find_placeholder(s), s.find(P), "{s}");
+    }
+}
+
+#[test]
 fn attribute_escaping() {
     assert_eq!(
         escape_attr("a&\"<>'中b&&"),

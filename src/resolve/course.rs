@@ -133,7 +133,7 @@ pub fn cases_and_lessons(
 }
 
 /// Up to five pages sharing the most taxonomy terms with each page; ties go to the newer,
-/// then the earlier in reading order.
+/// then by content path.
 pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
     /// Terms used by more pages than this say little about relatedness and would make the
     /// computation quadratic; only their newest pages are considered.
@@ -151,18 +151,21 @@ pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
             }
         }
     }
-    // More shared terms first, then the newer, then by path (unique, so the order is total).
-    let order = |(a, sa): (usize, u32), (b, sb): (usize, u32)| {
-        sb.cmp(&sa)
-            .then_with(|| {
-                site.pages[b]
-                    .meta
-                    .fields
-                    .date
-                    .cmp(&site.pages[a].meta.fields.date)
-            })
-            .then_with(|| site.pages[a].rel_path.cmp(&site.pages[b].rel_path))
-    };
+    // Ties in the number of shared terms go to the newer page, then by path: each page's rank
+    // in that order, so that a candidate is one number, (shared terms, rank), larger better.
+    let mut by_date: Vec<usize> = (0..n).collect();
+    by_date.sort_by(|&a, &b| {
+        let (x, y) = (&site.pages[a], &site.pages[b]);
+        y.meta
+            .fields
+            .date
+            .cmp(&x.meta.fields.date)
+            .then_with(|| x.rel_path.cmp(&y.rel_path))
+    });
+    let mut low_bits = vec![0u64; n];
+    for (rank, &p) in by_date.iter().enumerate() {
+        low_bits[p] = u64::from(u32::MAX) - rank as u64;
+    }
     use rayon::prelude::*;
     (0..n)
         .into_par_iter()
@@ -181,24 +184,20 @@ pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
                         }
                     }
                 }
-                // The best five, kept sorted; most candidates lose on the score alone.
-                let mut best: Vec<(usize, u32)> = Vec::with_capacity(KEEP + 1);
+                // The best five, kept sorted (keys are unique); most candidates lose to the
+                // fifth at once.
+                let mut best: Vec<(u64, usize)> = Vec::with_capacity(KEEP + 1);
                 for &q in touched.iter() {
-                    let s = std::mem::take(&mut score[q]);
-                    if best.len() == KEEP && s < best[KEEP - 1].1 {
+                    let key = (u64::from(std::mem::take(&mut score[q])) << 32) | low_bits[q];
+                    if best.len() == KEEP && key < best[KEEP - 1].0 {
                         continue;
                     }
-                    let at = best
-                        .iter()
-                        .position(|&b| order((q, s), b).is_lt())
-                        .unwrap_or(best.len());
-                    if at < KEEP {
-                        best.insert(at, (q, s));
-                        best.truncate(KEEP);
-                    }
+                    let at = best.partition_point(|&(k, _)| k > key);
+                    best.insert(at, (key, q));
+                    best.truncate(KEEP);
                 }
                 touched.clear();
-                best.into_iter().map(|(q, _)| q).collect()
+                best.into_iter().map(|(_, q)| q).collect()
             },
         )
         .collect()

@@ -655,12 +655,13 @@ fn summary_range(events: &[(Event<'_>, Range<usize>)]) -> Option<Range<usize>> {
 /// Only attribute values (`href="zhiku-link:3"`) are placeholders: the same characters
 /// written in the text (`zhiku-link:3`, `"zhiku-link:3"`) are left as they are.
 pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
-    if find_placeholder(html).is_none() {
+    let Some(first) = find_placeholder(html) else {
         return html.to_string();
-    }
+    };
     exact_string(|out| {
         let mut rest = html;
-        while let Some(i) = find_placeholder(rest) {
+        let mut next = Some(first);
+        while let Some(i) = next {
             out.push_str(&rest[..i]);
             let after = &rest[i + P.len()..];
             let digits = after.bytes().take_while(u8::is_ascii_digit).count();
@@ -676,6 +677,7 @@ pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
                 None => out.push_str(&rest[i..i + P.len() + digits]),
             }
             rest = &after[digits..];
+            next = find_placeholder(rest);
         }
         out.push_str(rest);
     })

@@ -159,10 +159,14 @@ pub fn load_cached(
             },
         );
     }
-    let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
-    cache.entries.retain(|p, _| live.contains(p));
+    // Every file found now has an entry: any other entry is of a file that is gone.
+    if cache.entries.len() != parseable.len() {
+        let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
+        cache.entries.retain(|p, _| live.contains(p));
+    }
+    // Pages and sections share their parsed parts with the cache: these are cheap copies.
     let parsed: Vec<(&str, FileResult)> = parseable
-        .iter()
+        .par_iter()
         .filter_map(|f| {
             cache
                 .entries

@@ -77,9 +77,6 @@ fn alphanumeric_and_cjk(c: char) -> (bool, bool) {
     (bits & 1 == 1, bits & 2 == 2)
 }
 
-/// CJK unified ideographs, the bulk of Chinese text: every one is CJK and alphanumeric.
-const COMMON_HAN: std::ops::RangeInclusive<char> = '\u{4E00}'..='\u{9FFF}';
-
 /// Count words the way a Chinese reader experiences them: every Han character, kana or
 /// Hangul syllable counts as one; a run of Latin letters or digits counts as one word.
 /// Punctuation counts as nothing.
@@ -94,24 +91,33 @@ pub struct WordCount {
 impl WordCount {
     /// Add the words of `text` to this count.
     pub fn add(&mut self, text: &str) {
+        let bytes = text.as_bytes();
         let mut in_word = false;
-        for c in text.chars() {
-            if c.is_ascii() {
-                if c.is_ascii_alphanumeric() {
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
                     if !in_word {
                         self.words += 1;
                     }
                     in_word = true;
                 } else {
-                    in_word = in_word && (c == '\'' || c == '.' || c == '-');
+                    in_word = in_word && (b == b'\'' || b == b'.' || b == b'-');
                 }
+                i += 1;
                 continue;
             }
-            if COMMON_HAN.contains(&c) {
+            // U+4E00–U+9FFF (every one CJK and alphanumeric) in UTF-8: E4 B8–BF xx, E5–E9 xx xx.
+            if (0xE5..=0xE9).contains(&b) || (b == 0xE4 && bytes.get(i + 1) >= Some(&0xB8)) {
                 self.cjk_chars += 1;
                 in_word = false;
+                i += 3;
                 continue;
             }
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
             let (alphanumeric, cjk) = alphanumeric_and_cjk(c);
             if alphanumeric && cjk {
                 self.cjk_chars += 1;
@@ -186,7 +192,8 @@ mod tests {
                 "{c:?}"
             );
         }
-        for c in COMMON_HAN {
+        // Counted from their UTF-8 bytes by `WordCount::add`.
+        for c in '\u{4E00}'..='\u{9FFF}' {
             assert!(c.is_alphanumeric() && is_cjk(c), "{c:?}");
         }
     }
@@ -214,6 +221,19 @@ mod tests {
             }
             w
         }
+        // Every character from before U+4E00 to after U+9FFF, between letters and marks.
+        let around_han: String = (0x3000..=0xA100u32)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, 'a', c, '.', c, '\'', c, '’', c, ' ', c])
+            .collect();
+        assert_eq!(
+            {
+                let mut w = WordCount::default();
+                w.add(&around_han);
+                w
+            },
+            reference(&around_han)
+        );
         for text in [
             "党组织覆盖率达到98.1%，共有 1,460 个社会组织。Party building works.",
             "don't stop-gap e.g. it’s 〇〇七 々 Ⅻ ①② ＡＢＣ１２３ café naïve 𠀀𠀁 😀x",

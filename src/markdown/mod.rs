@@ -655,32 +655,43 @@ fn summary_range(events: &[(Event<'_>, Range<usize>)]) -> Option<Range<usize>> {
 /// Only attribute values (`href="zhiku-link:3"`) are placeholders: the same characters
 /// written in the text (`zhiku-link:3`, `"zhiku-link:3"`) are left as they are.
 pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
-    let Some(first) = find_placeholder(html) else {
-        return html.to_string();
-    };
-    exact_string(|out| {
-        let mut rest = html;
-        let mut next = Some(first);
-        while let Some(i) = next {
-            out.push_str(&rest[..i]);
-            let after = &rest[i + P.len()..];
-            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-            match after[..digits]
-                .parse::<usize>()
-                .ok()
-                .and_then(|n| urls.get(n))
-            {
-                Some(url) => {
-                    out.push_str("=\"");
-                    push_escaped_attr(out, url);
-                }
-                None => out.push_str(&rest[i..i + P.len() + digits]),
-            }
-            rest = &after[digits..];
-            next = find_placeholder(rest);
+    // The placeholders replaced: their byte range and URL.
+    let mut found: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = find_placeholder(&html[from..]) {
+        let start = from + i;
+        let digits_at = start + P.len();
+        let digits = html[digits_at..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        from = digits_at + digits;
+        if let Some(url) = html[digits_at..from]
+            .parse::<usize>()
+            .ok()
+            .and_then(|n| urls.get(n))
+        {
+            found.push((start..from, url));
         }
-        out.push_str(rest);
-    })
+    }
+    // Allocated at its exact length.
+    let removed: usize = found.iter().map(|(r, _)| r.len()).sum();
+    let added: usize = found
+        .iter()
+        .map(|(_, url)| "=\"".len() + escaped_attr_len(url))
+        .sum();
+    let len = html.len() - removed + added;
+    let mut out = String::with_capacity(len);
+    let mut done = 0;
+    for (range, url) in found {
+        out.push_str(&html[done..range.start]);
+        out.push_str("=\"");
+        push_escaped_attr(&mut out, url);
+        done = range.end;
+    }
+    out.push_str(&html[done..]);
+    debug_assert_eq!(out.len(), len);
+    out
 }
 
 /// What a link placeholder attribute value starts with.
@@ -706,6 +717,20 @@ pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     push_escaped_attr(&mut out, s);
     out
+}
+
+/// The length of [`escape_attr`] of `s`.
+fn escaped_attr_len(s: &str) -> usize {
+    s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'&' => 4,
+                b'"' => 5,
+                b'<' | b'>' => 3,
+                b'\'' => 4,
+                _ => 0,
+            })
+            .sum::<usize>()
 }
 
 /// [`escape_attr`] onto `out`.

@@ -480,3 +480,17 @@ fn attribute_escaping() {
     assert_eq!(escape_attr("/案例/天津/"), "/案例/天津/");
     assert_eq!(escape_attr(""), "");
 }
+
+#[test]
+fn placeholders_filled_in_place() {
+    let html = "<a href=\"zhiku-link:1\">a</a><img src=\"zhiku-link:0\"> zhiku-link:0 \
+                <a href=\"zhiku-link:7\">out of range</a><a href=\"zhiku-link:\">none</a>中";
+    let urls = ["/图/a.png".to_string(), "/a?x=1&y='<\">'".to_string()];
+    assert_eq!(
+        fill_placeholders(html, &urls),
+        "<a href=\"/a?x=1&amp;y=&#39;&lt;&quot;&gt;&#39;\">a</a><img src=\"/图/a.png\"> zhiku-link:0 \
+         <a href=\"zhiku-link:7\">out of range</a><a href=\"zhiku-link:\">none</a>中"
+    );
+    assert_eq!(fill_placeholders("无链接", &urls), "无链接");
+    assert_eq!(fill_placeholders("", &[]), "");
+}

@@ -742,6 +742,49 @@ mod tests {
     }
 
     #[test]
+    fn cached_load_is_a_fresh_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join(CONTENT_DIR);
+        std::fs::create_dir_all(content.join("a")).unwrap();
+        let write = |name: &str, text: &str| std::fs::write(content.join(name), text).unwrap();
+        write("_index.md", "---\ntitle: 首页\n---\n");
+        write("a/_index.md", "---\ntitle: 甲\n---\n");
+        for i in 0..5 {
+            write(
+                &format!("a/p{i}.md"),
+                &format!(
+                    "---\ntitle: 页{i}\ntags: [t]\n---\n## 背景\n\n见[下一页](@/a/p{}.md)\n",
+                    i + 1
+                ),
+            );
+        }
+        let config = Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let shown = |(site, diags): (Site, Diagnostics)| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}",
+                site.pages,
+                site.sections,
+                site.left_out,
+                diags.items()
+            )
+        };
+        let mut cache = LoadCache::default();
+        let first = shown(load_cached(dir.path(), &config, false, &mut cache));
+        assert_eq!(first, shown(load(dir.path(), &config, false)));
+        assert_eq!(cache.len(), 7);
+        // Edited (reported by the watcher), removed, added, broken.
+        write("a/p1.md", "---\ntitle: 改了\n---\n新的正文\n");
+        cache.invalidate(&content.join("a/p1.md"));
+        std::fs::remove_file(content.join("a/p2.md")).unwrap();
+        write("a/p9.md", "---\ntitle: 新页\ndraft: true\n---\n");
+        write("a/bad.md", "---\ntitle: [\n---\n");
+        let second = shown(load_cached(dir.path(), &config, false, &mut cache));
+        assert_eq!(second, shown(load(dir.path(), &config, false)));
+        assert_ne!(second, first);
+        assert_eq!(cache.len(), 8);
+    }
+
+    #[test]
     fn too_large_is_refused_before_reading() {
         let dir = tempfile::tempdir().unwrap();
         let p = dir.path().join("big.md");

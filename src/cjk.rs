@@ -55,6 +55,28 @@ pub fn is_variation_selector(c: char) -> bool {
     matches!(c as u32, 0xFE00..=0xFE0E | 0xE0100..=0xE01EF)
 }
 
+/// `(c.is_alphanumeric(), is_cjk(c))` for a character outside ASCII, from a table of the Basic
+/// Multilingual Plane built on first use (the standard library searches its Unicode tables
+/// for every character; word counts ask about every character of every page).
+fn alphanumeric_and_cjk(c: char) -> (bool, bool) {
+    static BMP: std::sync::OnceLock<Box<[u8]>> = std::sync::OnceLock::new();
+    let u = c as u32;
+    if u > 0xFFFF {
+        return (c.is_alphanumeric(), is_cjk(c));
+    }
+    // Two bits a character: alphanumeric, CJK.
+    let table = BMP.get_or_init(|| {
+        let mut t = vec![0u8; 0x10000 / 4];
+        for (u, c) in (0..0x10000u32).filter_map(|u| Some((u, char::from_u32(u)?))) {
+            let bits = u8::from(c.is_alphanumeric()) | (u8::from(is_cjk(c)) << 1);
+            t[(u / 4) as usize] |= bits << (2 * (u % 4));
+        }
+        t.into_boxed_slice()
+    });
+    let bits = table[(u / 4) as usize] >> (2 * (u % 4));
+    (bits & 1 == 1, bits & 2 == 2)
+}
+
 /// Count words the way a Chinese reader experiences them: every Han character, kana or
 /// Hangul syllable counts as one; a run of Latin letters or digits counts as one word.
 /// Punctuation counts as nothing.
@@ -69,14 +91,38 @@ pub struct WordCount {
 impl WordCount {
     /// Add the words of `text` to this count.
     pub fn add(&mut self, text: &str) {
+        let bytes = text.as_bytes();
         let mut in_word = false;
-        for c in text.chars() {
-            if is_cjk(c) && c.is_alphanumeric() {
+        let mut i = 0;
+        while let Some(&b) = bytes.get(i) {
+            if b < 0x80 {
+                if b.is_ascii_alphanumeric() {
+                    if !in_word {
+                        self.words += 1;
+                    }
+                    in_word = true;
+                } else {
+                    in_word = in_word && (b == b'\'' || b == b'.' || b == b'-');
+                }
+                i += 1;
+                continue;
+            }
+            // U+4E00–U+9FFF (every one CJK and alphanumeric) in UTF-8: E4 B8–BF xx, E5–E9 xx xx.
+            if (0xE5..=0xE9).contains(&b) || (b == 0xE4 && bytes.get(i + 1) >= Some(&0xB8)) {
                 self.cjk_chars += 1;
                 in_word = false;
-            } else if c.is_alphanumeric()
-                || (in_word && (c == '\'' || c == '’' || c == '.' || c == '-'))
-            {
+                i += 3;
+                continue;
+            }
+            let Some(c) = text.get(i..).and_then(|rest| rest.chars().next()) else {
+                break;
+            };
+            i += c.len_utf8();
+            let (alphanumeric, cjk) = alphanumeric_and_cjk(c);
+            if alphanumeric && cjk {
+                self.cjk_chars += 1;
+                in_word = false;
+            } else if alphanumeric || (in_word && c == '’') {
                 if !in_word {
                     self.words += 1;
                 }
@@ -135,6 +181,68 @@ mod tests {
         assert_eq!(w.cjk_chars, 15);
         // 98.1, 1,460 → "1" and "460"; Party, building, works.
         assert_eq!(w.words, 6);
+    }
+
+    #[test]
+    fn character_table_is_the_standard_one() {
+        for c in (0x80..=0x10FFFFu32).filter_map(char::from_u32) {
+            assert_eq!(
+                alphanumeric_and_cjk(c),
+                (c.is_alphanumeric(), is_cjk(c)),
+                "{c:?}"
+            );
+        }
+        // Counted from their UTF-8 bytes by `WordCount::add`.
+        for c in '\u{4E00}'..='\u{9FFF}' {
+            assert!(c.is_alphanumeric() && is_cjk(c), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn counts_like_the_character_rules_say() {
+        // The rules written out character by character, without fast paths.
+        fn reference(text: &str) -> WordCount {
+            let mut w = WordCount::default();
+            let mut in_word = false;
+            for c in text.chars() {
+                if is_cjk(c) && c.is_alphanumeric() {
+                    w.cjk_chars += 1;
+                    in_word = false;
+                } else if c.is_alphanumeric()
+                    || (in_word && (c == '\'' || c == '’' || c == '.' || c == '-'))
+                {
+                    if !in_word {
+                        w.words += 1;
+                    }
+                    in_word = true;
+                } else {
+                    in_word = false;
+                }
+            }
+            w
+        }
+        // Every character from before U+4E00 to after U+9FFF, between letters and marks.
+        let around_han: String = (0x3000..=0xA100u32)
+            .filter_map(char::from_u32)
+            .flat_map(|c| [c, 'a', c, '.', c, '\'', c, '’', c, ' ', c])
+            .collect();
+        assert_eq!(
+            {
+                let mut w = WordCount::default();
+                w.add(&around_han);
+                w
+            },
+            reference(&around_han)
+        );
+        for text in [
+            "党组织覆盖率达到98.1%，共有 1,460 个社会组织。Party building works.",
+            "don't stop-gap e.g. it’s 〇〇七 々 Ⅻ ①② ＡＢＣ１２３ café naïve 𠀀𠀁 😀x",
+            "a'b'' ’x x’’y -a- .a. 3.14.15 한국어 かな カナ ﾊﾝｶｸ",
+        ] {
+            let mut w = WordCount::default();
+            w.add(text);
+            assert_eq!(w, reference(text), "{text}");
+        }
     }
 
     #[test]

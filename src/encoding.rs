@@ -130,6 +130,27 @@ pub fn decode(bytes: &[u8]) -> Result<Decoded, DecodeError> {
     decode_utf8(bytes)
 }
 
+/// [`decode`], taking the bytes: a UTF-8 file with LF line endings (the usual case) becomes
+/// the text without a copy.
+pub fn decode_owned(mut bytes: Vec<u8>) -> Result<Decoded, DecodeError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return decode(&bytes);
+    }
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    if memchr_nul(&bytes).is_some() {
+        return decode_utf8(&bytes);
+    }
+    match String::from_utf8(bytes) {
+        Ok(text) => Ok(Decoded {
+            text: normalize_newlines_owned(text),
+            encoding: Detected::Utf8,
+        }),
+        Err(e) => decode_utf8(e.as_bytes()),
+    }
+}
+
 /// [`decode`], keeping only the text.
 pub fn decode_text(bytes: &[u8]) -> Result<String, DecodeError> {
     decode(bytes).map(|d| d.text)
@@ -290,6 +311,10 @@ fn is_euc_cn(bytes: &[u8]) -> bool {
 }
 
 fn memchr_nul(bytes: &[u8]) -> Option<usize> {
+    // `contains` on bytes is a fast memchr; most files have no NUL at all.
+    if !bytes.contains(&0) {
+        return None;
+    }
     bytes.iter().position(|&b| b == 0)
 }
 
@@ -327,7 +352,27 @@ pub fn normalize_newlines(s: &str) -> String {
     if !s.contains('\r') {
         return s.to_string();
     }
-    s.replace("\r\n", "\n").replace('\r', "\n")
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('\r') {
+        out.push_str(&rest[..i]);
+        out.push('\n');
+        rest = &rest[i + 1..];
+        if let Some(after) = rest.strip_prefix('\n') {
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// [`normalize_newlines`] without a copy when there is nothing to change.
+fn normalize_newlines_owned(s: String) -> String {
+    if s.contains('\r') {
+        normalize_newlines(&s)
+    } else {
+        s
+    }
 }
 
 /// 1-based line and character column of byte `at`, with the line endings [`decode`] uses
@@ -469,6 +514,33 @@ mod tests {
         assert!(decode(&noise).is_err());
         // Latin-1 text is not GBK either.
         assert!(decode(b"---\ntitle: r\xe9sum\xe9\n---\n").is_err());
+    }
+
+    #[test]
+    fn owned_matches_decode() {
+        let mut utf16 = vec![0xFF, 0xFE];
+        for u in "a\r\n天津".encode_utf16() {
+            utf16.extend_from_slice(&u.to_le_bytes());
+        }
+        let cases: Vec<Vec<u8>> = vec![
+            b"".to_vec(),
+            "---\ntitle: \u{5929}\n---\n".as_bytes().to_vec(),
+            b"\xEF\xBB\xBFa\r\nb\rc\r\r\n".to_vec(),
+            b"\xEF\xBB\xBF".to_vec(),
+            b"\xEF\xBB\xBF\xFF\xFEab".to_vec(),
+            b"\xEF\xBB\xBFok\nab\xff".to_vec(),
+            b"ok\nab\xff".to_vec(),
+            b"a\rb\r\nc\xff".to_vec(),
+            b"\xEF\xBB\xBFa\0b".to_vec(),
+            b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR".to_vec(),
+            gbk("---\r\ntitle: \u{515A}\u{5EFA}\r\n---\r\n"),
+            utf16.clone(),
+            utf16[2..].to_vec(),
+        ];
+        for bytes in cases {
+            assert_eq!(decode_owned(bytes.clone()), decode(&bytes), "{bytes:?}");
+        }
+        assert_eq!(normalize_newlines("a\r\r\nb\r\n\rc\r"), "a\n\nb\n\nc\n");
     }
 
     #[test]

@@ -367,7 +367,7 @@ pub fn parse_page(
             ));
         }
     }
-    let fields = match deserialize::<PageFields>(split) {
+    let fields = match typed::<PageFields>(mapping, split) {
         Ok(f) => Some(f),
         Err(e) => {
             errors.push(e);
@@ -432,7 +432,7 @@ pub fn parse_section(split: &Split<'_>) -> Result<SectionMeta, Vec<FrontMatterEr
         return Err(errors);
     }
     // Unknown keys were reported above with better help; deny_unknown_fields catches the rest.
-    deserialize::<SectionMeta>(split).map_err(|e| vec![e])
+    typed::<SectionMeta>(mapping, split).map_err(|e| vec![e])
 }
 
 /// The scheme of `url` unless it is a web, mail or relative address (`javascript:`,
@@ -538,7 +538,10 @@ fn lint(split: &Split<'_>) -> Vec<FrontMatterError> {
     let mut errors = Vec::new();
     for (i, line) in split.yaml.lines().enumerate() {
         let line_no = split.yaml_line + i;
-        let indent: String = line.chars().take_while(|c| c.is_whitespace()).collect();
+        let indent = &line[..line
+            .char_indices()
+            .find(|(_, c)| !c.is_whitespace())
+            .map_or(line.len(), |(i, _)| i)];
         if let Some(pos) = indent.chars().position(|c| c == '\t') {
             errors.push(FrontMatterError::new(
                 line_no,
@@ -549,15 +552,16 @@ fn lint(split: &Split<'_>) -> Vec<FrontMatterError> {
             continue;
         }
         let rest = &line[indent.len()..];
-        let key: String = rest
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '-')
-            .collect();
+        // ASCII only: as many bytes as characters.
+        let key = &rest[..rest
+            .bytes()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'-')
+            .count()];
         if key.is_empty() || rest.starts_with('-') {
             continue;
         }
         let after = &rest[key.len()..];
-        let col = indent.chars().count() + key.chars().count() + 1;
+        let col = indent.chars().count() + key.len() + 1;
         if after.starts_with('：') {
             errors.push(FrontMatterError::new(
                 line_no,
@@ -589,6 +593,32 @@ fn lint(split: &Split<'_>) -> Vec<FrontMatterError> {
 
 fn deserialize<T: for<'de> Deserialize<'de>>(split: &Split<'_>) -> Result<T, FrontMatterError> {
     serde_yaml::from_str::<T>(split.yaml).map_err(|e| yaml_error(split, &e))
+}
+
+/// The typed front matter from the already parsed `mapping`, without parsing the YAML again.
+/// Errors from a [`serde_yaml::Value`] carry no position, and serde_yaml reads a few things
+/// more leniently from text (tags, `title: 123` as text): whenever the mapping does not
+/// convert, or has a tag anywhere, the YAML text is deserialized as before, so the result and
+/// every message are the same as from the text.
+fn typed<T: for<'de> Deserialize<'de>>(
+    mapping: serde_yaml::Mapping,
+    split: &Split<'_>,
+) -> Result<T, FrontMatterError> {
+    if !mapping.iter().any(|(k, v)| has_tag(k) || has_tag(v)) {
+        if let Ok(t) = serde_yaml::from_value::<T>(serde_yaml::Value::Mapping(mapping)) {
+            return Ok(t);
+        }
+    }
+    deserialize::<T>(split)
+}
+
+fn has_tag(v: &serde_yaml::Value) -> bool {
+    match v {
+        serde_yaml::Value::Tagged(_) => true,
+        serde_yaml::Value::Sequence(items) => items.iter().any(has_tag),
+        serde_yaml::Value::Mapping(m) => m.iter().any(|(k, v)| has_tag(k) || has_tag(v)),
+        _ => false,
+    }
 }
 
 /// Line of each top-level key (lines starting with `key:` at column 1).
@@ -863,6 +893,40 @@ mod tests {
         assert_eq!(unsafe_scheme("https://example.org/a:b"), None);
         assert_eq!(unsafe_scheme("/cases/a/"), None);
         assert_eq!(unsafe_scheme("文章:第3期"), None);
+    }
+
+    #[test]
+    fn typed_from_the_mapping_is_what_the_text_gives() {
+        // Converted from the parsed mapping, or (tags, numbers as text, errors) from the text
+        // again: always the same as deserializing the text.
+        for yaml in [
+            "title: 天津\ndate: 2018-12-01\nweight: 3\ntags: [a, b]\nsource: {title: t, date: 2018}\n",
+            "title: x\nextra: {a: 1, b: -2, c: 1.5, d: [x, ~, true], e: {f: g}, h: .nan}\n",
+            "title: x\naliases:\ncases:\nextra:\nsource: {}\ndate:\n",
+            "title: 123\nslug: 1.5\nsummary: true\n",
+            "title: !!str 123\nextra: {a: !t 1}\n",
+            "title: x\nextra: {1: a, true: b, null: c}\n",
+            "title: &a x\nsummary: *a\nweight: 0x1f\n",
+            "title: x\nweight: 3.0\n",
+            "title: x\ndraft: yes\n",
+            "title: x\nsource: {date: 2018.5}\n",
+            "title: x\nsource: {bogus: 1}\n",
+            "date: 2018-12-01\n",
+        ] {
+            let text = format!("---\n{yaml}---\n");
+            let s = split(&text).unwrap();
+            let mapping = parse_mapping(&s).unwrap();
+            assert_eq!(
+                format!("{:?}", typed::<PageFields>(mapping.clone(), &s)),
+                format!("{:?}", deserialize::<PageFields>(&s)),
+                "{yaml}"
+            );
+            assert_eq!(
+                format!("{:?}", typed::<SectionMeta>(mapping, &s)),
+                format!("{:?}", deserialize::<SectionMeta>(&s)),
+                "{yaml}"
+            );
+        }
     }
 
     #[test]

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -158,10 +159,14 @@ pub fn load_cached(
             },
         );
     }
-    let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
-    cache.entries.retain(|p, _| live.contains(p));
+    // Every file found now has an entry: any other entry is of a file that is gone.
+    if cache.entries.len() != parseable.len() {
+        let live: std::collections::HashSet<&PathBuf> = parseable.iter().map(|f| &f.path).collect();
+        cache.entries.retain(|p, _| live.contains(p));
+    }
+    // Pages and sections share their parsed parts with the cache: these are cheap copies.
     let parsed: Vec<(&str, FileResult)> = parseable
-        .iter()
+        .par_iter()
         .filter_map(|f| {
             cache
                 .entries
@@ -509,14 +514,13 @@ fn parse_file(
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let shown = Path::new(CONTENT_DIR).join(&f.rel);
     let bytes = read_limited(&f.path).map_err(|e| vec![e.into_diagnostic(&shown)])?;
-    let decoded = crate::encoding::decode(&bytes).map_err(|e| {
+    let decoded = crate::encoding::decode_owned(bytes).map_err(|e| {
         vec![Diagnostic::error(&shown, e.message)
             .at(e.line, e.column)
             .with_help(e.help.unwrap_or_else(|| {
                 "save the file as UTF-8 (in Notepad: 另存为 → 编码 UTF-8)".into()
             }))]
     })?;
-    drop(bytes);
     if let Some((message, help)) = decoded.encoding.warning(&shown.display().to_string()) {
         warnings.push(Diagnostic::warning(&shown, message).with_help(help));
     }
@@ -549,7 +553,7 @@ fn parse_file(
                 parent: None,
                 pages: Vec::new(),
                 subsections: Vec::new(),
-                rendered,
+                rendered: Arc::new(rendered),
                 links: Default::default(),
             })))
         }
@@ -575,11 +579,11 @@ fn parse_file(
             Ok(Loaded::Page(Box::new(Page {
                 rel_path: f.rel.clone(),
                 file: f.path.clone(),
-                meta,
+                meta: Arc::new(meta),
                 slug,
                 path,
                 section: 0,
-                rendered,
+                rendered: Arc::new(rendered),
                 assets: Vec::new(),
                 links: Default::default(),
             })))
@@ -735,6 +739,49 @@ mod tests {
         let denied = ReadError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
             .into_diagnostic(Path::new("content/a.md"));
         assert!(denied.help.unwrap().contains("chmod a+r"));
+    }
+
+    #[test]
+    fn cached_load_is_a_fresh_load() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join(CONTENT_DIR);
+        std::fs::create_dir_all(content.join("a")).unwrap();
+        let write = |name: &str, text: &str| std::fs::write(content.join(name), text).unwrap();
+        write("_index.md", "---\ntitle: 首页\n---\n");
+        write("a/_index.md", "---\ntitle: 甲\n---\n");
+        for i in 0..5 {
+            write(
+                &format!("a/p{i}.md"),
+                &format!(
+                    "---\ntitle: 页{i}\ntags: [t]\n---\n## 背景\n\n见[下一页](@/a/p{}.md)\n",
+                    i + 1
+                ),
+            );
+        }
+        let config = Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let shown = |(site, diags): (Site, Diagnostics)| {
+            format!(
+                "{:?}\n{:?}\n{:?}\n{:?}",
+                site.pages,
+                site.sections,
+                site.left_out,
+                diags.items()
+            )
+        };
+        let mut cache = LoadCache::default();
+        let first = shown(load_cached(dir.path(), &config, false, &mut cache));
+        assert_eq!(first, shown(load(dir.path(), &config, false)));
+        assert_eq!(cache.len(), 7);
+        // Edited (reported by the watcher), removed, added, broken.
+        write("a/p1.md", "---\ntitle: 改了\n---\n新的正文\n");
+        cache.invalidate(&content.join("a/p1.md"));
+        std::fs::remove_file(content.join("a/p2.md")).unwrap();
+        write("a/p9.md", "---\ntitle: 新页\ndraft: true\n---\n");
+        write("a/bad.md", "---\ntitle: [\n---\n");
+        let second = shown(load_cached(dir.path(), &config, false, &mut cache));
+        assert_eq!(second, shown(load(dir.path(), &config, false)));
+        assert_ne!(second, first);
+        assert_eq!(cache.len(), 8);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use crate::config::Config;
 use crate::frontmatter::{PageMeta, SectionMeta};
@@ -14,14 +15,16 @@ pub struct Page {
     pub rel_path: String,
     /// The file on disk.
     pub file: PathBuf,
-    pub meta: PageMeta,
+    /// Shared with `serve`'s load cache: reusing an unchanged page is a pointer copy.
+    pub meta: Arc<PageMeta>,
     /// Last URL segment: `slug:` or the file (bundle directory) name.
     pub slug: String,
     /// Output path relative to the site root, ending in `/`: `cases/tianjin/`.
     pub path: String,
     /// Index of the section the page belongs to.
     pub section: usize,
-    pub rendered: Rendered,
+    /// Shared with `serve`'s load cache (it never changes after loading).
+    pub rendered: Arc<Rendered>,
     /// For a bundle: the other files in its directory, relative to `content/`.
     pub assets: Vec<String>,
     /// Filled by the resolve stage.
@@ -45,7 +48,7 @@ pub struct Section {
     pub pages: Vec<usize>,
     /// Child sections, by weight then title.
     pub subsections: Vec<usize>,
-    pub rendered: Rendered,
+    pub rendered: Arc<Rendered>,
     pub links: Resolved,
 }
 

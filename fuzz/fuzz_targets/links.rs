@@ -64,7 +64,8 @@ fuzz_target!(|data: &[u8]| {
                 rel_path: rel,
                 first_line: 1,
             },
-        ),
+        )
+        .into(),
         links: Default::default(),
     };
     let mut sections = vec![
@@ -106,8 +107,8 @@ fuzz_target!(|data: &[u8]| {
                 format!("{dir}/{stem}/")
             },
             section: usize::from(in_cases),
-            rendered: markdown::render(body, opts, SourceInfo { rel_path: rel, first_line }),
-            meta,
+            rendered: markdown::render(body, opts, SourceInfo { rel_path: rel, first_line }).into(),
+            meta: meta.into(),
             assets: Vec::new(),
             links: Default::default(),
         });

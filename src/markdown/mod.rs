@@ -147,15 +147,42 @@ pub fn render(body: &str, opts: MarkdownOptions, src: SourceInfo<'_>) -> Rendere
     let summary_end = summary_range(&events);
     let events: Vec<Event<'_>> = events.into_iter().map(|(e, _)| e).collect();
     if let Some(range) = summary_end {
-        pulldown_cmark::html::push_html(&mut out.summary_html, events[range].iter().cloned());
+        out.summary_html =
+            exact_string(|s| pulldown_cmark::html::push_html(s, events[range].iter().cloned()));
     }
-    out.html.reserve(body.len() * 3 / 2);
-    pulldown_cmark::html::push_html(&mut out.html, events.into_iter());
+    out.html = exact_string(|s| pulldown_cmark::html::push_html(s, events.into_iter()));
     if opts.safe {
         out.html = sanitize(&out.html);
         out.summary_html = sanitize(&out.summary_html);
     }
     out
+}
+
+/// A string written by `write`, allocated at its exact length: it is built in a buffer kept by
+/// the thread and copied once, instead of growing by doubling (which leaves up to half of
+/// every page's HTML allocated and unused for the whole build).
+pub(crate) fn exact_string(write: impl FnOnce(&mut String)) -> String {
+    thread_local! {
+        static BUFFER: std::cell::RefCell<String> = const { std::cell::RefCell::new(String::new()) };
+    }
+    /// A buffer grown larger than this (by a huge page) is not kept.
+    const KEEP: usize = 1 << 20;
+    BUFFER.with(|buffer| match buffer.try_borrow_mut() {
+        Ok(mut buf) => {
+            buf.clear();
+            write(&mut buf);
+            let out = buf.as_str().to_owned();
+            if buf.capacity() > KEEP {
+                *buf = String::new();
+            }
+            out
+        }
+        Err(_) => {
+            let mut s = String::new();
+            write(&mut s);
+            s
+        }
+    })
 }
 
 /// Strip scripts, event handlers and `javascript:` URLs, keeping ids and classes (anchors,
@@ -544,7 +571,24 @@ fn collect_links(
 }
 
 fn plain_text(events: &[(Event<'_>, Range<usize>)], out: &mut Rendered) {
-    let mut text = String::new();
+    // Its exact length first, so that it is allocated once.
+    let len: usize = events
+        .iter()
+        .map(|(e, _)| match e {
+            Event::Text(t) | Event::Code(t) => t.len(),
+            Event::End(
+                TagEnd::CodeBlock
+                | TagEnd::Paragraph
+                | TagEnd::Heading(_)
+                | TagEnd::Item
+                | TagEnd::TableCell,
+            )
+            | Event::SoftBreak
+            | Event::HardBreak => 1,
+            _ => 0,
+        })
+        .sum();
+    let mut text = String::with_capacity(len);
     let mut in_code_block = false;
     for (e, _) in events {
         match e {
@@ -571,6 +615,7 @@ fn plain_text(events: &[(Event<'_>, Range<usize>)], out: &mut Rendered) {
             _ => {}
         }
     }
+    debug_assert_eq!(text.len(), len);
     out.plain_text = text;
 }
 
@@ -610,47 +655,102 @@ fn summary_range(events: &[(Event<'_>, Range<usize>)]) -> Option<Range<usize>> {
 /// Only attribute values (`href="zhiku-link:3"`) are placeholders: the same characters
 /// written in the text (`zhiku-link:3`, `"zhiku-link:3"`) are left as they are.
 pub fn fill_placeholders(html: &str, urls: &[String]) -> String {
-    const P: &str = "=\"zhiku-link:";
-    if !html.contains(P) {
-        return html.to_string();
-    }
-    let mut out = String::with_capacity(html.len() + 64);
-    let mut rest = html;
-    while let Some(i) = rest.find(P) {
-        out.push_str(&rest[..i]);
-        let after = &rest[i + P.len()..];
-        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
-        match after[..digits]
+    // The placeholders replaced: their byte range and URL.
+    let mut found: Vec<(Range<usize>, &str)> = Vec::new();
+    let mut from = 0;
+    while let Some(i) = find_placeholder(&html[from..]) {
+        let start = from + i;
+        let digits_at = start + P.len();
+        let digits = html[digits_at..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        from = digits_at + digits;
+        if let Some(url) = html[digits_at..from]
             .parse::<usize>()
             .ok()
             .and_then(|n| urls.get(n))
         {
-            Some(url) => {
-                out.push_str("=\"");
-                out.push_str(&escape_attr(url));
-            }
-            None => out.push_str(&rest[i..i + P.len() + digits]),
+            found.push((start..from, url));
         }
-        rest = &after[digits..];
     }
-    out.push_str(rest);
+    // Allocated at its exact length.
+    let removed: usize = found.iter().map(|(r, _)| r.len()).sum();
+    let added: usize = found
+        .iter()
+        .map(|(_, url)| "=\"".len() + escaped_attr_len(url))
+        .sum();
+    let len = html.len() - removed + added;
+    let mut out = String::with_capacity(len);
+    let mut done = 0;
+    for (range, url) in found {
+        out.push_str(&html[done..range.start]);
+        out.push_str("=\"");
+        push_escaped_attr(&mut out, url);
+        done = range.end;
+    }
+    out.push_str(&html[done..]);
+    debug_assert_eq!(out.len(), len);
     out
+}
+
+/// What a link placeholder attribute value starts with.
+const P: &str = "=\"zhiku-link:";
+
+/// Where the next [`P`] starts in `s`. Found by its `z` (a fast byte search: the letter is
+/// rare in the HTML of Chinese text), then checked around it.
+fn find_placeholder(s: &str) -> Option<usize> {
+    let mut from = 0;
+    while let Some(z) = s[from..].find('z') {
+        let i = from + z;
+        if s[..i].ends_with("=\"") && s[i..].starts_with(&P[2..]) {
+            return Some(i - 2);
+        }
+        // `z` is one byte: the next character starts after it.
+        from = i + 1;
+    }
+    None
 }
 
 /// Escape text for an HTML attribute value.
 pub fn escape_attr(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '"' => out.push_str("&quot;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
+    push_escaped_attr(&mut out, s);
     out
+}
+
+/// The length of [`escape_attr`] of `s`.
+fn escaped_attr_len(s: &str) -> usize {
+    s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'&' => 4,
+                b'"' => 5,
+                b'<' | b'>' => 3,
+                b'\'' => 4,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
+/// [`escape_attr`] onto `out`.
+fn push_escaped_attr(out: &mut String, s: &str) {
+    let mut done = 0;
+    // The escaped characters are ASCII, which never occurs inside a multi-byte UTF-8 character.
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[done..i]);
+        out.push_str(escaped);
+        done = i + 1;
+    }
+    out.push_str(&s[done..]);
 }
 
 #[cfg(test)]

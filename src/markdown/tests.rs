@@ -454,3 +454,43 @@ fn safe_mode_keeps_the_word_javascript_as_text() {
     assert!(r.html.contains("javascript:"), "{}", r.html);
     assert!(!r.html.contains("href"), "{}", r.html);
 }
+
+#[test]
+fn placeholders_are_found_like_a_substring_search() {
+    for s in [
+        "",
+        "z",
+        "=\"zhiku-link:",
+        "zz=\"zhiku-link:1",
+        "中=\"z=\"zhiku-link:0\"",
+        "zhiku-link:0 =\"zhiku-linkx =\"zhiku-link:",
+        "=\"=\"zhiku-link:5 中文z",
+        "中文",
+    ] {
+        assert_eq!(find_placeholder(s), s.find(P), "{s}");
+    }
+}
+
+#[test]
+fn attribute_escaping() {
+    assert_eq!(
+        escape_attr("a&\"<>'中b&&"),
+        "a&amp;&quot;&lt;&gt;&#39;中b&amp;&amp;"
+    );
+    assert_eq!(escape_attr("/案例/天津/"), "/案例/天津/");
+    assert_eq!(escape_attr(""), "");
+}
+
+#[test]
+fn placeholders_filled_in_place() {
+    let html = "<a href=\"zhiku-link:1\">a</a><img src=\"zhiku-link:0\"> zhiku-link:0 \
+                <a href=\"zhiku-link:7\">out of range</a><a href=\"zhiku-link:\">none</a>中";
+    let urls = ["/图/a.png".to_string(), "/a?x=1&y='<\">'".to_string()];
+    assert_eq!(
+        fill_placeholders(html, &urls),
+        "<a href=\"/a?x=1&amp;y=&#39;&lt;&quot;&gt;&#39;\">a</a><img src=\"/图/a.png\"> zhiku-link:0 \
+         <a href=\"zhiku-link:7\">out of range</a><a href=\"zhiku-link:\">none</a>中"
+    );
+    assert_eq!(fill_placeholders("无链接", &urls), "无链接");
+    assert_eq!(fill_placeholders("", &[]), "");
+}

@@ -133,50 +133,144 @@ pub fn cases_and_lessons(
 }
 
 /// Up to five pages sharing the most taxonomy terms with each page; ties go to the newer,
-/// then the earlier in reading order.
+/// then by content path.
 pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
     /// Terms used by more pages than this say little about relatedness and would make the
     /// computation quadratic; only their newest pages are considered.
     const MAX_TERM_SCAN: usize = 300;
-    let mut page_terms: Vec<Vec<(usize, usize)>> = vec![Vec::new(); site.pages.len()];
-    for (ti, t) in taxonomies.iter().enumerate() {
-        for (ki, term) in t.terms.iter().enumerate() {
+    /// How many related pages each page gets.
+    const KEEP: usize = 5;
+    let n = site.pages.len();
+    // For each page, the (newest) pages of each of its terms.
+    let mut page_terms: Vec<Vec<&[usize]>> = vec![Vec::new(); n];
+    for t in taxonomies {
+        for term in &t.terms {
+            let scan = &term.pages[..term.pages.len().min(MAX_TERM_SCAN)];
             for &p in &term.pages {
-                page_terms[p].push((ti, ki));
+                page_terms[p].push(scan);
             }
         }
     }
+    // Ties in the number of shared terms go to the newer page, then by path: each page's rank
+    // in that order, so that a candidate is one number, (shared terms, rank), larger better.
+    let mut by_date: Vec<usize> = (0..n).collect();
+    by_date.sort_by(|&a, &b| {
+        let (x, y) = (&site.pages[a], &site.pages[b]);
+        y.meta
+            .fields
+            .date
+            .cmp(&x.meta.fields.date)
+            .then_with(|| x.rel_path.cmp(&y.rel_path))
+    });
+    let mut low_bits = vec![0u64; n];
+    for (rank, &p) in by_date.iter().enumerate() {
+        low_bits[p] = u64::from(u32::MAX) - rank as u64;
+    }
     use rayon::prelude::*;
-    (0..site.pages.len())
+    (0..n)
         .into_par_iter()
-        .map(|p| {
-            let mut score: HashMap<usize, usize> = HashMap::new();
-            for &(ti, ki) in &page_terms[p] {
-                for &q in taxonomies[ti].terms[ki].pages.iter().take(MAX_TERM_SCAN) {
-                    if q != p {
-                        *score.entry(q).or_default() += 1;
+        .map_init(
+            // Per worker: a score for every page (all zero between pages) and the pages
+            // whose score is not zero.
+            || (vec![0u32; n], Vec::new()),
+            |(score, touched), p| {
+                for scan in &page_terms[p] {
+                    for &q in *scan {
+                        if q != p {
+                            if score[q] == 0 {
+                                touched.push(q);
+                            }
+                            score[q] += 1;
+                        }
+                    }
+                }
+                // The best five, kept sorted (keys are unique); most candidates lose to the
+                // fifth at once.
+                let mut best: Vec<(u64, usize)> = Vec::with_capacity(KEEP + 1);
+                for &q in touched.iter() {
+                    let key = (u64::from(std::mem::take(&mut score[q])) << 32) | low_bits[q];
+                    if best.len() == KEEP && key < best[KEEP - 1].0 {
+                        continue;
+                    }
+                    let at = best.partition_point(|&(k, _)| k > key);
+                    best.insert(at, (key, q));
+                    best.truncate(KEEP);
+                }
+                touched.clear();
+                best.into_iter().map(|(_, q)| q).collect()
+            },
+        )
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The straightforward computation (a map of scores per page, all candidates sorted).
+    fn related_reference(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
+        let mut out = Vec::new();
+        for p in 0..site.pages.len() {
+            let mut score: HashMap<usize, u32> = HashMap::new();
+            for t in taxonomies {
+                for term in t.terms.iter().filter(|t| t.pages.contains(&p)) {
+                    for &q in term.pages.iter().take(300) {
+                        if q != p {
+                            *score.entry(q).or_default() += 1;
+                        }
                     }
                 }
             }
-            let mut list: Vec<(usize, usize)> = score.into_iter().collect();
-            let order = |a: &(usize, usize), b: &(usize, usize)| {
+            let mut list: Vec<(usize, u32)> = score.into_iter().collect();
+            list.sort_by(|a, b| {
+                let (x, y) = (&site.pages[a.0], &site.pages[b.0]);
                 b.1.cmp(&a.1)
-                    .then_with(|| {
-                        site.pages[b.0]
-                            .meta
-                            .fields
-                            .date
-                            .cmp(&site.pages[a.0].meta.fields.date)
-                    })
-                    .then_with(|| site.pages[a.0].rel_path.cmp(&site.pages[b.0].rel_path))
+                    .then_with(|| y.meta.fields.date.cmp(&x.meta.fields.date))
+                    .then_with(|| x.rel_path.cmp(&y.rel_path))
+            });
+            out.push(list.into_iter().take(5).map(|(q, _)| q).collect());
+        }
+        out
+    }
+
+    #[test]
+    fn related_matches_the_straightforward_computation() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(content.join("a")).unwrap();
+        std::fs::write(content.join("_index.md"), "---\ntitle: 首页\n---\n").unwrap();
+        // Few terms and few dates: many ties, and terms with more pages than are scanned.
+        let mut x: u64 = 7;
+        let mut next = |m: u64| {
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
+            (x >> 33) % m
+        };
+        for i in 0..900 {
+            let tags: Vec<String> = (0..next(5)).map(|_| format!("t{}", next(12))).collect();
+            let date = match next(4) {
+                0 => String::new(),
+                _ => format!("date: 2020-01-{:02}\n", 1 + next(5)),
             };
-            // Only the best five are kept: select them in linear time, then sort those.
-            if list.len() > 5 {
-                list.select_nth_unstable_by(4, order);
-                list.truncate(5);
-            }
-            list.sort_by(order);
-            list.into_iter().map(|(q, _)| q).collect()
-        })
-        .collect()
+            std::fs::write(
+                content.join(format!("a/p{i}.md")),
+                format!(
+                    "---\ntitle: 页{i}\n{date}tags: [{}]\nregions: [r{}]\n---\n正文\n",
+                    tags.join(", "),
+                    next(2)
+                ),
+            )
+            .unwrap();
+        }
+        let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        assert!(!diags.has_errors());
+        assert_eq!(site.pages.len(), 900);
+        let taxonomies = super::super::taxonomy::collect(&site, &mut Diagnostics::new());
+        assert!(taxonomies[1].terms.iter().any(|t| t.pages.len() > 300));
+        let got = related(&site, &taxonomies);
+        assert_eq!(got, related_reference(&site, &taxonomies));
+        assert!(got.iter().filter(|r| r.len() == 5).count() > 500);
+    }
 }

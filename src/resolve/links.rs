@@ -93,6 +93,7 @@ pub fn resolve_links(
     page_outputs.extend(site.sections.iter().map(|s| s.path.as_str()));
     let ctx = Ctx {
         site,
+        base_path: site.base_path(),
         lookup: &lookup,
         known_outputs,
         static_outputs,
@@ -135,6 +136,8 @@ pub fn resolve_links(
 
 struct Ctx<'a> {
     site: &'a Site,
+    /// [`Site::base_path`], computed once.
+    base_path: String,
     lookup: &'a Lookup<'a>,
     known_outputs: &'a BTreeSet<String>,
     static_outputs: &'a BTreeMap<String, String>,
@@ -143,6 +146,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
+    /// [`Site::url`] of `path`, then `suffix`.
+    fn url(&self, path: &str, suffix: &str) -> String {
+        let path = path.trim_start_matches('/');
+        let mut url = String::with_capacity(self.base_path.len() + path.len() + suffix.len());
+        url.push_str(&self.base_path);
+        url.push_str(path);
+        url.push_str(suffix);
+        url
+    }
+
     fn resolve_one(&self, me: Ref) -> (Resolved, Vec<Ref>, Vec<Diagnostic>) {
         let rendered = rendered_of(self.site, me);
         let file = Path::new(CONTENT_DIR).join(rel_of(self.site, me));
@@ -212,12 +225,13 @@ impl Ctx<'_> {
                         }),
                     ));
                 };
-                let mut url = site.url(path_of(site, target));
-                if let Some(a) = anchor {
-                    self.check_anchor(target, a, &link.raw)?;
-                    url.push('#');
-                    url.push_str(a);
-                }
+                let url = match anchor {
+                    Some(a) => {
+                        self.check_anchor(target, a, &link.raw)?;
+                        self.url(path_of(site, target), &format!("#{a}"))
+                    }
+                    None => self.url(path_of(site, target), ""),
+                };
                 Ok((url, Some(target)))
             }
             LinkTarget::Anchor(a) => {
@@ -232,7 +246,7 @@ impl Ctx<'_> {
                 let suffix = anchor.as_ref().map(|a| format!("#{a}")).unwrap_or_default();
                 if !*absolute {
                     if let Some(asset) = site.content_assets.get(path) {
-                        return Ok((format!("{}{suffix}", site.url(&asset.output)), None));
+                        return Ok((self.url(&asset.output, &suffix), None));
                     }
                     let candidates: Vec<&str> =
                         site.content_assets.keys().map(String::as_str).collect();
@@ -246,19 +260,19 @@ impl Ctx<'_> {
                 let p = path.as_str();
                 let with_slash = format!("{}/", p.trim_end_matches('/'));
                 if p.is_empty() || self.asset_outputs.contains(p) {
-                    return Ok((format!("{}{suffix}", site.url(p)), None));
+                    return Ok((self.url(p, &suffix), None));
                 }
                 if self.known_outputs.contains(p) {
                     // A fingerprinted static file is linked by its written name.
                     let out = self.static_outputs.get(p).map_or(p, String::as_str);
-                    return Ok((format!("{}{suffix}", site.url(out)), None));
+                    return Ok((self.url(out, &suffix), None));
                 }
                 if self.page_outputs.contains(with_slash.as_str())
                     || self.known_outputs.contains(with_slash.as_str())
                 {
                     // `/cases` is the directory `cases/`: link it with its slash so that no
                     // redirect is needed (and relative mode can add `index.html`).
-                    return Ok((format!("{}{suffix}", site.url(&with_slash)), None));
+                    return Ok((self.url(&with_slash, &suffix), None));
                 }
                 let mut candidates: Vec<&str> =
                     self.known_outputs.iter().map(String::as_str).collect();

@@ -4,7 +4,7 @@
 //! Chinese kept, Latin lowercased, spaces and punctuation as `-`. Two spellings that give the
 //! same slug (`社会组织 党建` and `社会组织-党建`) are one term; a warning names both.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 use crate::config::TaxonomyConfig;
@@ -45,16 +45,30 @@ impl Taxonomy {
 
 /// Collect the terms of every taxonomy.
 pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
+    // Every page's place in newest-first order, found once: sorting a term's pages by it gives
+    // the order of `sort_newest_first` (a total order), without comparing dates and titles
+    // again for every term.
+    let mut newest: Vec<usize> = (0..site.pages.len()).collect();
+    sort_newest_first(&mut newest, site);
+    let mut rank = vec![0usize; site.pages.len()];
+    for (r, &p) in newest.iter().enumerate() {
+        rank[p] = r;
+    }
     site.config
         .taxonomies
         .iter()
         .map(|tc| {
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            // Names repeat across pages: each is made a slug once.
+            let mut slugs: HashMap<&str, String> = HashMap::new();
             for (i, page) in site.pages.iter().enumerate() {
                 let Some(list) = page.meta.taxonomies.get(&tc.name) else { continue };
                 for name in list {
-                    let slug = term_slug(name);
-                    let term = terms.entry(slug.clone()).or_insert_with(|| Term { name: name.clone(), slug, pages: Vec::new() });
+                    let slug = slugs.entry(name.as_str()).or_insert_with(|| term_slug(name));
+                    if !terms.contains_key(slug.as_str()) {
+                        terms.insert(slug.clone(), Term { name: name.clone(), slug: slug.clone(), pages: Vec::new() });
+                    }
+                    let Some(term) = terms.get_mut(slug.as_str()) else { continue };
                     if term.name != *name {
                         let line = page.meta.key_lines.get(&tc.name).copied().unwrap_or(1);
                         diags.push(
@@ -70,7 +84,7 @@ pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             for t in &mut terms {
-                sort_newest_first(&mut t.pages, site);
+                t.pages.sort_unstable_by_key(|&p| rank[p]);
             }
             Taxonomy { config: tc.clone(), terms }
         })
@@ -86,4 +100,45 @@ pub fn sort_newest_first(pages: &mut [usize], site: &Site) {
             .then_with(|| x.meta.fields.title.cmp(&y.meta.fields.title))
             .then_with(|| x.rel_path.cmp(&y.rel_path))
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn term_pages_are_newest_first() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("_index.md"), "---\ntitle: 首页\n---\n").unwrap();
+        // Same dates, same titles, undated pages: every tie-break is used.
+        for i in 0..60 {
+            let date = match i % 4 {
+                0 => String::new(),
+                d => format!("date: 2020-01-0{d}\n"),
+            };
+            std::fs::write(
+                content.join(format!("p{i:02}.md")),
+                format!(
+                    "---\ntitle: 页{}\n{date}tags: [甲{}, 乙]\n---\n",
+                    i % 3,
+                    i % 2
+                ),
+            )
+            .unwrap();
+        }
+        let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        assert!(!diags.has_errors());
+        let taxonomies = collect(&site, &mut Diagnostics::new());
+        let terms = &taxonomies[0].terms;
+        assert_eq!(terms.len(), 3);
+        for t in terms {
+            let mut expected = t.pages.clone();
+            expected.sort();
+            sort_newest_first(&mut expected, &site);
+            assert_eq!(t.pages, expected, "{}", t.name);
+        }
+    }
 }

@@ -95,12 +95,21 @@ pub struct Prepared {
 pub struct Cache {
     pub load: crate::load::LoadCache,
     templates: Option<(u64, tera::Tera)>,
+    /// A one-shot build: nothing is kept for a next one, so parsed files are dropped after
+    /// loading and the pre-resolution HTML can be freed once links are filled in.
+    one_shot: bool,
 }
 
 /// Load the configuration, theme and content, and resolve them. All problems found are
 /// returned; `None` when any of them is an error.
 pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
-    prepare_cached(opts, &mut Cache::default())
+    prepare_cached(
+        opts,
+        &mut Cache {
+            one_shot: true,
+            ..Cache::default()
+        },
+    )
 }
 
 /// [`prepare`], reusing parsed files and compiled templates from `cache` (used by `serve`).
@@ -164,6 +173,9 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
     let mut timer = Timer::new();
     let (mut site, load_diags) =
         crate::load::load_cached(&opts.root, &config, opts.drafts, &mut cache.load);
+    if cache.one_shot {
+        cache.load.clear();
+    }
     timer.mark("load");
     diags.extend(load_diags);
     let statics = theme
@@ -171,6 +183,9 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
         .map(|t| t.static_outputs())
         .unwrap_or_default();
     let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
+    if cache.one_shot {
+        resolve::drop_unresolved_html(&mut site);
+    }
     diags.extend(resolve_diags);
     timer.mark("resolve");
     if let Some(t) = &theme {

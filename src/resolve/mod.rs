@@ -62,6 +62,22 @@ pub fn generated_paths(site: &Site, taxonomies: &[Taxonomy]) -> BTreeSet<String>
     set
 }
 
+/// Free the HTML with link placeholders of every page and section that no cache shares
+/// (a one-shot build): only the resolved HTML (`links.html`) is used from here on.
+pub fn drop_unresolved_html(site: &mut Site) {
+    let rendered = site
+        .pages
+        .iter_mut()
+        .map(|p| &mut p.rendered)
+        .chain(site.sections.iter_mut().map(|s| &mut s.rendered));
+    for r in rendered {
+        if let Some(r) = std::sync::Arc::get_mut(r) {
+            r.html = String::new();
+            r.summary_html = String::new();
+        }
+    }
+}
+
 /// Resolve `site` in place (links filled in) and return its graph. `statics` are the static
 /// files (site and theme): name → output path (fingerprinted CSS and JS have another name).
 pub fn resolve(site: &mut Site, statics: &BTreeMap<String, String>) -> (Graph, Diagnostics) {

@@ -10,7 +10,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::index::{self, Doc, DocTokens, Fx, Scratch};
+use super::index::{self, Doc, DocTokens, Fx};
 
 /// What the index keeps between builds. Create one with `SearchCache::default()`, keep it
 /// with the rest of the rebuild state, and pass it to every [`super::write_cached`]. A cache
@@ -70,9 +70,7 @@ impl SearchCache {
         drop(old);
         let fresh: Vec<(u128, DocTokens)> = missing
             .par_iter()
-            .map_init(Scratch::default, |scratch, &i| {
-                (keys[i], index::doc_tokens(&docs[i], scratch))
-            })
+            .map(|&i| (keys[i], index::tokens_of(&docs[i])))
             .collect();
         self.tokenized = fresh.len();
         kept.extend(fresh);

@@ -15,6 +15,7 @@
 use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::Hasher as _;
+use std::io::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -27,6 +28,8 @@ pub const TITLE: u32 = 1;
 pub const META: u32 = 2;
 /// Term frequencies are capped (they only order results that tie on everything else).
 pub const MAX_TF: u32 = 1023;
+// A code fits in 12 bits (see `doc_tokens`).
+const _: () = assert!(((MAX_TF << 2) | 3) < 1 << 12);
 /// Aim for shards of about this size.
 pub const TARGET_SHARD_BYTES: usize = 16 * 1024;
 /// At most this many shard files.
@@ -198,17 +201,19 @@ fn unpack(k: u64) -> String {
 
 // ---- Counting one document's tokens ------------------------------------------------------
 
-/// Reusable buffers for counting one document's tokens.
+/// Reusable buffers for counting one document's tokens (one per thread).
 pub(crate) struct Scratch {
     folded: String,
     /// (start, end) in `folded`, fields, counted.
     parts: Vec<(usize, usize, u32, bool)>,
     /// Counts of the CJK Unified Ideographs (most unigrams) by code point − U+4E00, without
-    /// hashing; 0 when absent. `touched` lists those that are not 0.
+    /// hashing; 0 when absent. `present` has a bit for each that is not 0, so that they come
+    /// out in order without sorting.
     unigrams: Box<[u32]>,
-    touched: Vec<u16>,
+    present: Box<[u64]>,
     short: HashMap<u64, u32, Fx>,
     sorted: Vec<(u64, u32)>,
+    packed: Vec<u64>,
 }
 
 const UNIFIED: std::ops::Range<u32> = 0x4E00..0xA000;
@@ -219,17 +224,30 @@ impl Default for Scratch {
             folded: String::new(),
             parts: Vec::new(),
             unigrams: vec![0; UNIFIED.len()].into_boxed_slice(),
-            touched: Vec::new(),
+            present: vec![0; UNIFIED.len().div_ceil(64)].into_boxed_slice(),
             short: HashMap::default(),
             sorted: Vec::new(),
+            packed: Vec::new(),
         }
     }
+}
+
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
+}
+
+/// [`doc_tokens`] with this thread's buffers.
+pub(crate) fn tokens_of(doc: &Doc) -> DocTokens {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => doc_tokens(doc, &mut s),
+        Err(_) => doc_tokens(doc, &mut Scratch::default()),
+    })
 }
 
 /// Counts a document's tokens: `(count << 2) | fields` by token.
 struct Counter<'s, 'a> {
     unigrams: &'s mut [u32],
-    touched: &'s mut Vec<u16>,
+    present: &'s mut [u64],
     short: &'s mut HashMap<u64, u32, Fx>,
     long: HashMap<Cow<'a, str>, u32, Fx>,
     /// What one occurrence adds (`1 << 2`, or 0 for fields that are not counted).
@@ -243,9 +261,7 @@ impl<'a> tokenize::TokenSink<'a> for Counter<'_, 'a> {
         let u = c as u32;
         if UNIFIED.contains(&u) {
             let i = (u - UNIFIED.start) as usize;
-            if self.unigrams[i] == 0 {
-                self.touched.push(i as u16);
-            }
+            self.present[i / 64] |= 1 << (i % 64);
             self.unigrams[i] = (self.unigrams[i] + self.inc) | self.bits;
         } else {
             self.add_short(u64::from(u));
@@ -287,9 +303,10 @@ pub(crate) fn doc_tokens(doc: &Doc, scratch: &mut Scratch) -> DocTokens {
         folded,
         parts,
         unigrams,
-        touched,
+        present,
         short,
         sorted,
+        packed,
     } = scratch;
     folded.clear();
     parts.clear();
@@ -313,7 +330,7 @@ pub(crate) fn doc_tokens(doc: &Doc, scratch: &mut Scratch) -> DocTokens {
     let folded = folded.as_str();
     let mut counter = Counter {
         unigrams,
-        touched,
+        present,
         short,
         long: HashMap::default(),
         inc: 0,
@@ -326,22 +343,48 @@ pub(crate) fn doc_tokens(doc: &Doc, scratch: &mut Scratch) -> DocTokens {
     }
     let Counter {
         unigrams,
-        touched,
+        present,
         short,
         long,
         ..
     } = counter;
     let code = |c: u32| ((c >> 2).clamp(1, MAX_TF) << 2) | (c & 3);
+    // In the order of packed keys: unigrams before U+4E00, the Unified Ideographs, unigrams
+    // after them, then bigrams (ordered by their second character, then their first).
     sorted.clear();
-    sorted.reserve(touched.len() + short.len());
-    for &i in touched.iter() {
-        let c = std::mem::take(&mut unigrams[usize::from(i)]);
-        sorted.push((u64::from(UNIFIED.start) + u64::from(i), code(c)));
+    packed.clear();
+    let mut bigrams = 0;
+    for (&k, &c) in short.iter() {
+        if k >> 63 == 1 {
+            // Without the marker, the key takes 42 bits: room for the 12 bits of a code
+            // below it, so that sorting plain numbers sorts the bigrams.
+            packed.push(((k & !(1 << 63)) << 12) | u64::from(code(c)));
+            bigrams += 1;
+        } else {
+            sorted.push((k, code(c)));
+        }
     }
-    touched.clear();
-    sorted.extend(short.iter().map(|(&k, &c)| (k, code(c))));
-    // Keys are distinct.
     sorted.sort_unstable_by_key(|e| e.0);
+    let after = sorted.partition_point(|e| e.0 < u64::from(UNIFIED.start));
+    let others = sorted.len();
+    sorted.reserve(others + bigrams + 1024);
+    for (w, word) in present.iter_mut().enumerate() {
+        let mut bits = std::mem::take(word);
+        while bits != 0 {
+            let i = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let c = std::mem::take(&mut unigrams[i]);
+            sorted.push((u64::from(UNIFIED.start) + i as u64, code(c)));
+        }
+    }
+    // Move the unified ones between the others.
+    sorted[after..].rotate_left(others - after);
+    packed.sort_unstable();
+    sorted.extend(
+        packed
+            .iter()
+            .map(|&p| ((p >> 12) | (1 << 63), (p & 0xfff) as u32)),
+    );
     let mut long: Vec<(usize, &str, u32)> = long
         .iter()
         .map(|(t, &c)| (part_of_long(t), t.as_ref(), code(c)))
@@ -677,16 +720,6 @@ pub(crate) fn doc_key(doc: &Doc) -> u128 {
 // ---- Files ---------------------------------------------------------------------------------
 
 #[derive(Serialize)]
-struct DocOut<'a> {
-    t: &'a str,
-    u: &'a str,
-    s: &'a str,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    k: &'a [String],
-    x: &'a str,
-}
-
-#[derive(Serialize)]
 struct Manifest<'a> {
     v: u32,
     build: &'a str,
@@ -704,37 +737,132 @@ fn jsonp(kind: &str, build: &str, id: usize, data: &impl Serialize) -> Vec<u8> {
     out
 }
 
-/// Whitespace runs become one space (the text is only read as snippets); at most
-/// [`MAX_TEXT_CHARS`] characters are kept.
-fn snippet_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len().min(MAX_TEXT_CHARS * 4));
-    let mut space = false;
-    let mut run = 0; // start of the current run of non-whitespace characters
-    for (n, (i, c)) in body.char_indices().enumerate() {
-        if n >= MAX_TEXT_CHARS {
-            out.push_str(&body[run..i]);
-            return out;
-        }
-        let white = match c as u32 {
-            0..0x80 => matches!(c, ' ' | '\t' | '\n' | '\x0B' | '\x0C' | '\r'),
-            // No whitespace after the ideographic space U+3000.
-            0x3001.. => false,
-            _ => c.is_whitespace(),
-        };
-        if white {
-            if run < i {
-                out.push_str(&body[run..i]);
+/// What [`snippet_json`] does with a byte: copy it, end a run of whitespace, escape it, or
+/// look at the character it starts (which may be Unicode whitespace).
+const COPY: u8 = 0;
+const SPACE: u8 = 1;
+const ESCAPE: u8 = 2;
+const CHECK: u8 = 3;
+static SNIPPET_BYTES: [u8; 256] = {
+    let mut t = [COPY; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = ESCAPE;
+        b += 1;
+    }
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0B] = SPACE;
+    t[0x0C] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b' ' as usize] = SPACE;
+    t[b'"' as usize] = ESCAPE;
+    t[b'\\' as usize] = ESCAPE;
+    // First bytes of the non-ASCII whitespace: U+0085, U+00A0 (C2), U+1680 (E1),
+    // U+2000–U+205F (E2), U+3000 (E3).
+    t[0xC2] = CHECK;
+    t[0xE1] = CHECK;
+    t[0xE2] = CHECK;
+    t[0xE3] = CHECK;
+    t
+};
+
+/// Append the snippet text of `body` as a JSON string (what serde_json writes): runs of
+/// whitespace become one space, none at either end (the text is only read as snippets), and
+/// at most [`MAX_TEXT_CHARS`] characters of `body` are read. One pass, copying runs of bytes.
+fn snippet_json(body: &str, out: &mut Vec<u8>) {
+    // Characters are at most as many as bytes.
+    let body = match body.len() > MAX_TEXT_CHARS {
+        true => body
+            .char_indices()
+            .nth(MAX_TEXT_CHARS)
+            .map_or(body, |(cut, _)| &body[..cut]),
+        false => body,
+    };
+    let b = body.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let start = out.len();
+    // `b[run..i]` is to be copied; a space is due before whatever comes next.
+    let (mut run, mut i, mut space) = (0, 0, false);
+    let flush = |out: &mut Vec<u8>, space: &mut bool, bytes: &[u8]| {
+        if !bytes.is_empty() {
+            if *space {
+                out.push(b' ');
+                *space = false;
             }
-            run = i + c.len_utf8();
-            space = !out.is_empty();
-        } else if space {
-            // Nothing is pending: whitespace moved `run` up to here.
-            out.push(' ');
-            space = false;
+            out.extend_from_slice(bytes);
+        }
+    };
+    while i < b.len() {
+        let x = b[i];
+        match SNIPPET_BYTES[usize::from(x)] {
+            COPY => i += 1,
+            SPACE => {
+                flush(out, &mut space, &b[run..i]);
+                space = out.len() > start;
+                i += 1;
+                run = i;
+            }
+            ESCAPE => {
+                flush(out, &mut space, &b[run..i]);
+                if space {
+                    out.push(b' ');
+                    space = false;
+                }
+                match x {
+                    b'"' => out.extend_from_slice(b"\\\""),
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    0x08 => out.extend_from_slice(b"\\b"),
+                    _ => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        out.extend_from_slice(b"\\u00");
+                        out.push(HEX[usize::from(x >> 4)]);
+                        out.push(HEX[usize::from(x & 15)]);
+                    }
+                }
+                i += 1;
+                run = i;
+            }
+            _ => {
+                let c = body[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    flush(out, &mut space, &b[run..i]);
+                    space = out.len() > start;
+                    i += c.len_utf8();
+                    run = i;
+                } else {
+                    i += c.len_utf8();
+                }
+            }
         }
     }
-    out.push_str(&body[run..]);
-    out
+    flush(out, &mut space, &b[run..]);
+    out.push(b'"');
+}
+
+/// The data of a document file: `{"t":title,"u":path,"s":section,"k":[terms],"x":text}`
+/// (`k` only when there are terms), as serde_json writes it.
+fn doc_json(d: &Doc, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"t\":");
+    json_str(out, &d.title);
+    out.extend_from_slice(b",\"u\":");
+    json_str(out, &d.path);
+    out.extend_from_slice(b",\"s\":");
+    json_str(out, &d.section);
+    if !d.terms.is_empty() {
+        out.extend_from_slice(b",\"k\":[");
+        for (n, t) in d.terms.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            json_str(out, t);
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b",\"x\":");
+    snippet_json(&d.body, out);
+    out.push(b'}');
 }
 
 /// Everything but the document files, which [`Prepared::doc_file`] makes one at a time
@@ -752,18 +880,11 @@ pub struct Prepared {
 impl Prepared {
     /// The file of document `id` (`search/d/<id>.js`).
     pub fn doc_file(&self, id: usize, d: &Doc) -> (String, Vec<u8>) {
-        let x = snippet_text(&d.body);
-        let out = DocOut {
-            t: &d.title,
-            u: &d.path,
-            s: &d.section,
-            k: &d.terms,
-            x: &x,
-        };
-        (
-            format!("{}d/{id}.js", self.dir),
-            jsonp("d", &self.build, id, &out),
-        )
+        let mut out = Vec::with_capacity(d.body.len() + d.title.len() + 256);
+        let _ = write!(out, "{CALLBACK}(\"d\",\"{}\",{id},", self.build);
+        doc_json(d, &mut out);
+        out.extend_from_slice(b");\n");
+        (format!("{}d/{id}.js", self.dir), out)
     }
 
     /// All files, in the order of [`Index::files`].
@@ -810,11 +931,7 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
         }
         None => {
             (owned, keys) = rayon::join(
-                || {
-                    docs.par_iter()
-                        .map_init(Scratch::default, |s, d| doc_tokens(d, s))
-                        .collect()
-                },
+                || docs.par_iter().map(tokens_of).collect(),
                 || docs.par_iter().map(doc_key).collect(),
             );
             owned.iter().map(Some).collect()
@@ -986,6 +1103,59 @@ mod tests {
         Some(decode_postings(s))
     }
 
+    /// Every token of `doc` with its code, from its [`DocTokens`].
+    fn decoded(doc: &Doc) -> std::collections::BTreeMap<String, u32> {
+        let t = tokens_of(doc);
+        let mut acc = PartPostings::default();
+        for p in 0..PARTS {
+            t.add_part(p, 7, &mut acc);
+        }
+        let mut out = std::collections::BTreeMap::new();
+        for (k, a) in acc.short {
+            assert_eq!(a.n, 1);
+            out.insert(unpack(k), decode_postings(&a.s)[0].1);
+        }
+        for (k, a) in acc.long {
+            out.insert(k.to_string(), decode_postings(&a.s)[0].1);
+        }
+        out
+    }
+
+    #[test]
+    fn document_tokens_are_counted_and_kept_exactly() {
+        let d = Doc {
+            title: "黨建工作 GDP".into(),
+            path: "a/".into(),
+            section: "案例库".into(),
+            headings: vec!["ひらがなカタカナ".into(), "한국어 문서".into()],
+            terms: vec!["㐀㐁𠀀𠀁丂".into()],
+            body: "党建工作，党建引领。ꀀꀁ가나 1,460个 98.1% gdp 龥龦 〇〇"
+                .repeat(3)
+                .into(),
+        };
+        let mut expected = std::collections::BTreeMap::<String, u32>::new();
+        let fields = [(d.title.as_str(), TITLE, true), (&d.body, 0, true)]
+            .into_iter()
+            .chain(
+                d.headings
+                    .iter()
+                    .chain(&d.terms)
+                    .chain([&d.section])
+                    .map(|m| (m.as_str(), META, false)),
+            );
+        for (text, bits, count) in fields {
+            for (t, _) in tokenize::tokenize(text) {
+                let c = expected.entry(t).or_insert(0);
+                *c = (*c + if count { 4 } else { 0 }) | bits;
+            }
+        }
+        for c in expected.values_mut() {
+            *c = ((*c >> 2).clamp(1, MAX_TF) << 2) | (*c & 3);
+        }
+        assert_eq!(decoded(&d), expected);
+        assert!(expected.contains_key("ひら") && expected.contains_key("𠀀𠀁"));
+    }
+
     #[test]
     fn numbers_round_trip() {
         let mut b = Vec::new();
@@ -1023,6 +1193,23 @@ mod tests {
         assert!(part_of_long("覆盖率") < PARTS);
     }
 
+    /// The document data as first written (serde).
+    #[derive(serde::Serialize)]
+    struct DocOut<'a> {
+        t: &'a str,
+        u: &'a str,
+        s: &'a str,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        k: &'a [String],
+        x: &'a str,
+    }
+
+    fn snippet_json_of(text: &str) -> String {
+        let mut out = Vec::new();
+        snippet_json(text, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
     /// The first version of `snippet_text`, character by character.
     fn snippet_reference(body: &str) -> String {
         let mut out = String::with_capacity(body.len());
@@ -1047,23 +1234,55 @@ mod tests {
     #[test]
     fn snippets_collapse_whitespace() {
         let alphabet: Vec<char> =
-            " \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2000}\u{2028}\u{3000}\u{1c}a党，é𠀀"
+            " \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{202f}\u{205f}\u{3000}\u{1c}\u{0}\u{8}\u{7f}\"\\a党，。é𠀀\u{a1}\u{2010}\u{3001}"
                 .chars()
                 .collect();
         let mut rng = 0x9e37_79b9_7f4a_7c15u64;
-        for _ in 0..3000 {
+        let mut next = move |n: usize| {
             rng ^= rng << 13;
             rng ^= rng >> 7;
             rng ^= rng << 17;
-            let len = (rng % 30) as usize;
-            let text: String = (0..len)
-                .map(|k| alphabet[((rng >> (k % 48)) as usize + k * 7) % alphabet.len()])
-                .collect();
-            assert_eq!(snippet_text(&text), snippet_reference(&text), "{text:?}");
+            (rng % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let len = next(30);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            assert_eq!(
+                snippet_json_of(&text),
+                serde_json::to_string(&snippet_reference(&text)).unwrap(),
+                "{text:?}"
+            );
+            let d = Doc {
+                title: text.clone(),
+                path: "a/\"b\"/".into(),
+                section: String::new(),
+                headings: vec![],
+                terms: if len % 2 == 0 {
+                    vec![text.clone(), "x".into()]
+                } else {
+                    vec![]
+                },
+                body: text.as_str().into(),
+            };
+            let mut ours = Vec::new();
+            doc_json(&d, &mut ours);
+            let x = snippet_reference(&d.body);
+            let reference = DocOut {
+                t: &d.title,
+                u: &d.path,
+                s: &d.section,
+                k: &d.terms,
+                x: &x,
+            };
+            assert_eq!(ours, serde_json::to_vec(&reference).unwrap());
         }
         let long = "党 建\n".repeat(MAX_TEXT_CHARS);
-        assert_eq!(snippet_text(&long), snippet_reference(&long));
-        assert_eq!(snippet_text(&long).chars().count(), MAX_TEXT_CHARS - 1);
+        let json = snippet_json_of(&long);
+        assert_eq!(
+            json,
+            serde_json::to_string(&snippet_reference(&long)).unwrap()
+        );
+        assert_eq!(json.chars().count(), MAX_TEXT_CHARS - 1 + 2);
     }
 
     #[test]

@@ -135,6 +135,20 @@ mod tests {
         assert_eq!(c.files, index::build(&docs, "search/").files);
         assert_ne!(c.build, a.build);
         assert_eq!(cache.len(), 60);
+        // Only that document's file changed (document files carry the layout id, not the
+        // build id); the manifest and shards name the new build.
+        let changed: Vec<&str> = c
+            .files
+            .iter()
+            .zip(&a.files)
+            .filter(|(new, old)| new != old)
+            .map(|(new, _)| new.0.as_str())
+            .collect();
+        assert!(changed.contains(&"search/d/17.js"), "{changed:?}");
+        assert!(changed.contains(&"search/manifest.js"));
+        assert!(!changed
+            .iter()
+            .any(|p| p.starts_with("search/d/") && *p != "search/d/17.js"));
 
         // A heading, a term, the section trail: each is part of the document.
         docs[3].headings.push("新的标题".into());
@@ -152,6 +166,16 @@ mod tests {
         let e = index::build_cached(&docs, "search/", &mut cache);
         assert_eq!(cache.tokenized(), 1);
         assert_eq!(e.files, index::build(&docs, "search/").files);
+        let doc_file = |i: &index::Index, n: usize| {
+            i.files
+                .iter()
+                .find(|f| f.0 == format!("search/d/{n}.js"))
+                .map(|f| f.1.clone())
+        };
+        // Ids moved, so the layout changed: every document file names the new one, even for
+        // the same document at the same id (59).
+        assert_ne!(doc_file(&e, 59), doc_file(&d, 59));
+        assert_ne!(e.files[0], d.files[0]);
         assert_eq!(cache.len(), 60, "the removed document is forgotten");
 
         // Two identical documents share their tokens.

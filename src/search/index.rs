@@ -723,6 +723,8 @@ pub(crate) fn doc_key(doc: &Doc) -> u128 {
 struct Manifest<'a> {
     v: u32,
     build: &'a str,
+    /// The id document files carry (see [`layout_id`]).
+    layout: &'a str,
     shards: usize,
     docs: usize,
 }
@@ -871,6 +873,8 @@ pub struct Prepared {
     /// Manifest, fold table and shards.
     pub head: Vec<(String, Vec<u8>)>,
     pub build: String,
+    /// See [`layout_id`].
+    pub layout: String,
     dir: String,
     pub tokens: usize,
     pub postings: usize,
@@ -881,7 +885,7 @@ impl Prepared {
     /// The file of document `id` (`search/d/<id>.js`).
     pub fn doc_file(&self, id: usize, d: &Doc) -> (String, Vec<u8>) {
         let mut out = Vec::with_capacity(d.body.len() + d.title.len() + 256);
-        let _ = write!(out, "{CALLBACK}(\"d\",\"{}\",{id},", self.build);
+        let _ = write!(out, "{CALLBACK}(\"d\",\"{}\",{id},", self.layout);
         doc_json(d, &mut out);
         out.extend_from_slice(b");\n");
         (format!("{}d/{id}.js", self.dir), out)
@@ -999,11 +1003,13 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
     }
     hasher.update(fold_pairs.as_bytes());
     let build = hasher.finalize().to_hex()[..12].to_string();
+    let layout = layout_id(docs);
 
     let mut head = Vec::with_capacity(shards + 2);
     let manifest = Manifest {
-        v: 1,
+        v: 2,
         build: &build,
+        layout: &layout,
         shards,
         docs: docs.len(),
     };
@@ -1026,11 +1032,27 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
     Prepared {
         head,
         build,
+        layout,
         dir: dir.to_string(),
         tokens: encoded.len(),
         postings: encoded.iter().map(|e| e.2).sum(),
         shards,
     }
+}
+
+/// The id that document files carry instead of the build id: a hash of which document each
+/// id is (their paths, in order). A document file then changes only when its document does
+/// or when documents are added, removed or reordered, not whenever anything in the site
+/// changes. `search.js` accepts a document file whose id is the manifest's `layout`: it is
+/// the document the shards mean, perhaps with newer text.
+fn layout_id(docs: &[Doc]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(&(docs.len() as u64).to_le_bytes());
+    for d in docs {
+        h.update(&(d.path.len() as u64).to_le_bytes());
+        h.update(d.path.as_bytes());
+    }
+    h.finalize().to_hex()[..12].to_string()
 }
 
 /// A shard: `{"group":{"suffix":"postings",…},…}` (what serde_json writes for nested maps),

@@ -7,13 +7,16 @@
 //!
 //! Files (all JavaScript calling `__zhikuSearch(kind, build, id, data)`, so that they load
 //! with `<script>` from `file://` as well as over HTTP):
-//! - `search/manifest.js`: build id, number of shards and documents;
+//! - `search/manifest.js`: build id, layout id, number of shards and documents;
 //! - `search/fold.js`: the Traditional → Simplified pairs for the characters in the index;
 //! - `search/s/<n>.js`: shard `n` of the postings;
-//! - `search/d/<n>.js`: document `n`: title, URL path, section, text for snippets.
+//! - `search/d/<n>.js`: document `n`: title, URL path, section, text for snippets. These
+//!   carry the layout id (which document each id is) instead of the build id, so that the
+//!   file of an unchanged document stays the same from one build to the next.
 //!
-//! The render stage writes them as one job ([`write`]); the search page itself is the
-//! theme's `search.html`.
+//! The render stage writes them as one job ([`write`], or [`write_cached`] with a
+//! [`SearchCache`] for repeated builds); the search page itself is the theme's
+//! `search.html`.
 
 pub mod cache;
 pub mod index;

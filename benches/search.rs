@@ -7,6 +7,7 @@
 //! ZHIKU_BENCH_KEEP=/tmp/big cargo bench --bench search   # keep the generated site there
 //! ZHIKU_BENCH_SITE=. cargo bench --bench search          # an existing site (the bundled one)
 //! ZHIKU_BENCH_INDEX_ONLY=1 cargo bench --bench search     # no whole build, no browser
+//! ZHIKU_BENCH_EDITS=30 cargo bench --bench search         # rounds of cached rebuilds
 //! ```
 //!
 //! The generator is deliberately small: pages are recombined from the sentences of the
@@ -443,7 +444,11 @@ fn main() {
     let fill = t.elapsed().as_secs_f64();
     drop(first);
     let mut edit = (f64::MAX, 0.0);
-    for round in 0..3 {
+    let rounds: usize = std::env::var("ZHIKU_BENCH_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    for round in 0..rounds {
         let k = docs.len() / 2 + round;
         if let Some(d) = docs.get_mut(k) {
             d.body
@@ -461,12 +466,13 @@ fn main() {
         drop(again);
     }
     println!(
-        "cached rebuilds: first {:.3} s (fills the cache: {} documents, {}), after editing one document {:.3} s ({:.2} s of CPU; best of 3)",
+        "cached rebuilds: first {:.3} s (fills the cache: {} documents, {}), after editing one document {:.3} s ({:.2} s of CPU; best of {})",
         fill,
         cache.len(),
         mb(cache.bytes()),
         edit.0,
-        edit.1
+        edit.1,
+        rounds
     );
     drop(cache);
     drop(docs);

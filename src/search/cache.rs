@@ -1,6 +1,9 @@
 //! Incremental rebuilds of the index (`zhiku serve`): every document's tokens are kept, keyed
-//! by a hash of the document, so that a rebuild tokenizes only the documents that changed and
-//! collects the postings of the others from their kept tokens.
+//! by a hash of the document, so that a rebuild tokenizes only the documents that changed.
+//! When the documents are the same ones in the same order but for a few that changed (an
+//! edit), the last build's postings are patched: only the tokens of the changed documents are
+//! decoded and encoded again. Otherwise (documents added, removed or moved) the postings are
+//! collected from every document's kept tokens.
 //!
 //! The files are exactly those of a fresh build: a document's tokens and their codes do not
 //! depend on its position among the documents (its id), which is only given when postings are
@@ -10,7 +13,7 @@ use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 
-use super::index::{self, Doc, DocTokens, Fx};
+use super::index::{self, Doc, DocTokens, Encoded, Fx};
 
 /// What the index keeps between builds. Create one with `SearchCache::default()`, keep it
 /// with the rest of the rebuild state, and pass it to every [`super::write_cached`]. A cache
@@ -20,13 +23,23 @@ use super::index::{self, Doc, DocTokens, Fx};
 pub struct SearchCache {
     /// Tokens of the documents of the last build, by [`index::doc_key`].
     docs: HashMap<u128, DocTokens, Fx>,
+    /// The last build's documents (keys, in order) and postings (sorted by token).
+    last_keys: Vec<u128>,
+    last: Vec<Encoded>,
     tokenized: usize,
+    patched: bool,
 }
 
 impl SearchCache {
     /// Documents the last build tokenized (the others came from the cache).
     pub fn tokenized(&self) -> usize {
         self.tokenized
+    }
+
+    /// Did the last build patch the postings of the one before (rather than collect them
+    /// from every document)?
+    pub fn patched(&self) -> bool {
+        self.patched
     }
 
     /// Documents kept.
@@ -38,13 +51,19 @@ impl SearchCache {
         self.docs.is_empty()
     }
 
-    /// Bytes the kept tokens take (about).
+    /// Bytes the cache takes (about): kept tokens and the last postings.
     pub fn bytes(&self) -> usize {
-        self.docs.values().map(|d| d.size() + 24).sum()
+        let tokens: usize = self.docs.values().map(|d| d.size() + 24).sum();
+        let postings: usize = self
+            .last
+            .iter()
+            .map(|(t, s, _)| t.len() + s.capacity() + 48)
+            .sum();
+        tokens + postings + self.last_keys.len() * 16
     }
 
-    /// Make the cache hold the tokens of exactly `docs`, tokenizing those it does not have;
-    /// returns the documents' keys.
+    /// Make the cache hold the tokens and postings of exactly `docs`, tokenizing the
+    /// documents it does not have; returns the documents' keys.
     pub(crate) fn update(&mut self, docs: &[Doc]) -> Vec<u128> {
         let keys: Vec<u128> = docs.par_iter().map(index::doc_key).collect();
         let mut old = std::mem::take(&mut self.docs);
@@ -66,8 +85,6 @@ impl SearchCache {
                 }
             }
         }
-        // What is left in `old` belongs to documents that changed or went away.
-        drop(old);
         let fresh: Vec<(u128, DocTokens)> = missing
             .par_iter()
             .map(|&i| (keys[i], index::tokens_of(&docs[i])))
@@ -75,11 +92,99 @@ impl SearchCache {
         self.tokenized = fresh.len();
         kept.extend(fresh);
         self.docs = kept;
+        // What is left in `old` belongs to documents that changed or went away: the patch
+        // needs the tokens of those that changed.
+        self.patched = self.patch(&keys, &old);
+        drop(old);
+        if !self.patched {
+            self.last = Vec::new();
+            let tokens: Vec<Option<&DocTokens>> = keys.iter().map(|k| self.docs.get(k)).collect();
+            self.last = index::collect(&tokens);
+        }
+        self.last_keys = keys.clone();
         keys
     }
 
-    pub(crate) fn get(&self, key: &u128) -> Option<&DocTokens> {
-        self.docs.get(key)
+    /// The postings of the documents of the last [`SearchCache::update`], sorted by token.
+    pub(crate) fn postings(&self) -> &[Encoded] {
+        &self.last
+    }
+
+    /// Patch `self.last` for documents `keys` if they are those of the last build but for a
+    /// few at the same places; `old` holds tokens no longer used. Returns whether it did.
+    fn patch(&mut self, keys: &[u128], old: &HashMap<u128, DocTokens, Fx>) -> bool {
+        if keys.len() != self.last_keys.len() || keys.is_empty() {
+            return false;
+        }
+        let changed: Vec<usize> = (0..keys.len())
+            .filter(|&i| keys[i] != self.last_keys[i])
+            .collect();
+        if changed.len() > (keys.len() / 20).max(8) {
+            return false;
+        }
+        // Token → (document, new code or removed), in the order pushed.
+        let mut edits: HashMap<String, Vec<(u32, Option<u32>)>> = HashMap::new();
+        for &i in &changed {
+            let id = i as u32;
+            let before = self.last_keys[i];
+            let Some(was) = old.get(&before).or_else(|| self.docs.get(&before)) else {
+                return false;
+            };
+            let Some(now) = self.docs.get(&keys[i]) else {
+                return false;
+            };
+            was.for_each(|t, _| edits.entry(t.into_owned()).or_default().push((id, None)));
+            now.for_each(|t, c| edits.entry(t.into_owned()).or_default().push((id, Some(c))));
+        }
+        let mut added: Vec<Encoded> = Vec::new();
+        let (mut list, mut adds, mut merged) = (Vec::new(), Vec::new(), Vec::new());
+        for (token, mut e) in edits {
+            // For each document the last word (its new code, if it has the token) counts:
+            // the sort is stable.
+            e.sort_by_key(|x| x.0);
+            e.reverse();
+            e.dedup_by_key(|x| x.0);
+            e.reverse();
+            list.clear();
+            let at = self
+                .last
+                .binary_search_by(|x| x.0.as_ref().cmp(token.as_str()));
+            if let Ok(ix) = at {
+                index::decode_into(&self.last[ix].1, &mut list);
+            }
+            // The postings of documents without edits, and the new codes, in document order.
+            adds.clear();
+            adds.extend(e.iter().filter_map(|&(d, c)| c.map(|c| (d, c))));
+            merged.clear();
+            let mut next = 0;
+            for &(doc, code) in &list {
+                while next < adds.len() && adds[next].0 < doc {
+                    merged.push(adds[next]);
+                    next += 1;
+                }
+                if e.binary_search_by_key(&doc, |x| x.0).is_err() {
+                    merged.push((doc, code));
+                }
+            }
+            merged.extend_from_slice(&adds[next..]);
+            let postings = index::encode_postings(&merged);
+            match at {
+                Ok(ix) => {
+                    self.last[ix].1 = postings;
+                    self.last[ix].2 = merged.len();
+                }
+                Err(_) if !merged.is_empty() => {
+                    added.push((token.into_boxed_str(), postings, merged.len()))
+                }
+                Err(_) => {}
+            }
+        }
+        self.last.retain(|e| e.2 > 0);
+        if !added.is_empty() {
+            self.last.extend(added);
+            self.last.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        }
+        true
     }
 }
 
@@ -132,6 +237,7 @@ mod tests {
             .push_str("新增一段关于乡村振兴的内容。");
         let c = index::build_cached(&docs, "search/", &mut cache);
         assert_eq!(cache.tokenized(), 1);
+        assert!(cache.patched());
         assert_eq!(c.files, index::build(&docs, "search/").files);
         assert_ne!(c.build, a.build);
         assert_eq!(cache.len(), 60);
@@ -156,7 +262,24 @@ mod tests {
         docs[5].section = "理论学习".into();
         let d = index::build_cached(&docs, "search/", &mut cache);
         assert_eq!(cache.tokenized(), 3);
+        assert!(cache.patched());
         assert_eq!(d.files, index::build(&docs, "search/").files);
+
+        // A token that only one document had goes away ("17", from its heading), another
+        // comes; a document becomes a copy of another.
+        docs[17].headings.clear();
+        docs[18]
+            .body
+            .to_mut()
+            .push_str("独一无二的新词汇ZHIKU2025。");
+        docs[19] = docs[21].clone();
+        let before = index::build(&docs, "search/");
+        let d2 = index::build_cached(&docs, "search/", &mut cache);
+        assert!(cache.patched());
+        assert_eq!(cache.tokenized(), 2);
+        assert_eq!(d2.files, before.files);
+        assert!(d2.tokens != d.tokens);
+        let d = d2;
 
         // Documents inserted, removed and moved: ids change, tokens are kept.
         let moved = docs.remove(10);
@@ -165,6 +288,7 @@ mod tests {
         docs.insert(20, doc(99, "全新的文档：党建引领基层治理。"));
         let e = index::build_cached(&docs, "search/", &mut cache);
         assert_eq!(cache.tokenized(), 1);
+        assert!(!cache.patched(), "ids moved: collected again");
         assert_eq!(e.files, index::build(&docs, "search/").files);
         let doc_file = |i: &index::Index, n: usize| {
             i.files
@@ -176,7 +300,7 @@ mod tests {
         // the same document at the same id (59).
         assert_ne!(doc_file(&e, 59), doc_file(&d, 59));
         assert_ne!(e.files[0], d.files[0]);
-        assert_eq!(cache.len(), 60, "the removed document is forgotten");
+        assert_eq!(cache.len(), 59, "the removed document is forgotten");
 
         // Two identical documents share their tokens.
         docs.push(docs[0].clone());

@@ -89,6 +89,58 @@ pub fn vlq(mut v: u32, out: &mut String) {
     }
 }
 
+/// Values of the base-64 digits (64 for other bytes).
+static DIGIT: [u8; 256] = {
+    let mut t = [64u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Read a number written by [`vlq`] at `*at` (bytes that are not digits are skipped).
+pub(crate) fn unvlq(s: &[u8], at: &mut usize) -> u32 {
+    let (mut v, mut shift) = (0u32, 0u32);
+    while let Some(&b) = s.get(*at) {
+        *at += 1;
+        let d = u32::from(DIGIT[usize::from(b)]);
+        if d == 64 {
+            continue;
+        }
+        v |= (d & 31).checked_shl(shift).unwrap_or(0);
+        if d < 32 {
+            break;
+        }
+        shift += 5;
+    }
+    v
+}
+
+/// Decode a postings string into (document, code) pairs.
+pub(crate) fn decode_into(s: &str, out: &mut Vec<(u32, u32)>) {
+    let b = s.as_bytes();
+    let (mut at, mut doc) = (0, 0u32);
+    while at < b.len() {
+        doc = doc.wrapping_add(unvlq(b, &mut at));
+        let code = unvlq(b, &mut at);
+        out.push((doc, code));
+    }
+}
+
+/// Encode (document, code) pairs, in document order.
+pub(crate) fn encode_postings(list: &[(u32, u32)]) -> String {
+    let mut s = String::with_capacity(list.len() * 3);
+    let mut prev = 0;
+    for &(doc, code) in list {
+        vlq(doc - prev, &mut s);
+        vlq(code, &mut s);
+        prev = doc;
+    }
+    s
+}
+
 /// Decode a postings string (tests, tools).
 pub fn decode_postings(s: &str) -> Vec<(u32, u32)> {
     let mut nums = Vec::new();
@@ -506,6 +558,20 @@ impl DocTokens {
         self.bytes.len() + std::mem::size_of::<Self>()
     }
 
+    /// Call `f` with every token of this document (as text) and its code.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(Cow<str>, u32)) {
+        let mut acc = PartPostings::default();
+        for p in 0..PARTS {
+            self.add_part(p, 0, &mut acc);
+        }
+        for (k, a) in acc.short {
+            f(Cow::Owned(unpack(k)), a.first_code());
+        }
+        for (t, a) in acc.long {
+            f(Cow::Owned(t.into()), a.first_code());
+        }
+    }
+
     /// Add the postings of part `p` of this document, as document `id`.
     fn add_part(&self, p: usize, id: u32, acc: &mut PartPostings) {
         let start = if p == 0 { 0 } else { self.ends[p - 1] as usize };
@@ -561,6 +627,14 @@ impl Acc {
         a
     }
 
+    /// The code of the only posting of a document's token (see [`DocTokens::for_each`]).
+    fn first_code(&self) -> u32 {
+        let mut at = 0;
+        let b = self.s.as_bytes();
+        let _ = unvlq(b, &mut at);
+        unvlq(b, &mut at)
+    }
+
     fn push(&mut self, id: u32, code: u32) {
         vlq(id - self.last, &mut self.s);
         vlq(code, &mut self.s);
@@ -576,7 +650,19 @@ struct PartPostings {
 }
 
 /// (token, encoded postings, number of documents).
-type Encoded = (Box<str>, String, usize);
+pub(crate) type Encoded = (Box<str>, String, usize);
+
+/// Every token's postings from the tokens of every document (in order; `None` for a
+/// document without tokens), sorted by token.
+pub(crate) fn collect(docs: &[Option<&DocTokens>]) -> Vec<Encoded> {
+    let mut encoded: Vec<Encoded> = (0..PARTS)
+        .into_par_iter()
+        .map(|p| collect_part(p, docs))
+        .flatten_iter()
+        .collect();
+    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    encoded
+}
 
 /// The postings of the tokens of part `p`, from every document in order.
 fn collect_part(p: usize, docs: &[Option<&DocTokens>]) -> Vec<Encoded> {
@@ -925,31 +1011,21 @@ pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> 
 /// The index of `docs` but for the document files; with a cache, only documents that are not
 /// in it are tokenized.
 pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Prepared {
-    let owned: Vec<DocTokens>;
-    let keys: Vec<u128>;
-    let tokens: Vec<Option<&DocTokens>> = match cache {
+    let owned: Vec<Encoded>;
+    let (encoded, keys): (&[Encoded], Vec<u128>) = match cache {
         Some(cache) => {
-            keys = cache.update(docs);
-            let cache = &*cache;
-            keys.iter().map(|k| cache.get(k)).collect()
+            let keys = cache.update(docs);
+            (cache.postings(), keys)
         }
         None => {
-            (owned, keys) = rayon::join(
+            let (tokens, keys): (Vec<DocTokens>, Vec<u128>) = rayon::join(
                 || docs.par_iter().map(tokens_of).collect(),
                 || docs.par_iter().map(doc_key).collect(),
             );
-            owned.iter().map(Some).collect()
+            owned = collect(&tokens.iter().map(Some).collect::<Vec<_>>());
+            (&owned, keys)
         }
     };
-
-    // Each token's postings, by token.
-    let mut encoded: Vec<Encoded> = (0..PARTS)
-        .into_par_iter()
-        .map(|p| collect_part(p, &tokens))
-        .flatten_iter()
-        .collect();
-    drop(tokens);
-    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let total: usize = encoded.iter().map(|(t, s, _)| t.len() + s.len() + 6).sum();
     let shards = total
         .div_ceil(TARGET_SHARD_BYTES)

@@ -463,6 +463,13 @@ fn main() {
             edit = (time, cpu_seconds(false) - cpu);
         }
         assert_eq!(cache.tokenized(), 1);
+        if round + 1 == rounds {
+            let fresh = zhiku::search::index::build(&docs, zhiku::search::DIR);
+            assert!(
+                again.files == fresh.files,
+                "a cached rebuild differs from a fresh one"
+            );
+        }
         drop(again);
     }
     println!(

@@ -11,6 +11,13 @@
 //! longer word starting with that bigram (jieba words) — and for a Latin prefix one shard with
 //! all its completions. The number of shards grows with the index so that a shard stays
 //! around [`TARGET_SHARD_BYTES`].
+//!
+//! Building: each document's tokens are counted on their own (`DocTokens`: every token with
+//! its code, whatever the document's id), in parallel; then the postings are collected from
+//! them in `PARTS` parts of the token space, in parallel, each part reading every document
+//! in order. [`super::SearchCache`] keeps the `DocTokens` between builds (and the postings,
+//! to patch them when only a few documents changed), so that `zhiku serve` tokenizes only
+//! what changed. Document files are made one at a time as they are handed to the sink.
 
 use std::borrow::Cow;
 use std::collections::HashMap;
@@ -291,7 +298,17 @@ thread_local! {
 /// [`doc_tokens`] with this thread's buffers.
 pub(crate) fn tokens_of(doc: &Doc) -> DocTokens {
     SCRATCH.with(|s| match s.try_borrow_mut() {
-        Ok(mut s) => doc_tokens(doc, &mut s),
+        Ok(mut s) => {
+            let t = doc_tokens(doc, &mut s);
+            // The buffers live as long as the thread: not at the size of a huge page.
+            if s.folded.capacity() > 1 << 22 {
+                s.folded = String::new();
+            }
+            if s.short.capacity() > 1 << 16 {
+                s.short = HashMap::default();
+            }
+            t
+        }
         Err(_) => doc_tokens(doc, &mut Scratch::default()),
     })
 }
@@ -959,7 +976,7 @@ pub struct Prepared {
     /// Manifest, fold table and shards.
     pub head: Vec<(String, Vec<u8>)>,
     pub build: String,
-    /// See [`layout_id`].
+    /// Which document each id is: the id document files carry instead of the build id.
     pub layout: String,
     dir: String,
     pub tokens: usize,

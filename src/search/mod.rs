@@ -14,7 +14,7 @@
 //!   carry the layout id (which document each id is) instead of the build id, so that the
 //!   file of an unchanged document stays the same from one build to the next.
 //!
-//! The render stage writes them as one job ([`write`], or [`write_cached`] with a
+//! The render stage writes them as one job ([`write()`], or [`write_cached()`] with a
 //! [`SearchCache`] for repeated builds); the search page itself is the theme's
 //! `search.html`.
 
@@ -151,9 +151,11 @@ pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
     write_with(site, sink, None)
 }
 
-/// [`write`] for repeated builds of a changing site (`zhiku serve`): `cache`, kept by the
-/// caller from one build to the next, holds every document's tokens, so only documents that
-/// changed are tokenized again. The files are the same as [`write`]'s.
+/// [`write()`] for repeated builds of a changing site (`zhiku serve`): `cache`, kept by the
+/// caller from one build to the next, holds every document's tokens (keyed by a hash of the
+/// document) and the last postings, so only documents that changed are tokenized again, and
+/// when documents only changed in place their postings are patched. The files are the same
+/// as [`write()`]'s, whatever the cache holds (a new cache is always correct, only slower).
 pub fn write_cached(
     site: &Site,
     sink: &dyn Sink,

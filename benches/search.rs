@@ -6,6 +6,8 @@
 //! ZHIKU_BENCH_PAGES=2000 cargo bench --bench search
 //! ZHIKU_BENCH_KEEP=/tmp/big cargo bench --bench search   # keep the generated site there
 //! ZHIKU_BENCH_SITE=. cargo bench --bench search          # an existing site (the bundled one)
+//! ZHIKU_BENCH_INDEX_ONLY=1 cargo bench --bench search     # no whole build, no browser
+//! ZHIKU_BENCH_EDITS=30 cargo bench --bench search         # rounds of cached rebuilds
 //! ```
 //!
 //! The generator is deliberately small: pages are recombined from the sentences of the
@@ -309,6 +311,22 @@ fn cpu_seconds(children: bool) -> f64 {
     ticks.map_or(0.0, |(a, b)| (a + b) as f64 / 100.0)
 }
 
+/// Peak resident memory of this process so far (KB).
+fn peak_kb() -> usize {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| {
+                l.split_whitespace()
+                    .nth(1)
+                    .unwrap_or("0")
+                    .parse::<usize>()
+                    .unwrap_or(0)
+            })
+        })
+        .unwrap_or(0)
+}
+
 fn mb(b: usize) -> String {
     format!("{:.2} MB", b as f64 / 1_048_576.0)
 }
@@ -352,12 +370,27 @@ fn main() {
     let t = Instant::now();
     let _ = zhiku::search::tokenize::tokenize("加载结巴分词词典"); // jieba: once per process
     let jieba = t.elapsed();
-    let t = Instant::now();
-    let cpu = cpu_seconds(false);
-    let docs = zhiku::search::docs(&prepared.site);
-    let index = zhiku::search::index::build(&docs, zhiku::search::DIR);
-    let index_time = t.elapsed();
-    let index_cpu = cpu_seconds(false) - cpu;
+    // Best of three (the machine may be shared).
+    let mut best = (f64::MAX, 0.0, 0.0);
+    let mut docs_time = f64::MAX;
+    let mut index = zhiku::search::Index::default();
+    let mut peak_after_first = 0;
+    for _ in 0..3 {
+        drop(std::mem::take(&mut index));
+        let t = Instant::now();
+        let cpu = cpu_seconds(false);
+        let docs = zhiku::search::docs(&prepared.site);
+        docs_time = docs_time.min(t.elapsed().as_secs_f64());
+        index = zhiku::search::index::build(&docs, zhiku::search::DIR);
+        let time = t.elapsed().as_secs_f64();
+        if time < best.0 {
+            best = (time, cpu_seconds(false) - cpu, 0.0);
+        }
+        if peak_after_first == 0 {
+            peak_after_first = peak_kb();
+        }
+    }
+    let (index_time, index_cpu, _) = best;
     let shard_sizes: Vec<usize> = index
         .files
         .iter()
@@ -376,12 +409,13 @@ fn main() {
         .find(|(p, _)| p == "search/fold.js")
         .map_or(0, |f| f.1.len());
     println!(
-        "index: {} documents, {} tokens, {} postings; built in {:.2} s ({:.2} s of CPU; +{:.2} s loading jieba's dictionary)",
+        "index: {} documents, {} tokens, {} postings; built in {:.3} s ({:.2} s of CPU; best of 3; of which {:.3} s collecting the documents; +{:.2} s loading jieba's dictionary)",
         index.docs,
         index.tokens,
         index.postings,
-        index_time.as_secs_f64(),
+        index_time,
         index_cpu,
+        docs_time,
         jieba.as_secs_f64()
     );
     println!(
@@ -396,25 +430,64 @@ fn main() {
         doc_sizes.iter().sum::<usize>() as f64 / doc_sizes.len().max(1) as f64 / 1024.0,
         fold as f64 / 1024.0,
     );
-    let peak = std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| {
-                l.split_whitespace()
-                    .nth(1)
-                    .unwrap_or("0")
-                    .parse::<usize>()
-                    .unwrap_or(0)
-            })
-        })
-        .unwrap_or(0);
     println!(
         "peak memory of this process (site loaded + index built): {:.0} MB",
-        peak as f64 / 1024.0
+        peak_after_first as f64 / 1024.0
     );
     drop(index);
+
+    // Rebuilds with a cache (`zhiku serve`): the first fills it, then one document changes.
+    let mut docs = zhiku::search::docs(&prepared.site);
+    let mut cache = zhiku::search::SearchCache::default();
+    let t = Instant::now();
+    let first = zhiku::search::index::build_cached(&docs, zhiku::search::DIR, &mut cache);
+    let fill = t.elapsed().as_secs_f64();
+    drop(first);
+    let mut edit = (f64::MAX, 0.0);
+    let rounds: usize = std::env::var("ZHIKU_BENCH_EDITS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(6);
+    for round in 0..rounds {
+        let k = docs.len() / 2 + round;
+        if let Some(d) = docs.get_mut(k) {
+            d.body
+                .to_mut()
+                .push_str("新增一段关于乡村振兴和党员发展的内容。");
+        }
+        let t = Instant::now();
+        let cpu = cpu_seconds(false);
+        let again = zhiku::search::index::build_cached(&docs, zhiku::search::DIR, &mut cache);
+        let time = t.elapsed().as_secs_f64();
+        if time < edit.0 {
+            edit = (time, cpu_seconds(false) - cpu);
+        }
+        assert_eq!(cache.tokenized(), 1);
+        if round + 1 == rounds {
+            let fresh = zhiku::search::index::build(&docs, zhiku::search::DIR);
+            assert!(
+                again.files == fresh.files,
+                "a cached rebuild differs from a fresh one"
+            );
+        }
+        drop(again);
+    }
+    println!(
+        "cached rebuilds: first {:.3} s (fills the cache: {} documents, {}), after editing one document {:.3} s ({:.2} s of CPU; best of {})",
+        fill,
+        cache.len(),
+        mb(cache.bytes()),
+        edit.0,
+        edit.1,
+        rounds
+    );
+    drop(cache);
     drop(docs);
     drop(prepared);
+
+    if std::env::var_os("ZHIKU_BENCH_INDEX_ONLY").is_some() {
+        return;
+    }
 
     // The whole build, through the binary.
     let out = tmp.path().join("public");

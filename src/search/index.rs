@@ -11,8 +11,18 @@
 //! longer word starting with that bigram (jieba words) — and for a Latin prefix one shard with
 //! all its completions. The number of shards grows with the index so that a shard stays
 //! around [`TARGET_SHARD_BYTES`].
+//!
+//! Building: each document's tokens are counted on their own (`DocTokens`: every token with
+//! its code, whatever the document's id), in parallel; then the postings are collected from
+//! them in `PARTS` parts of the token space, in parallel, each part reading every document
+//! in order. [`super::SearchCache`] keeps the `DocTokens` between builds (and the postings,
+//! to patch them when only a few documents changed), so that `zhiku serve` tokenizes only
+//! what changed. Document files are made one at a time as they are handed to the sink.
 
-use std::collections::{BTreeMap, HashMap};
+use std::borrow::Cow;
+use std::collections::HashMap;
+use std::hash::Hasher as _;
+use std::io::Write as _;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -25,6 +35,8 @@ pub const TITLE: u32 = 1;
 pub const META: u32 = 2;
 /// Term frequencies are capped (they only order results that tie on everything else).
 pub const MAX_TF: u32 = 1023;
+// A code fits in 12 bits (see `doc_tokens`).
+const _: () = assert!(MAX_TF < 1 << 10);
 /// Aim for shards of about this size.
 pub const TARGET_SHARD_BYTES: usize = 16 * 1024;
 /// At most this many shard files.
@@ -37,7 +49,7 @@ pub const CALLBACK: &str = "__zhikuSearch";
 
 /// One searchable document (a page, or a section with text of its own).
 #[derive(Debug, Clone, Default)]
-pub struct Doc {
+pub struct Doc<'a> {
     pub title: String,
     /// Output path relative to the site root: `cases/tianjin/`.
     pub path: String,
@@ -46,8 +58,8 @@ pub struct Doc {
     pub headings: Vec<String>,
     /// Taxonomy terms (shown with the result when the match is there).
     pub terms: Vec<String>,
-    /// Body text (no markup, no template chrome).
-    pub body: String,
+    /// Body text (no markup, no template chrome), usually borrowed from the page.
+    pub body: Cow<'a, str>,
 }
 
 /// The index as files, plus figures for the build report and the benchmark.
@@ -82,6 +94,58 @@ pub fn vlq(mut v: u32, out: &mut String) {
             break;
         }
     }
+}
+
+/// Values of the base-64 digits (64 for other bytes).
+static DIGIT: [u8; 256] = {
+    let mut t = [64u8; 256];
+    let mut i = 0;
+    while i < 64 {
+        t[ALPHABET[i] as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
+/// Read a number written by [`vlq`] at `*at` (bytes that are not digits are skipped).
+pub(crate) fn unvlq(s: &[u8], at: &mut usize) -> u32 {
+    let (mut v, mut shift) = (0u32, 0u32);
+    while let Some(&b) = s.get(*at) {
+        *at += 1;
+        let d = u32::from(DIGIT[usize::from(b)]);
+        if d == 64 {
+            continue;
+        }
+        v |= (d & 31).checked_shl(shift).unwrap_or(0);
+        if d < 32 {
+            break;
+        }
+        shift += 5;
+    }
+    v
+}
+
+/// Decode a postings string into (document, code) pairs.
+pub(crate) fn decode_into(s: &str, out: &mut Vec<(u32, u32)>) {
+    let b = s.as_bytes();
+    let (mut at, mut doc) = (0, 0u32);
+    while at < b.len() {
+        doc = doc.wrapping_add(unvlq(b, &mut at));
+        let code = unvlq(b, &mut at);
+        out.push((doc, code));
+    }
+}
+
+/// Encode (document, code) pairs, in document order.
+pub(crate) fn encode_postings(list: &[(u32, u32)]) -> String {
+    let mut s = String::with_capacity(list.len() * 3);
+    let mut prev = 0;
+    for &(doc, code) in list {
+        vlq(doc - prev, &mut s);
+        vlq(code, &mut s);
+        prev = doc;
+    }
+    s
 }
 
 /// Decode a postings string (tests, tools).
@@ -169,18 +233,12 @@ impl std::hash::Hasher for FxHasher {
     }
 }
 
-type Fx = std::hash::BuildHasherDefault<FxHasher>;
-type List = Vec<(u32, u32)>;
-
-/// Postings while counting. One- and two-character tokens (most of them) are keyed by their
-/// characters packed in a `u64`, which hashes and compares much faster than a string.
-#[derive(Default)]
-struct Postings {
-    short: HashMap<u64, List, Fx>,
-    long: HashMap<Box<str>, List, Fx>,
-}
+pub(crate) type Fx = std::hash::BuildHasherDefault<FxHasher>;
 
 /// `党` → its code point; `党建` → both code points (21 bits each) and a marker bit.
+/// One- and two-character tokens (most of them) are keyed by this number, which hashes and
+/// compares much faster than a string ([`Counter`] computes it from the characters).
+#[cfg(test)]
 fn pack(t: &str) -> Option<u64> {
     let mut it = t.chars();
     let a = u64::from(u32::from(it.next()?));
@@ -200,99 +258,576 @@ fn unpack(k: u64) -> String {
     [a, b].iter().collect()
 }
 
-fn bump(list: &mut List, id: u32, inc: u32, bits: u32) {
-    match list.last_mut() {
-        Some(last) if last.0 == id => last.1 = (last.1 + inc) | bits,
-        _ => list.push((id, inc | bits)),
+// ---- Counting one document's tokens ------------------------------------------------------
+
+/// Reusable buffers for counting one document's tokens (one per thread).
+pub(crate) struct Scratch {
+    folded: String,
+    /// (start, end) in `folded`, fields, counted.
+    parts: Vec<(usize, usize, u32, bool)>,
+    /// Counts of the CJK Unified Ideographs (most unigrams) by code point − U+4E00, without
+    /// hashing; 0 when absent. `present` has a bit for each that is not 0, so that they come
+    /// out in order without sorting.
+    unigrams: Box<[u32]>,
+    present: Box<[u64]>,
+    short: HashMap<u64, u32, Fx>,
+    sorted: Vec<(u64, u32)>,
+    packed: Vec<u64>,
+}
+
+const UNIFIED: std::ops::Range<u32> = 0x4E00..0xA000;
+
+impl Default for Scratch {
+    fn default() -> Self {
+        Scratch {
+            folded: String::new(),
+            parts: Vec::new(),
+            unigrams: vec![0; UNIFIED.len()].into_boxed_slice(),
+            present: vec![0; UNIFIED.len().div_ceil(64)].into_boxed_slice(),
+            short: HashMap::default(),
+            sorted: Vec::new(),
+            packed: Vec::new(),
+        }
     }
 }
 
-/// Add the tokens of folded `text` (document `id`) to `into`: `bits` are or-ed into the
-/// document's code, and each occurrence adds one to its frequency when `count`. Documents are
-/// added in increasing order, so a token's current document is always its last posting.
-fn add_text(into: &mut Postings, id: u32, text: &str, bits: u32, count: bool) {
-    let inc = if count { 1 << 2 } else { 0 };
-    tokenize::tokens(text, |t, kind: Kind| {
-        let packed = match kind {
-            Kind::Unigram | Kind::Bigram => pack(&t),
-            _ => None,
-        };
-        if let Some(k) = packed {
-            bump(into.short.entry(k).or_default(), id, inc, bits);
-            return;
-        }
-        match into.long.get_mut(t.as_ref()) {
-            Some(list) => bump(list, id, inc, bits),
-            None => {
-                into.long.insert(t.as_ref().into(), vec![(id, inc | bits)]);
-            }
-        }
-    });
+thread_local! {
+    static SCRATCH: std::cell::RefCell<Scratch> = std::cell::RefCell::new(Scratch::default());
 }
 
-/// Add a document's tokens to `into`.
-fn add_doc(id: u32, doc: &Doc, into: &mut Postings) {
-    add_text(into, id, &tokenize::fold(&doc.title), TITLE, true);
+/// [`doc_tokens`] with this thread's buffers.
+pub(crate) fn tokens_of(doc: &Doc) -> DocTokens {
+    SCRATCH.with(|s| match s.try_borrow_mut() {
+        Ok(mut s) => {
+            let t = doc_tokens(doc, &mut s);
+            // The buffers live as long as the thread: not at the size of a huge page.
+            if s.folded.capacity() > 1 << 22 {
+                s.folded = String::new();
+            }
+            if s.short.capacity() > 1 << 16 {
+                s.short = HashMap::default();
+            }
+            t
+        }
+        Err(_) => doc_tokens(doc, &mut Scratch::default()),
+    })
+}
+
+/// Counts a document's tokens: `(count << 2) | fields` by token.
+struct Counter<'s, 'a> {
+    unigrams: &'s mut [u32],
+    present: &'s mut [u64],
+    short: &'s mut HashMap<u64, u32, Fx>,
+    long: HashMap<Cow<'a, str>, u32, Fx>,
+    /// What one occurrence adds (`1 << 2`, or 0 for fields that are not counted).
+    inc: u32,
+    bits: u32,
+}
+
+impl<'a> tokenize::TokenSink<'a> for Counter<'_, 'a> {
+    #[inline]
+    fn unigram(&mut self, c: char, _: &'a str) {
+        let u = c as u32;
+        if UNIFIED.contains(&u) {
+            let i = (u - UNIFIED.start) as usize;
+            self.present[i / 64] |= 1 << (i % 64);
+            self.unigrams[i] = (self.unigrams[i] + self.inc) | self.bits;
+        } else {
+            self.add_short(u64::from(u));
+        }
+    }
+
+    #[inline]
+    fn bigram(&mut self, a: char, b: char, _: &'a str) {
+        // `pack` of the two characters.
+        self.add_short(u64::from(u32::from(a)) | (u64::from(u32::from(b)) << 21) | (1 << 63));
+    }
+
+    fn other(&mut self, t: Cow<'a, str>, _: Kind) {
+        let (inc, bits) = (self.inc, self.bits);
+        self.long
+            .entry(t)
+            .and_modify(|c| *c = (*c + inc) | bits)
+            .or_insert(inc | bits);
+    }
+}
+
+impl Counter<'_, '_> {
+    #[inline]
+    fn add_short(&mut self, k: u64) {
+        let (inc, bits) = (self.inc, self.bits);
+        self.short
+            .entry(k)
+            .and_modify(|c| *c = (*c + inc) | bits)
+            .or_insert(inc | bits);
+    }
+}
+
+/// Count the tokens of `doc`: title (fields [`TITLE`], counted), headings, taxonomy terms and
+/// section trail ([`META`], not counted) and body (counted), and keep them as [`DocTokens`]:
+/// each with its final code `min(tf, MAX_TF) << 2 | fields`, the code of its posting whatever
+/// the document's id.
+pub(crate) fn doc_tokens(doc: &Doc, scratch: &mut Scratch) -> DocTokens {
+    let Scratch {
+        folded,
+        parts,
+        unigrams,
+        present,
+        short,
+        sorted,
+        packed,
+    } = scratch;
+    folded.clear();
+    parts.clear();
+    short.clear();
+    let mut add = |text: &str, bits: u32, count: bool| {
+        let start = folded.len();
+        tokenize::fold_into(text, folded);
+        parts.push((start, folded.len(), bits, count));
+    };
+    add(&doc.title, TITLE, true);
     for m in doc
         .headings
         .iter()
         .chain(&doc.terms)
         .chain(std::iter::once(&doc.section))
     {
-        add_text(into, id, &tokenize::fold(m), META, false);
+        add(m, META, false);
     }
-    add_text(into, id, &tokenize::fold(&doc.body), 0, true);
+    add(&doc.body, 0, true);
+
+    let folded = folded.as_str();
+    let mut counter = Counter {
+        unigrams,
+        present,
+        short,
+        long: HashMap::default(),
+        inc: 0,
+        bits: 0,
+    };
+    for &(start, end, bits, count) in parts.iter() {
+        counter.inc = if count { 1 << 2 } else { 0 };
+        counter.bits = bits;
+        tokenize::scan(&folded[start..end], &mut counter);
+    }
+    let Counter {
+        unigrams,
+        present,
+        short,
+        long,
+        ..
+    } = counter;
+    let code = |c: u32| ((c >> 2).clamp(1, MAX_TF) << 2) | (c & 3);
+    // In the order of packed keys: unigrams before U+4E00, the Unified Ideographs, unigrams
+    // after them, then bigrams (ordered by their second character, then their first).
+    sorted.clear();
+    packed.clear();
+    let mut bigrams = 0;
+    for (&k, &c) in short.iter() {
+        if k >> 63 == 1 {
+            // Without the marker, the key takes 42 bits: room for the 12 bits of a code
+            // below it, so that sorting plain numbers sorts the bigrams.
+            packed.push(((k & !(1 << 63)) << 12) | u64::from(code(c)));
+            bigrams += 1;
+        } else {
+            sorted.push((k, code(c)));
+        }
+    }
+    sorted.sort_unstable_by_key(|e| e.0);
+    let after = sorted.partition_point(|e| e.0 < u64::from(UNIFIED.start));
+    let others = sorted.len();
+    sorted.reserve(others + bigrams + 1024);
+    for (w, word) in present.iter_mut().enumerate() {
+        let mut bits = std::mem::take(word);
+        while bits != 0 {
+            let i = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            let c = std::mem::take(&mut unigrams[i]);
+            sorted.push((u64::from(UNIFIED.start) + i as u64, code(c)));
+        }
+    }
+    // Move the unified ones between the others.
+    sorted[after..].rotate_left(others - after);
+    packed.sort_unstable();
+    sorted.extend(
+        packed
+            .iter()
+            .map(|&p| ((p >> 12) | (1 << 63), (p & 0xfff) as u32)),
+    );
+    let mut long: Vec<(usize, &str, u32)> = long
+        .iter()
+        .map(|(t, &c)| (part_of_long(t), t.as_ref(), code(c)))
+        .collect();
+    long.sort_unstable_by_key(|e| e.0);
+    DocTokens::new(sorted, &long)
 }
 
-fn merge_maps<K: std::hash::Hash + Eq>(a: &mut HashMap<K, List, Fx>, b: HashMap<K, List, Fx>) {
-    if a.len() < b.len() {
-        let small = std::mem::replace(a, b);
-        return merge_maps(a, small);
+// ---- A document's tokens, kept -------------------------------------------------------------
+
+/// Tokens are split into this many parts, whose postings are collected separately (in
+/// parallel, each part's tokens in a small map): one- and two-character tokens by ranges of
+/// their packed keys (so that a document's sorted keys are split into runs), longer ones by a
+/// hash.
+const PARTS: usize = 16;
+/// Parts of the one-character tokens (by code point); the others are for bigrams (by the
+/// code point of their second character, which orders their packed keys).
+const UNIGRAM_PARTS: usize = 4;
+
+/// The part of a packed key; increasing with the key.
+fn part_of_short(k: u64) -> usize {
+    let bigram = k >> 63 == 1;
+    let c = if bigram {
+        (k >> 21) & 0x1f_ffff
+    } else {
+        k & 0x1f_ffff
+    };
+    let piece = |n: usize| -> usize {
+        // CJK Unified Ideographs, where nearly all of them are, in `n` even ranges.
+        match c {
+            0..0x4E00 => 0,
+            0x4E00..0xA000 => ((c - 0x4E00) as usize * n) / 0x5200,
+            _ => n - 1,
+        }
+    };
+    if bigram {
+        UNIGRAM_PARTS + piece(PARTS - UNIGRAM_PARTS)
+    } else {
+        piece(UNIGRAM_PARTS)
     }
-    for (k, mut v) in b {
-        match a.get_mut(&k) {
-            Some(x) => x.append(&mut v),
-            None => {
-                a.insert(k, v);
+}
+
+fn part_of_long(t: &str) -> usize {
+    let mut h = FxHasher::default();
+    h.write(t.as_bytes());
+    (h.finish().wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 60) as usize % PARTS
+}
+
+/// One document's tokens with their codes, compactly, in [`PARTS`] sections. A section is
+/// the number of packed tokens, the packed tokens in increasing order as (delta, code) pairs,
+/// then the longer tokens as (length, bytes, code); numbers in LEB128. About 3.5 bytes a
+/// token.
+pub(crate) struct DocTokens {
+    bytes: Box<[u8]>,
+    /// End of each part's section in `bytes`.
+    ends: [u32; PARTS],
+}
+
+fn put(out: &mut Vec<u8>, mut v: u64) {
+    while v >= 0x80 {
+        out.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    out.push(v as u8);
+}
+
+/// Read a number written by [`put`] at `*at`.
+#[inline]
+fn get(bytes: &[u8], at: &mut usize) -> u64 {
+    let mut v = 0u64;
+    let mut shift = 0;
+    while let Some(&b) = bytes.get(*at) {
+        *at += 1;
+        if shift < 64 {
+            v |= u64::from(b & 0x7f) << shift;
+        }
+        shift += 7;
+        if b < 0x80 {
+            break;
+        }
+    }
+    v
+}
+
+impl DocTokens {
+    /// `short`: (packed key, code) sorted by key; `long`: (part, token, code) sorted by part.
+    fn new(short: &[(u64, u32)], long: &[(usize, &str, u32)]) -> DocTokens {
+        let long_bytes: usize = long.iter().map(|l| l.1.len() + 3).sum();
+        let mut bytes = Vec::with_capacity(short.len() * 4 + long_bytes + PARTS);
+        let mut ends = [0u32; PARTS];
+        let (mut s, mut l) = (short, long);
+        for (p, end) in ends.iter_mut().enumerate() {
+            let n = s.iter().take_while(|e| part_of_short(e.0) == p).count();
+            put(&mut bytes, n as u64);
+            let mut prev = 0;
+            for &(k, c) in &s[..n] {
+                put(&mut bytes, k - prev);
+                put(&mut bytes, u64::from(c));
+                prev = k;
+            }
+            s = &s[n..];
+            let m = l.iter().take_while(|e| e.0 == p).count();
+            for &(_, t, c) in &l[..m] {
+                put(&mut bytes, t.len() as u64);
+                bytes.extend_from_slice(t.as_bytes());
+                put(&mut bytes, u64::from(c));
+            }
+            l = &l[m..];
+            *end = bytes.len() as u32;
+        }
+        DocTokens {
+            bytes: bytes.into_boxed_slice(),
+            ends,
+        }
+    }
+
+    /// Bytes this takes.
+    pub(crate) fn size(&self) -> usize {
+        self.bytes.len() + std::mem::size_of::<Self>()
+    }
+
+    /// Call `f` with every token of this document (as text) and its code.
+    pub(crate) fn for_each(&self, mut f: impl FnMut(Cow<str>, u32)) {
+        let mut acc = PartPostings::default();
+        for p in 0..PARTS {
+            self.add_part(p, 0, &mut acc);
+        }
+        for (k, a) in acc.short {
+            f(Cow::Owned(unpack(k)), a.first_code());
+        }
+        for (t, a) in acc.long {
+            f(Cow::Owned(t.into()), a.first_code());
+        }
+    }
+
+    /// Add the postings of part `p` of this document, as document `id`.
+    fn add_part(&self, p: usize, id: u32, acc: &mut PartPostings) {
+        let start = if p == 0 { 0 } else { self.ends[p - 1] as usize };
+        let end = (self.ends[p] as usize).min(self.bytes.len());
+        let b = &self.bytes[..end];
+        let mut at = start.min(end);
+        let n = get(b, &mut at);
+        let mut key = 0u64;
+        for _ in 0..n {
+            key = key.wrapping_add(get(b, &mut at));
+            let code = get(b, &mut at) as u32;
+            match acc.short.get_mut(&key) {
+                Some(a) => a.push(id, code),
+                None => {
+                    acc.short.insert(key, Acc::new(id, code));
+                }
+            }
+        }
+        while at < end {
+            let len = get(b, &mut at) as usize;
+            let t_end = (at + len).min(end);
+            let token = std::str::from_utf8(&b[at..t_end]).unwrap_or_default();
+            at = t_end;
+            let code = get(b, &mut at) as u32;
+            match acc.long.get_mut(token) {
+                Some(a) => a.push(id, code),
+                None => {
+                    acc.long.insert(token.into(), Acc::new(id, code));
+                }
             }
         }
     }
 }
 
-fn merge(mut a: Postings, b: Postings) -> Postings {
-    merge_maps(&mut a.short, b.short);
-    merge_maps(&mut a.long, b.long);
-    a
+// ---- Postings ------------------------------------------------------------------------------
+
+/// A token's postings while they are collected, already encoded (documents come in
+/// increasing order).
+struct Acc {
+    last: u32,
+    n: u32,
+    s: String,
 }
 
-/// A token's postings in doc order, encoded; with the number of documents.
-fn encode(mut list: List) -> (String, usize) {
-    list.sort_unstable();
-    let mut s = String::with_capacity(list.len() * 3);
-    let mut prev = 0;
-    for &(doc, code) in &list {
-        let tf = (code >> 2).clamp(1, MAX_TF);
-        vlq(doc - prev, &mut s);
-        vlq((tf << 2) | (code & 3), &mut s);
-        prev = doc;
+impl Acc {
+    fn new(id: u32, code: u32) -> Acc {
+        let mut a = Acc {
+            last: 0,
+            n: 0,
+            s: String::new(),
+        };
+        a.push(id, code);
+        a
     }
-    (s, list.len())
+
+    /// The code of the only posting of a document's token (see [`DocTokens::for_each`]).
+    fn first_code(&self) -> u32 {
+        let mut at = 0;
+        let b = self.s.as_bytes();
+        let _ = unvlq(b, &mut at);
+        unvlq(b, &mut at)
+    }
+
+    fn push(&mut self, id: u32, code: u32) {
+        vlq(id - self.last, &mut self.s);
+        vlq(code, &mut self.s);
+        self.last = id;
+        self.n += 1;
+    }
 }
 
-#[derive(Serialize)]
-struct DocOut<'a> {
-    t: &'a str,
-    u: &'a str,
-    s: &'a str,
-    #[serde(skip_serializing_if = "<[String]>::is_empty")]
-    k: &'a [String],
-    x: String,
+#[derive(Default)]
+struct PartPostings {
+    short: HashMap<u64, Acc, Fx>,
+    long: HashMap<Box<str>, Acc, Fx>,
 }
+
+/// (token, encoded postings, number of documents).
+pub(crate) type Encoded = (Box<str>, String, usize);
+
+/// Every token's postings from the tokens of every document (in order; `None` for a
+/// document without tokens), sorted by token.
+pub(crate) fn collect(docs: &[Option<&DocTokens>]) -> Vec<Encoded> {
+    let mut encoded: Vec<Encoded> = (0..PARTS)
+        .into_par_iter()
+        .map(|p| collect_part(p, docs))
+        .flatten_iter()
+        .collect();
+    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    encoded
+}
+
+/// The postings of the tokens of part `p`, from every document in order.
+fn collect_part(p: usize, docs: &[Option<&DocTokens>]) -> Vec<Encoded> {
+    let mut acc = PartPostings::default();
+    for (id, d) in docs.iter().enumerate() {
+        if let Some(d) = d {
+            d.add_part(p, id as u32, &mut acc);
+        }
+    }
+    let PartPostings { short, long } = acc;
+    short
+        .into_iter()
+        .map(|(k, a)| (unpack(k).into_boxed_str(), a.s, a.n as usize))
+        .chain(long.into_iter().map(|(t, a)| (t, a.s, a.n as usize)))
+        .collect()
+}
+
+// ---- Hashing documents ---------------------------------------------------------------------
+
+/// A fast 128-bit hash (the MurmurHash3 x64-128 mixing), streamed: keys of documents for the
+/// cache, where blake3 over all the text of every rebuild was a visible cost. Not
+/// cryptographic: the texts are the author's own, only accidental collisions matter.
+struct Hash128 {
+    h1: u64,
+    h2: u64,
+    buf: [u8; 16],
+    n: usize,
+    len: u64,
+}
+
+const C1: u64 = 0x87c3_7b91_1142_53d5;
+const C2: u64 = 0x4cf5_ad43_2745_937f;
+
+fn fmix(mut k: u64) -> u64 {
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xff51_afd7_ed55_8ccd);
+    k ^= k >> 33;
+    k = k.wrapping_mul(0xc4ce_b9fe_1a85_ec53);
+    k ^ (k >> 33)
+}
+
+impl Hash128 {
+    fn new() -> Self {
+        Hash128 {
+            h1: 0x5a68_696b_7500_0001,
+            h2: 0x5365_6172_6368_0002,
+            buf: [0; 16],
+            n: 0,
+            len: 0,
+        }
+    }
+
+    #[inline]
+    fn block(&mut self, b: &[u8; 16]) {
+        let mut k1 = u64::from_le_bytes([b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7]]);
+        let mut k2 = u64::from_le_bytes([b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]]);
+        k1 = k1.wrapping_mul(C1).rotate_left(31).wrapping_mul(C2);
+        self.h1 ^= k1;
+        self.h1 = self
+            .h1
+            .rotate_left(27)
+            .wrapping_add(self.h2)
+            .wrapping_mul(5)
+            .wrapping_add(0x52dc_e729);
+        k2 = k2.wrapping_mul(C2).rotate_left(33).wrapping_mul(C1);
+        self.h2 ^= k2;
+        self.h2 = self
+            .h2
+            .rotate_left(31)
+            .wrapping_add(self.h1)
+            .wrapping_mul(5)
+            .wrapping_add(0x3849_5ab5);
+    }
+
+    fn update(&mut self, mut data: &[u8]) {
+        self.len += data.len() as u64;
+        if self.n > 0 {
+            let take = (16 - self.n).min(data.len());
+            self.buf[self.n..self.n + take].copy_from_slice(&data[..take]);
+            self.n += take;
+            data = &data[take..];
+            if self.n < 16 {
+                return;
+            }
+            let b = self.buf;
+            self.block(&b);
+            self.n = 0;
+        }
+        let mut chunks = data.chunks_exact(16);
+        for c in &mut chunks {
+            let mut b = [0u8; 16];
+            b.copy_from_slice(c);
+            self.block(&b);
+        }
+        let rest = chunks.remainder();
+        self.buf[..rest.len()].copy_from_slice(rest);
+        self.n = rest.len();
+    }
+
+    /// A string, delimited (its length first).
+    fn field(&mut self, s: &str) {
+        self.update(&(s.len() as u64).to_le_bytes());
+        self.update(s.as_bytes());
+    }
+
+    fn finish(mut self) -> u128 {
+        if self.n > 0 {
+            let mut b = [0u8; 16];
+            b[..self.n].copy_from_slice(&self.buf[..self.n]);
+            self.block(&b);
+        }
+        self.h1 ^= self.len;
+        self.h2 ^= self.len;
+        self.h1 = self.h1.wrapping_add(self.h2);
+        self.h2 = self.h2.wrapping_add(self.h1);
+        self.h1 = fmix(self.h1);
+        self.h2 = fmix(self.h2);
+        self.h1 = self.h1.wrapping_add(self.h2);
+        self.h2 = self.h2.wrapping_add(self.h1);
+        (u128::from(self.h2) << 64) | u128::from(self.h1)
+    }
+}
+
+/// A document's identity for the cache and the build id: a hash of everything the index
+/// takes from it.
+pub(crate) fn doc_key(doc: &Doc) -> u128 {
+    let mut h = Hash128::new();
+    h.field(&doc.title);
+    h.field(&doc.path);
+    h.field(&doc.section);
+    h.field(&doc.body);
+    for list in [&doc.headings, &doc.terms] {
+        h.update(&(list.len() as u64).to_le_bytes());
+        for s in list {
+            h.field(s);
+        }
+    }
+    h.finish()
+}
+
+// ---- Files ---------------------------------------------------------------------------------
 
 #[derive(Serialize)]
 struct Manifest<'a> {
     v: u32,
     build: &'a str,
+    /// The id document files carry (see [`layout_id`]).
+    layout: &'a str,
     shards: usize,
     docs: usize,
 }
@@ -307,74 +842,225 @@ fn jsonp(kind: &str, build: &str, id: usize, data: &impl Serialize) -> Vec<u8> {
     out
 }
 
-/// Whitespace runs become one space (the text is only read as snippets).
-fn snippet_text(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
-    let mut space = false;
-    for (n, c) in body.chars().enumerate() {
-        if n >= MAX_TEXT_CHARS {
-            break;
-        }
-        if c.is_whitespace() {
-            space = !out.is_empty();
-        } else {
-            if space {
-                out.push(' ');
-                space = false;
+/// What [`snippet_json`] does with a byte: copy it, end a run of whitespace, escape it, or
+/// look at the character it starts (which may be Unicode whitespace).
+const COPY: u8 = 0;
+const SPACE: u8 = 1;
+const ESCAPE: u8 = 2;
+const CHECK: u8 = 3;
+static SNIPPET_BYTES: [u8; 256] = {
+    let mut t = [COPY; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = ESCAPE;
+        b += 1;
+    }
+    t[b'\t' as usize] = SPACE;
+    t[b'\n' as usize] = SPACE;
+    t[0x0B] = SPACE;
+    t[0x0C] = SPACE;
+    t[b'\r' as usize] = SPACE;
+    t[b' ' as usize] = SPACE;
+    t[b'"' as usize] = ESCAPE;
+    t[b'\\' as usize] = ESCAPE;
+    // First bytes of the non-ASCII whitespace: U+0085, U+00A0 (C2), U+1680 (E1),
+    // U+2000–U+205F (E2), U+3000 (E3).
+    t[0xC2] = CHECK;
+    t[0xE1] = CHECK;
+    t[0xE2] = CHECK;
+    t[0xE3] = CHECK;
+    t
+};
+
+/// Append the snippet text of `body` as a JSON string (what serde_json writes): runs of
+/// whitespace become one space, none at either end (the text is only read as snippets), and
+/// at most [`MAX_TEXT_CHARS`] characters of `body` are read. One pass, copying runs of bytes.
+fn snippet_json(body: &str, out: &mut Vec<u8>) {
+    // Characters are at most as many as bytes.
+    let body = match body.len() > MAX_TEXT_CHARS {
+        true => body
+            .char_indices()
+            .nth(MAX_TEXT_CHARS)
+            .map_or(body, |(cut, _)| &body[..cut]),
+        false => body,
+    };
+    let b = body.as_bytes();
+    out.reserve(b.len() + 2);
+    out.push(b'"');
+    let start = out.len();
+    // `b[run..i]` is to be copied; a space is due before whatever comes next.
+    let (mut run, mut i, mut space) = (0, 0, false);
+    let flush = |out: &mut Vec<u8>, space: &mut bool, bytes: &[u8]| {
+        if !bytes.is_empty() {
+            if *space {
+                out.push(b' ');
+                *space = false;
             }
-            out.push(c);
+            out.extend_from_slice(bytes);
+        }
+    };
+    while i < b.len() {
+        let x = b[i];
+        match SNIPPET_BYTES[usize::from(x)] {
+            COPY => i += 1,
+            SPACE => {
+                flush(out, &mut space, &b[run..i]);
+                space = out.len() > start;
+                i += 1;
+                run = i;
+            }
+            ESCAPE => {
+                flush(out, &mut space, &b[run..i]);
+                if space {
+                    out.push(b' ');
+                    space = false;
+                }
+                match x {
+                    b'"' => out.extend_from_slice(b"\\\""),
+                    b'\\' => out.extend_from_slice(b"\\\\"),
+                    0x08 => out.extend_from_slice(b"\\b"),
+                    _ => {
+                        const HEX: &[u8; 16] = b"0123456789abcdef";
+                        out.extend_from_slice(b"\\u00");
+                        out.push(HEX[usize::from(x >> 4)]);
+                        out.push(HEX[usize::from(x & 15)]);
+                    }
+                }
+                i += 1;
+                run = i;
+            }
+            _ => {
+                let c = body[i..].chars().next().unwrap_or(' ');
+                if c.is_whitespace() {
+                    flush(out, &mut space, &b[run..i]);
+                    space = out.len() > start;
+                    i += c.len_utf8();
+                    run = i;
+                } else {
+                    i += c.len_utf8();
+                }
+            }
         }
     }
-    out
+    flush(out, &mut space, &b[run..]);
+    out.push(b'"');
+}
+
+/// The data of a document file: `{"t":title,"u":path,"s":section,"k":[terms],"x":text}`
+/// (`k` only when there are terms), as serde_json writes it.
+fn doc_json(d: &Doc, out: &mut Vec<u8>) {
+    out.extend_from_slice(b"{\"t\":");
+    json_str(out, &d.title);
+    out.extend_from_slice(b",\"u\":");
+    json_str(out, &d.path);
+    out.extend_from_slice(b",\"s\":");
+    json_str(out, &d.section);
+    if !d.terms.is_empty() {
+        out.extend_from_slice(b",\"k\":[");
+        for (n, t) in d.terms.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            json_str(out, t);
+        }
+        out.push(b']');
+    }
+    out.extend_from_slice(b",\"x\":");
+    snippet_json(&d.body, out);
+    out.push(b'}');
+}
+
+/// Everything but the document files, which [`Prepared::doc_file`] makes one at a time
+/// (so that they can go to the sink as they are made).
+pub struct Prepared {
+    /// Manifest, fold table and shards.
+    pub head: Vec<(String, Vec<u8>)>,
+    pub build: String,
+    /// Which document each id is: the id document files carry instead of the build id.
+    pub layout: String,
+    dir: String,
+    pub tokens: usize,
+    pub postings: usize,
+    pub shards: usize,
+}
+
+impl Prepared {
+    /// The file of document `id` (`search/d/<id>.js`).
+    pub fn doc_file(&self, id: usize, d: &Doc) -> (String, Vec<u8>) {
+        let mut out = Vec::with_capacity(d.body.len() + d.title.len() + 256);
+        let _ = write!(out, "{CALLBACK}(\"d\",\"{}\",{id},", self.layout);
+        doc_json(d, &mut out);
+        out.extend_from_slice(b");\n");
+        (format!("{}d/{id}.js", self.dir), out)
+    }
+
+    /// All files, in the order of [`Index::files`].
+    pub fn into_index(self, docs: &[Doc]) -> Index {
+        let doc_files: Vec<(String, Vec<u8>)> = docs
+            .par_iter()
+            .enumerate()
+            .map(|(i, d)| self.doc_file(i, d))
+            .collect();
+        let mut files = self.head;
+        files.extend(doc_files);
+        Index {
+            files,
+            build: self.build,
+            docs: docs.len(),
+            tokens: self.tokens,
+            postings: self.postings,
+            shards: self.shards,
+        }
+    }
 }
 
 /// Build the index of `docs` as files under `dir` (`search/`).
 pub fn build(docs: &[Doc], dir: &str) -> Index {
-    let min_len = (docs.len() / (rayon::current_num_threads() * 4)).max(16);
-    let postings: Postings = docs
-        .par_iter()
-        .enumerate()
-        .with_min_len(min_len)
-        .fold(Postings::default, |mut m, (i, d)| {
-            add_doc(i as u32, d, &mut m);
-            m
-        })
-        .reduce(Postings::default, merge);
+    prepare(docs, dir, None).into_index(docs)
+}
 
-    // Encode each token's postings, in doc order.
-    let Postings { short, long } = postings;
-    let mut encoded: Vec<(Box<str>, String, usize)> = short
-        .into_par_iter()
-        .map(|(k, list)| {
-            let (s, n) = encode(list);
-            (unpack(k).into_boxed_str(), s, n)
-        })
-        .chain(long.into_par_iter().map(|(tok, list)| {
-            let (s, n) = encode(list);
-            (tok, s, n)
-        }))
-        .collect();
-    encoded.par_sort_unstable_by(|a, b| a.0.cmp(&b.0));
+/// [`build`], tokenizing only the documents that are not in `cache` (see
+/// [`super::SearchCache`]); the files are the same.
+pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> Index {
+    prepare(docs, dir, Some(cache)).into_index(docs)
+}
+
+/// The index of `docs` but for the document files; with a cache, only documents that are not
+/// in it are tokenized.
+pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Prepared {
+    let owned: Vec<Encoded>;
+    let (encoded, keys): (&[Encoded], Vec<u128>) = match cache {
+        Some(cache) => {
+            let keys = cache.update(docs);
+            (cache.postings(), keys)
+        }
+        None => {
+            let (tokens, keys): (Vec<DocTokens>, Vec<u128>) = rayon::join(
+                || docs.par_iter().map(tokens_of).collect(),
+                || docs.par_iter().map(doc_key).collect(),
+            );
+            owned = collect(&tokens.iter().map(Some).collect::<Vec<_>>());
+            (&owned, keys)
+        }
+    };
     let total: usize = encoded.iter().map(|(t, s, _)| t.len() + s.len() + 6).sum();
     let shards = total
         .div_ceil(TARGET_SHARD_BYTES)
         .next_power_of_two()
         .clamp(1, MAX_SHARDS);
 
-    // Group → suffix → postings, per shard.
-    let mut per_shard: Vec<BTreeMap<&str, BTreeMap<&str, &str>>> = vec![BTreeMap::new(); shards];
+    // Tokens of each shard, in order (so groups, and tokens within a group, are in order:
+    // a group is a prefix of its tokens).
+    let mut per_shard: Vec<Vec<u32>> = vec![Vec::new(); shards];
     let mut chars = std::collections::BTreeSet::new();
-    for (tok, s, _) in &encoded {
+    for (i, (tok, _, _)) in encoded.iter().enumerate() {
         let g = group_of(tok);
         if g.len() == tok.len() && g.chars().count() == 1 {
             if let Some(c) = g.chars().next() {
                 chars.insert(c);
             }
         }
-        per_shard[shard_of(g, shards)]
-            .entry(g)
-            .or_default()
-            .insert(&tok[g.len()..], s.as_str());
+        per_shard[shard_of(g, shards)].push(i as u32);
     }
     // Traditional → Simplified pairs whose Simplified character is in the index.
     let fold_pairs: String = tokenize::t2s_pairs()
@@ -384,79 +1070,117 @@ pub fn build(docs: &[Doc], dir: &str) -> Index {
         .collect();
 
     // The build id names this index in every file (and in the URLs search.js asks for): a
-    // hash of everything the files are made of, so the same site gives the same files.
+    // hash of everything the files are made of, so the same site gives the same files. The
+    // postings are hashed in slices, in parallel.
+    let slices: Vec<[u8; 32]> = encoded
+        .par_chunks(4096)
+        .map(|slice| {
+            let mut h = blake3::Hasher::new();
+            for (tok, s, _) in slice {
+                for part in [tok.as_bytes(), s.as_bytes()] {
+                    h.update(part);
+                    h.update(b"\0");
+                }
+            }
+            *h.finalize().as_bytes()
+        })
+        .collect();
     let mut hasher = blake3::Hasher::new();
     hasher.update(&(shards as u64).to_le_bytes());
-    for (tok, s, _) in &encoded {
-        for part in [tok.as_bytes(), s.as_bytes()] {
-            hasher.update(part);
-            hasher.update(b"\0");
-        }
+    for s in &slices {
+        hasher.update(s);
     }
-    for d in docs {
-        for part in [&d.title, &d.path, &d.section, &d.body]
-            .into_iter()
-            .chain(&d.terms)
-        {
-            hasher.update(part.as_bytes());
-            hasher.update(b"\0");
-        }
-        hasher.update(b"\x01");
+    hasher.update(&(keys.len() as u64).to_le_bytes());
+    for k in &keys {
+        hasher.update(&k.to_le_bytes());
     }
     hasher.update(fold_pairs.as_bytes());
     let build = hasher.finalize().to_hex()[..12].to_string();
+    let layout = layout_id(docs);
 
-    let mut files = Vec::with_capacity(shards + docs.len() + 2);
+    let mut head = Vec::with_capacity(shards + 2);
     let manifest = Manifest {
-        v: 1,
+        v: 2,
         build: &build,
+        layout: &layout,
         shards,
         docs: docs.len(),
     };
-    files.push((
+    head.push((
         format!("{dir}manifest.js"),
         jsonp("m", &build, 0, &manifest),
     ));
-    files.push((format!("{dir}fold.js"), jsonp("f", &build, 0, &fold_pairs)));
-    let shard_files: Vec<Vec<u8>> = per_shard
+    head.push((format!("{dir}fold.js"), jsonp("f", &build, 0, &fold_pairs)));
+    let shard_files: Vec<(String, Vec<u8>)> = per_shard
         .par_iter()
         .enumerate()
-        .map(|(i, m)| jsonp("s", &build, i, m))
-        .collect();
-    drop(per_shard);
-    files.extend(
-        shard_files
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| (format!("{dir}s/{i}.js"), b)),
-    );
-    let doc_files: Vec<Vec<u8>> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(i, d)| {
-            let out = DocOut {
-                t: &d.title,
-                u: &d.path,
-                s: &d.section,
-                k: &d.terms,
-                x: snippet_text(&d.body),
-            };
-            jsonp("d", &build, i, &out)
+        .map(|(i, toks)| {
+            (
+                format!("{dir}s/{i}.js"),
+                shard_file(&build, i, toks.iter().map(|&t| &encoded[t as usize])),
+            )
         })
         .collect();
-    files.extend(
-        doc_files
-            .into_iter()
-            .enumerate()
-            .map(|(i, b)| (format!("{dir}d/{i}.js"), b)),
-    );
-    Index {
-        files,
+    head.extend(shard_files);
+    Prepared {
+        head,
         build,
-        docs: docs.len(),
+        layout,
+        dir: dir.to_string(),
         tokens: encoded.len(),
         postings: encoded.iter().map(|e| e.2).sum(),
         shards,
+    }
+}
+
+/// The id that document files carry instead of the build id: a hash of which document each
+/// id is (their paths, in order). A document file then changes only when its document does
+/// or when documents are added, removed or reordered, not whenever anything in the site
+/// changes. `search.js` accepts a document file whose id is the manifest's `layout`: it is
+/// the document the shards mean, perhaps with newer text.
+fn layout_id(docs: &[Doc]) -> String {
+    let mut h = blake3::Hasher::new();
+    h.update(&(docs.len() as u64).to_le_bytes());
+    for d in docs {
+        h.update(&(d.path.len() as u64).to_le_bytes());
+        h.update(d.path.as_bytes());
+    }
+    h.finalize().to_hex()[..12].to_string()
+}
+
+/// A shard: `{"group":{"suffix":"postings",…},…}` (what serde_json writes for nested maps),
+/// tokens in order.
+fn shard_file<'a>(build: &str, id: usize, tokens: impl Iterator<Item = &'a Encoded>) -> Vec<u8> {
+    let mut out = format!("{CALLBACK}(\"s\",\"{build}\",{id},{{").into_bytes();
+    let mut group: Option<&str> = None;
+    for (tok, postings, _) in tokens {
+        let g = group_of(tok);
+        if group != Some(g) {
+            if group.is_some() {
+                out.extend_from_slice(b"},");
+            }
+            json_str(&mut out, g);
+            out.extend_from_slice(b":{");
+            group = Some(g);
+        } else {
+            out.push(b',');
+        }
+        json_str(&mut out, &tok[g.len()..]);
+        out.extend_from_slice(b":\"");
+        // The base-64 alphabet needs no escaping.
+        out.extend_from_slice(postings.as_bytes());
+        out.push(b'"');
+    }
+    if group.is_some() {
+        out.push(b'}');
+    }
+    out.extend_from_slice(b"});\n");
+    out
+}
+
+fn json_str(out: &mut Vec<u8>, s: &str) {
+    if serde_json::to_writer(&mut *out, s).is_err() {
+        out.extend_from_slice(b"\"\"");
     }
 }
 
@@ -464,14 +1188,14 @@ pub fn build(docs: &[Doc], dir: &str) -> Index {
 mod tests {
     use super::*;
 
-    fn doc(title: &str, body: &str) -> Doc {
+    fn doc(title: &str, body: &str) -> Doc<'static> {
         Doc {
             title: title.into(),
             path: format!("p/{title}/"),
             section: "案例库".into(),
             headings: vec![],
             terms: vec!["党员发展".into()],
-            body: body.into(),
+            body: body.to_string().into(),
         }
     }
 
@@ -492,6 +1216,216 @@ mod tests {
         let v: serde_json::Value = serde_json::from_str(json).ok()?;
         let s = v.get(g)?.get(&token[g.len()..])?.as_str()?;
         Some(decode_postings(s))
+    }
+
+    /// Every token of `doc` with its code, from its [`DocTokens`].
+    fn decoded(doc: &Doc) -> std::collections::BTreeMap<String, u32> {
+        let t = tokens_of(doc);
+        let mut acc = PartPostings::default();
+        for p in 0..PARTS {
+            t.add_part(p, 7, &mut acc);
+        }
+        let mut out = std::collections::BTreeMap::new();
+        for (k, a) in acc.short {
+            assert_eq!(a.n, 1);
+            out.insert(unpack(k), decode_postings(&a.s)[0].1);
+        }
+        for (k, a) in acc.long {
+            out.insert(k.to_string(), decode_postings(&a.s)[0].1);
+        }
+        out
+    }
+
+    #[test]
+    fn document_tokens_are_counted_and_kept_exactly() {
+        let d = Doc {
+            title: "黨建工作 GDP".into(),
+            path: "a/".into(),
+            section: "案例库".into(),
+            headings: vec!["ひらがなカタカナ".into(), "한국어 문서".into()],
+            terms: vec!["㐀㐁𠀀𠀁丂".into()],
+            body: "党建工作，党建引领。ꀀꀁ가나 1,460个 98.1% gdp 龥龦 〇〇"
+                .repeat(3)
+                .into(),
+        };
+        let mut expected = std::collections::BTreeMap::<String, u32>::new();
+        let fields = [(d.title.as_str(), TITLE, true), (&d.body, 0, true)]
+            .into_iter()
+            .chain(
+                d.headings
+                    .iter()
+                    .chain(&d.terms)
+                    .chain([&d.section])
+                    .map(|m| (m.as_str(), META, false)),
+            );
+        for (text, bits, count) in fields {
+            for (t, _) in tokenize::tokenize(text) {
+                let c = expected.entry(t).or_insert(0);
+                *c = (*c + if count { 4 } else { 0 }) | bits;
+            }
+        }
+        for c in expected.values_mut() {
+            *c = ((*c >> 2).clamp(1, MAX_TF) << 2) | (*c & 3);
+        }
+        assert_eq!(decoded(&d), expected);
+        assert!(expected.contains_key("ひら") && expected.contains_key("𠀀𠀁"));
+    }
+
+    #[test]
+    fn numbers_round_trip() {
+        let mut b = Vec::new();
+        let vals = [
+            0u64,
+            1,
+            127,
+            128,
+            300,
+            u64::from(u32::MAX),
+            (1 << 63) | 12345,
+        ];
+        for &v in &vals {
+            put(&mut b, v);
+        }
+        let mut at = 0;
+        for &v in &vals {
+            assert_eq!(get(&b, &mut at), v);
+        }
+        assert_eq!(at, b.len());
+    }
+
+    #[test]
+    fn parts_follow_the_order_of_packed_keys() {
+        let mut keys: Vec<u64> = [
+            "a", "党", "一", "龥", "𠀀", "党建", "a党", "建党", "党𠀀", "ab",
+        ]
+        .iter()
+        .filter_map(|t| pack(t))
+        .collect();
+        keys.sort_unstable();
+        let parts: Vec<usize> = keys.iter().map(|&k| part_of_short(k)).collect();
+        assert!(parts.windows(2).all(|w| w[0] <= w[1]), "{parts:?}");
+        assert!(parts.iter().all(|&p| p < PARTS));
+        assert!(part_of_long("覆盖率") < PARTS);
+    }
+
+    /// The document data as first written (serde).
+    #[derive(serde::Serialize)]
+    struct DocOut<'a> {
+        t: &'a str,
+        u: &'a str,
+        s: &'a str,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        k: &'a [String],
+        x: &'a str,
+    }
+
+    fn snippet_json_of(text: &str) -> String {
+        let mut out = Vec::new();
+        snippet_json(text, &mut out);
+        String::from_utf8(out).unwrap()
+    }
+
+    /// The first version of `snippet_text`, character by character.
+    fn snippet_reference(body: &str) -> String {
+        let mut out = String::with_capacity(body.len());
+        let mut space = false;
+        for (n, c) in body.chars().enumerate() {
+            if n >= MAX_TEXT_CHARS {
+                break;
+            }
+            if c.is_whitespace() {
+                space = !out.is_empty();
+            } else {
+                if space {
+                    out.push(' ');
+                    space = false;
+                }
+                out.push(c);
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn snippets_collapse_whitespace() {
+        let alphabet: Vec<char> =
+            " \t\n\r\u{b}\u{c}\u{85}\u{a0}\u{1680}\u{2000}\u{200a}\u{2028}\u{202f}\u{205f}\u{3000}\u{1c}\u{0}\u{8}\u{7f}\"\\a党，。é𠀀\u{a1}\u{2010}\u{3001}"
+                .chars()
+                .collect();
+        let mut rng = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        for _ in 0..5000 {
+            let len = next(30);
+            let text: String = (0..len).map(|_| alphabet[next(alphabet.len())]).collect();
+            assert_eq!(
+                snippet_json_of(&text),
+                serde_json::to_string(&snippet_reference(&text)).unwrap(),
+                "{text:?}"
+            );
+            let d = Doc {
+                title: text.clone(),
+                path: "a/\"b\"/".into(),
+                section: String::new(),
+                headings: vec![],
+                terms: if len % 2 == 0 {
+                    vec![text.clone(), "x".into()]
+                } else {
+                    vec![]
+                },
+                body: text.as_str().into(),
+            };
+            let mut ours = Vec::new();
+            doc_json(&d, &mut ours);
+            let x = snippet_reference(&d.body);
+            let reference = DocOut {
+                t: &d.title,
+                u: &d.path,
+                s: &d.section,
+                k: &d.terms,
+                x: &x,
+            };
+            assert_eq!(ours, serde_json::to_vec(&reference).unwrap());
+        }
+        let long = "党 建\n".repeat(MAX_TEXT_CHARS);
+        let json = snippet_json_of(&long);
+        assert_eq!(
+            json,
+            serde_json::to_string(&snippet_reference(&long)).unwrap()
+        );
+        assert_eq!(json.chars().count(), MAX_TEXT_CHARS - 1 + 2);
+    }
+
+    #[test]
+    fn document_keys_see_every_field() {
+        let a = doc("党建", "正文");
+        let mut keys = vec![doc_key(&a)];
+        let mut b = a.clone();
+        b.body.to_mut().push('。');
+        keys.push(doc_key(&b));
+        let mut c = a.clone();
+        c.headings.push("标题".into());
+        keys.push(doc_key(&c));
+        let mut d = a.clone();
+        d.terms.clear();
+        keys.push(doc_key(&d));
+        let mut e = a.clone();
+        e.section.push('x');
+        keys.push(doc_key(&e));
+        // Field boundaries count: "党建" + "p/…" is not "党" + "建p/…".
+        let mut f = a.clone();
+        f.title = "党".into();
+        f.path = format!("建{}", a.path);
+        keys.push(doc_key(&f));
+        let n = keys.len();
+        keys.sort_unstable();
+        keys.dedup();
+        assert_eq!(keys.len(), n);
+        assert_eq!(doc_key(&a), doc_key(&a.clone()));
     }
 
     #[test]

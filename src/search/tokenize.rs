@@ -30,7 +30,8 @@ use jieba_rs::Jieba;
 /// jieba's dictionary takes ~0.13 s to load: once per process.
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
-/// Traditional → Simplified, one character to one character (same UTF-16 length).
+/// Traditional → Simplified, one character to one character (same UTF-16 length). Only
+/// read through [`TABLES`] for the BMP (and directly for the rare astral characters).
 static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(build_t2s);
 
 fn build_t2s() -> HashMap<char, char> {
@@ -77,7 +78,20 @@ pub fn t2s_pairs() -> Vec<(char, char)> {
 /// Fold one character: Traditional → Simplified, full-width letters, digits, `％` and `．` →
 /// ASCII, the ideographic space → space, lower case.
 /// The result has the same UTF-16 length as `c`.
+#[inline]
 pub fn fold_char(c: char) -> char {
+    if c.is_ascii() {
+        return c.to_ascii_lowercase();
+    }
+    match TABLES.fold.get(c as usize) {
+        // A BMP character: one load (the table holds `fold_char_slow` of every one).
+        Some(&f) => char::from_u32(u32::from(f)).unwrap_or(c),
+        None => fold_char_slow(c),
+    }
+}
+
+/// [`fold_char`] from its definition (builds the table; astral characters).
+fn fold_char_slow(c: char) -> char {
     if c.is_ascii() {
         return c.to_ascii_lowercase();
     }
@@ -103,18 +117,98 @@ pub fn fold_char(c: char) -> char {
 
 /// Fold a whole text (see [`fold_char`]); the result has as many characters as `text`.
 pub fn fold(text: &str) -> String {
-    text.chars().map(fold_char).collect()
+    let mut out = String::with_capacity(text.len());
+    fold_into(text, &mut out);
+    out
 }
+
+/// Append the fold of `text` to `out` (see [`fold_char`]).
+pub fn fold_into(text: &str, out: &mut String) {
+    out.reserve(text.len());
+    for c in text.chars() {
+        out.push(fold_char(c));
+    }
+}
+
+/// The class of a character for [`tokens`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+enum Class {
+    /// Separates tokens (punctuation, spaces, symbols).
+    Other = 0,
+    /// A CJK letter ([`is_cjk_letter`]).
+    Cjk = 1,
+    /// A letter or digit outside CJK ([`is_word_char`]).
+    Word = 2,
+}
+
+fn class_slow(c: char) -> Class {
+    if !c.is_alphanumeric() {
+        Class::Other
+    } else if crate::cjk::is_cjk(c) {
+        Class::Cjk
+    } else {
+        Class::Word
+    }
+}
+
+#[inline]
+fn class(c: char) -> Class {
+    let u = c as u32;
+    if u < 0x80 {
+        return if c.is_ascii_alphanumeric() {
+            Class::Word
+        } else {
+            Class::Other
+        };
+    }
+    if (0x4E00..=0x9FFF).contains(&u) {
+        // CJK Unified Ideographs: every code point is an assigned letter (a unit test checks
+        // it against the Unicode tables).
+        return Class::Cjk;
+    }
+    match TABLES.class.get(u as usize) {
+        Some(&k) => match k {
+            1 => Class::Cjk,
+            2 => Class::Word,
+            _ => Class::Other,
+        },
+        None => class_slow(c),
+    }
+}
+
+/// Per-character answers for the Basic Multilingual Plane, computed once from the
+/// definitions: [`fold_char`] and the class of each character (most of the cost of
+/// tokenizing was Unicode table lookups and hashing).
+struct Tables {
+    fold: Box<[u16]>,
+    class: Box<[u8]>,
+}
+
+static TABLES: LazyLock<Tables> = LazyLock::new(|| {
+    let mut fold = vec![0u16; 0x1_0000].into_boxed_slice();
+    let mut class = vec![0u8; 0x1_0000].into_boxed_slice();
+    for u in 0..0x1_0000u32 {
+        let Some(c) = char::from_u32(u) else {
+            continue; // surrogates: never in a str
+        };
+        let f = fold_char_slow(c) as u32;
+        // Folding keeps the UTF-16 length, so a BMP character folds to a BMP character.
+        fold[u as usize] = u16::try_from(f).unwrap_or(u as u16);
+        class[u as usize] = class_slow(c) as u8;
+    }
+    Tables { fold, class }
+});
 
 /// Is `c` a CJK letter (Han, kana, Hangul; not punctuation)? These are indexed by character
 /// and by pairs of characters.
 pub fn is_cjk_letter(c: char) -> bool {
-    crate::cjk::is_cjk(c) && c.is_alphanumeric()
+    class(c) == Class::Cjk
 }
 
 /// Is `c` part of a Latin-style word (letters and digits outside CJK)?
 pub fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric() && !is_cjk_letter(c)
+    class(c) == Class::Word
 }
 
 /// What a token came from.
@@ -130,74 +224,106 @@ pub enum Kind {
     Latin,
 }
 
+/// The character at byte `i` of `s` and its length in bytes.
+#[inline]
+fn char_at(s: &str, i: usize) -> Option<(char, usize)> {
+    let c = s.get(i..)?.chars().next()?;
+    Some((c, c.len_utf8()))
+}
+
+/// Receives the tokens of [`scan`]: CJK unigrams and bigrams with their characters (so that
+/// the index can key them without decoding them again), other tokens as text.
+pub(crate) trait TokenSink<'a> {
+    fn unigram(&mut self, c: char, text: &'a str);
+    fn bigram(&mut self, a: char, b: char, text: &'a str);
+    /// A jieba word or a Latin word or number.
+    fn other(&mut self, text: Cow<'a, str>, kind: Kind);
+}
+
 /// Call `emit` with every token of already folded `text` (see the module docs). Tokens are
 /// emitted once per occurrence.
-pub fn tokens<'a>(folded: &'a str, mut emit: impl FnMut(Cow<'a, str>, Kind)) {
-    let chars: Vec<(usize, char)> = folded.char_indices().collect();
-    let end_of = |i: usize| chars.get(i).map_or(folded.len(), |&(b, _)| b);
+pub fn tokens<'a>(folded: &'a str, emit: impl FnMut(Cow<'a, str>, Kind)) {
+    struct Emit<F>(F);
+    impl<'a, F: FnMut(Cow<'a, str>, Kind)> TokenSink<'a> for Emit<F> {
+        fn unigram(&mut self, _: char, text: &'a str) {
+            (self.0)(Cow::Borrowed(text), Kind::Unigram);
+        }
+        fn bigram(&mut self, _: char, _: char, text: &'a str) {
+            (self.0)(Cow::Borrowed(text), Kind::Bigram);
+        }
+        fn other(&mut self, text: Cow<'a, str>, kind: Kind) {
+            (self.0)(text, kind);
+        }
+    }
+    scan(folded, &mut Emit(emit));
+}
+
+/// [`tokens`], to a [`TokenSink`].
+pub(crate) fn scan<'a>(folded: &'a str, sink: &mut impl TokenSink<'a>) {
+    let bytes = folded.as_bytes();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i].1;
-        if is_cjk_letter(c) {
-            let start = i;
-            while i < chars.len() && is_cjk_letter(chars[i].1) {
-                i += 1;
-            }
-            for k in start..i {
-                emit(
-                    Cow::Borrowed(&folded[chars[k].0..end_of(k + 1)]),
-                    Kind::Unigram,
-                );
-                if k + 1 < i {
-                    emit(
-                        Cow::Borrowed(&folded[chars[k].0..end_of(k + 2)]),
-                        Kind::Bigram,
-                    );
+    while let Some((c, n)) = char_at(folded, i) {
+        match class(c) {
+            Class::Cjk => {
+                let start = i;
+                // The previous character of the run and where it starts.
+                let (mut pc, mut prev) = (c, i);
+                i += n;
+                let mut count = 1;
+                while let Some((c, n)) = char_at(folded, i) {
+                    if class(c) != Class::Cjk {
+                        break;
+                    }
+                    sink.unigram(pc, &folded[prev..i]);
+                    sink.bigram(pc, c, &folded[prev..i + n]);
+                    (pc, prev) = (c, i);
+                    i += n;
+                    count += 1;
                 }
-            }
-            if i - start >= 3 {
-                let run = &folded[chars[start].0..end_of(i)];
-                for w in JIEBA.cut_for_search(run, true) {
-                    if w.end - w.start >= 3 {
-                        emit(Cow::Borrowed(w.word), Kind::Word);
+                sink.unigram(pc, &folded[prev..i]);
+                if count >= 3 {
+                    for w in JIEBA.cut_for_search(&folded[start..i], true) {
+                        if w.end - w.start >= 3 {
+                            sink.other(Cow::Borrowed(w.word), Kind::Word);
+                        }
                     }
                 }
             }
-        } else if is_word_char(c) {
-            let start = i;
-            let mut has_sep = false;
-            while i < chars.len() {
-                let ch = chars[i].1;
-                if is_word_char(ch) {
-                    i += 1;
-                } else if (ch == '.' || ch == ',')
-                    && i > start
-                    && chars[i - 1].1.is_ascii_digit()
-                    && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit())
-                {
-                    has_sep |= ch == ',';
-                    i += 1;
-                } else {
-                    break;
+            Class::Word => {
+                let start = i;
+                let mut has_sep = false;
+                let mut numeric = true;
+                while let Some((ch, m)) = char_at(folded, i) {
+                    if class(ch) == Class::Word {
+                        numeric &= ch.is_ascii_digit();
+                        i += m;
+                    } else if (ch == '.' || ch == ',')
+                        && i > start
+                        && bytes[i - 1].is_ascii_digit()
+                        && bytes.get(i + 1).is_some_and(u8::is_ascii_digit)
+                    {
+                        // A decimal point or thousands separator between digits (the bytes
+                        // next to an ASCII character are whole characters).
+                        has_sep |= ch == ',';
+                        i += 1;
+                    } else {
+                        break;
+                    }
                 }
+                if numeric && bytes.get(i) == Some(&b'%') {
+                    i += 1;
+                }
+                let word = &folded[start..i];
+                sink.other(
+                    if has_sep {
+                        Cow::Owned(word.replace(',', ""))
+                    } else {
+                        Cow::Borrowed(word)
+                    },
+                    Kind::Latin,
+                );
             }
-            let numeric = chars[start..i]
-                .iter()
-                .all(|&(_, ch)| ch.is_ascii_digit() || ch == '.' || ch == ',');
-            if numeric && chars.get(i).is_some_and(|n| n.1 == '%') {
-                i += 1;
-            }
-            let word = &folded[chars[start].0..end_of(i)];
-            emit(
-                if has_sep {
-                    Cow::Owned(word.replace(',', ""))
-                } else {
-                    Cow::Borrowed(word)
-                },
-                Kind::Latin,
-            );
-        } else {
-            i += 1;
+            Class::Other => i += n,
         }
     }
 }
@@ -325,6 +451,116 @@ mod tests {
         assert_eq!(of("２０１６年", Kind::Latin), ["2016"]);
         // A full-width comma separates numbers.
         assert_eq!(of("2010，2016年", Kind::Latin), ["2010", "2016"]);
+    }
+
+    #[test]
+    fn tables_match_the_definitions() {
+        for u in 0..0x11_0000u32 {
+            let Some(c) = char::from_u32(u) else { continue };
+            assert_eq!(fold_char(c), fold_char_slow(c), "fold of U+{u:04X}");
+            let slow = crate::cjk::is_cjk(c) && c.is_alphanumeric();
+            assert_eq!(is_cjk_letter(c), slow, "U+{u:04X} CJK letter");
+            assert_eq!(
+                is_word_char(c),
+                c.is_alphanumeric() && !slow,
+                "U+{u:04X} word character"
+            );
+        }
+    }
+
+    /// The tokenizer as it was first written (a vector of characters): the fast one must
+    /// give the same tokens in the same order.
+    fn tokens_reference(folded: &str) -> Vec<(String, Kind)> {
+        let mut out = Vec::new();
+        let slow_cjk = |c: char| crate::cjk::is_cjk(c) && c.is_alphanumeric();
+        let slow_word = |c: char| c.is_alphanumeric() && !slow_cjk(c);
+        let chars: Vec<(usize, char)> = folded.char_indices().collect();
+        let end_of = |i: usize| chars.get(i).map_or(folded.len(), |&(b, _)| b);
+        let mut i = 0;
+        while i < chars.len() {
+            let c = chars[i].1;
+            if slow_cjk(c) {
+                let start = i;
+                while i < chars.len() && slow_cjk(chars[i].1) {
+                    i += 1;
+                }
+                for k in start..i {
+                    out.push((folded[chars[k].0..end_of(k + 1)].to_string(), Kind::Unigram));
+                    if k + 1 < i {
+                        out.push((folded[chars[k].0..end_of(k + 2)].to_string(), Kind::Bigram));
+                    }
+                }
+                if i - start >= 3 {
+                    let run = &folded[chars[start].0..end_of(i)];
+                    for w in JIEBA.cut_for_search(run, true) {
+                        if w.end - w.start >= 3 {
+                            out.push((w.word.to_string(), Kind::Word));
+                        }
+                    }
+                }
+            } else if slow_word(c) {
+                let start = i;
+                let mut has_sep = false;
+                while i < chars.len() {
+                    let ch = chars[i].1;
+                    if slow_word(ch) {
+                        i += 1;
+                    } else if (ch == '.' || ch == ',')
+                        && i > start
+                        && chars[i - 1].1.is_ascii_digit()
+                        && chars.get(i + 1).is_some_and(|n| n.1.is_ascii_digit())
+                    {
+                        has_sep |= ch == ',';
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let numeric = chars[start..i]
+                    .iter()
+                    .all(|&(_, ch)| ch.is_ascii_digit() || ch == '.' || ch == ',');
+                if numeric && chars.get(i).is_some_and(|n| n.1 == '%') {
+                    i += 1;
+                }
+                let word = &folded[chars[start].0..end_of(i)];
+                out.push((word.replace(',', ""), Kind::Latin));
+                let _ = has_sep;
+            } else {
+                i += 1;
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn fast_tokens_match_the_reference() {
+        let alphabet: Vec<char> =
+            "党建组织覆盖率黨組織社会工作提高的了一是在和有人這个発展ががひらカナ한국어\
+            abcXYZé99012.,%．％，。、 \n\t-_()[]《》“”0１２ＡＢ〇㐀𠀀𠀁Ⅻ①½²٣ßΣσ"
+                .chars()
+                .collect();
+        let mut rng = 0x1234_5678_9abc_def0u64;
+        let mut next = move |n: usize| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            (rng % n as u64) as usize
+        };
+        let mut texts: Vec<String> = vec![
+            "社会组织党组织覆盖率由2010年的11.66%升至98.1%，共1,460个。".into(),
+            "12.5.6 a.b 1,2,3 ,5 5, 7%% x%".into(),
+            String::new(),
+        ];
+        for _ in 0..3000 {
+            let len = next(40);
+            texts.push((0..len).map(|_| alphabet[next(alphabet.len())]).collect());
+        }
+        for t in &texts {
+            let folded = fold(t);
+            let mut fast = Vec::new();
+            tokens(&folded, |t, k| fast.push((t.into_owned(), k)));
+            assert_eq!(fast, tokens_reference(&folded), "{t:?}");
+        }
     }
 
     #[test]

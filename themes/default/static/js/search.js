@@ -26,6 +26,9 @@
 
   // ---- Loading index files --------------------------------------------------------------
   var build = null;
+  // Document files carry the layout id (which document each id is) instead of the build id:
+  // an unchanged document keeps its file from one build to the next.
+  var layout = null;
   var manifest = null;
   var pending = {};
   var loaded = {};
@@ -35,7 +38,8 @@
     var p = pending[key];
     if (!p) return;
     delete pending[key];
-    if (kind !== "m" && build !== null && fileBuild !== build) {
+    var expected = kind === "d" ? layout : build;
+    if (kind !== "m" && expected !== null && fileBuild !== expected) {
       p.reject(new Error("stale"));
       return;
     }
@@ -77,6 +81,7 @@
         .then(function (m) {
           manifest = m;
           build = m.build;
+          layout = m.layout || null;
           return load("f", 0, "fold.js");
         })
         .then(function (pairs) {

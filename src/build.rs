@@ -238,14 +238,17 @@ pub fn render(p: &Prepared, sink: &dyn Sink) -> Result<usize, Diagnostics> {
 }
 
 /// [`render`] for `serve`: outputs whose inputs did not change since the build that made
-/// `previous` are kept from the sink rather than rendered again. Returns the number of files,
+/// `previous` are kept from the sink rather than rendered again, and the search index
+/// tokenizes only the documents that changed (`search` keeps every document's tokens). Returns the number of files,
 /// this build's memo (for the next one) and how many outputs were rendered and reused.
 pub fn render_incremental(
     p: &Prepared,
     sink: &dyn Sink,
     previous: &Memo,
+    search: &mut crate::search::SearchCache,
 ) -> Result<(usize, Memo, Stats), Diagnostics> {
-    let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone()).with_memo(previous);
+    let renderer =
+        Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone()).with_memo(previous, search);
     let count = run_renderer(&renderer, sink)?;
     let stats = renderer.stats();
     Ok((count, renderer.into_memo(), stats))

@@ -229,6 +229,8 @@ pub struct Renderer<'a> {
     global: u64,
     rendered: AtomicUsize,
     reused: AtomicUsize,
+    /// The search index's kept tokens (incremental rendering only).
+    search: Option<std::sync::Mutex<&'a mut crate::search::SearchCache>>,
 }
 
 impl<'a> Renderer<'a> {
@@ -304,13 +306,19 @@ impl<'a> Renderer<'a> {
             global: h.finish(),
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
+            search: None,
         }
     }
 
     /// Render incrementally: outputs whose inputs are the same as in `previous` (the memo of
     /// the last build into the same sink) are kept rather than rendered. See [`memo`].
-    pub fn with_memo(mut self, previous: &'a Memo) -> Self {
+    pub fn with_memo(
+        mut self,
+        previous: &'a Memo,
+        search: &'a mut crate::search::SearchCache,
+    ) -> Self {
         self.previous = Some(previous);
+        self.search = Some(std::sync::Mutex::new(search));
         self.recorder = Some(Recorder::default());
         self.hashes = Some(Hashes::build(self.site, &self.values));
         self
@@ -702,7 +710,13 @@ impl<'a> Renderer<'a> {
             what,
         };
         Ok(match job {
-            Job::SearchIndex => Out::Written(crate::search::write(site, sink)?),
+            Job::SearchIndex => Out::Written(match &self.search {
+                Some(cache) => match cache.lock() {
+                    Ok(mut cache) => crate::search::write_cached(site, sink, &mut cache)?,
+                    Err(_) => crate::search::write(site, sink)?,
+                },
+                None => crate::search::write(site, sink)?,
+            }),
             Job::SearchPage => {
                 if let Some(d) = crate::search::conflict(site) {
                     return Err(d);

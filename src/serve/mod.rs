@@ -79,6 +79,8 @@ pub struct Rebuilder {
     files: Arc<Files>,
     /// What each output of the last good build was made from.
     memo: Memo,
+    /// The search index's tokens of every document.
+    search: crate::search::SearchCache,
 }
 
 /// The in-memory site a rebuild renders into: new files, and unchanged ones kept from the
@@ -140,6 +142,7 @@ impl Rebuilder {
             cache: build::Cache::default(),
             files: Arc::new(Files::new()),
             memo: Memo::default(),
+            search: crate::search::SearchCache::default(),
         }
     }
 
@@ -165,21 +168,22 @@ impl Rebuilder {
             previous: self.files.clone(),
             files: std::sync::Mutex::new(Files::with_capacity(self.files.len())),
         };
-        let (stats, rendered) = match build::render_incremental(&prepared, &sink, &self.memo) {
-            Ok((_, memo, stats)) => {
-                let rendered = memo.rendered.clone();
-                self.memo = memo;
-                (stats, rendered)
-            }
-            Err(ds) => {
-                diags.extend(ds);
-                let text = diagnostics::render_plain(&diags, &self.opts.root);
-                return Outcome::Failed {
-                    diagnostics: diags,
-                    text,
-                };
-            }
-        };
+        let (stats, rendered) =
+            match build::render_incremental(&prepared, &sink, &self.memo, &mut self.search) {
+                Ok((_, memo, stats)) => {
+                    let rendered = memo.rendered.clone();
+                    self.memo = memo;
+                    (stats, rendered)
+                }
+                Err(ds) => {
+                    diags.extend(ds);
+                    let text = diagnostics::render_plain(&diags, &self.opts.root);
+                    return Outcome::Failed {
+                        diagnostics: diags,
+                        text,
+                    };
+                }
+            };
         let new: Files = sink.files.into_inner().unwrap_or_default();
         let base = prepared.site.base_path();
         let mut changed: Vec<String> = Vec::new();

@@ -259,8 +259,16 @@ impl Values {
 
     /// The full `section` of a section's own template.
     pub fn section_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+        self.section_with(site, graph, i, self.section(i).clone())
+    }
+
+    /// [`Values::section_full`] without `pages` (the print page has them in `pages`).
+    pub fn section_without_pages(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+        self.section_with(site, graph, i, self.sections[i].clone())
+    }
+
+    fn section_with(&self, site: &Site, graph: &Graph, i: usize, mut v: Value) -> Value {
         let s = &site.sections[i];
-        let mut v = self.section(i).clone();
         if let Value::Object(m) = &mut v {
             m.insert("content".into(), Value::String(s.links.html.clone()));
             m.insert(
@@ -351,6 +359,8 @@ pub enum Part<'a> {
     PageFull(usize),
     /// [`Values::section_full`].
     SectionFull(usize),
+    /// [`Values::section_without_pages`].
+    SectionWithoutPages(usize),
     /// The pages of one pager of a listing.
     Paginator {
         base: String,
@@ -452,6 +462,7 @@ impl Values {
             Part::Value(ref v) => v.clone(),
             Part::PageFull(i) => self.page_full(site, graph, i),
             Part::SectionFull(i) => self.section_full(site, graph, i),
+            Part::SectionWithoutPages(i) => self.section_without_pages(site, graph, i),
             Part::Paginator {
                 ref base,
                 list,
@@ -538,7 +549,7 @@ impl Values {
                     site.content_assets.get(a).map(|x| &x.output).hash(h);
                 }
             }
-            Part::SectionFull(i) => {
+            Part::SectionFull(i) | Part::SectionWithoutPages(i) => {
                 let i = *i;
                 let s = &site.sections[i];
                 h.write_u8(11);

@@ -779,7 +779,7 @@ impl<'a> Renderer<'a> {
                     format!("{path}index.html"),
                     "print.html",
                     vec![
-                        ("section", Part::SectionFull(*i)),
+                        ("section", Part::SectionWithoutPages(*i)),
                         ("pages", Part::PrintPages(*i)),
                         url,
                         current,

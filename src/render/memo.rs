@@ -167,7 +167,7 @@ pub fn hash_value(v: &Value, h: &mut impl Hasher) {
 }
 
 /// [`hash_value`] of an object given as its map.
-pub fn hash_value_map(m: &serde_json::Map<String, Value>, h: &mut impl Hasher) {
+fn hash_value_map(m: &serde_json::Map<String, Value>, h: &mut impl Hasher) {
     h.write_u8(5);
     h.write_usize(m.len());
     for (k, x) in m {

@@ -246,10 +246,23 @@ pub fn render_incremental(
     sink: &dyn Sink,
     previous: &Memo,
     search: &mut crate::search::SearchCache,
+    summaries: &mut crate::render::SummaryCache,
 ) -> Result<(usize, Memo, Stats), Diagnostics> {
+    let mut timer = Timer::new();
     let renderer =
-        Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone()).with_memo(previous, search);
-    let count = run_renderer(&renderer, sink)?;
+        Renderer::new_cached(&p.site, &p.graph, &p.theme, p.tera.clone(), Some(summaries))
+            .with_memo(previous, search);
+    timer.mark("values");
+    let count = match run_renderer(&renderer, sink) {
+        Ok(count) => count,
+        Err(e) => {
+            drop(renderer);
+            // The search index may have been written: its cache must not think the site
+            // holds those files.
+            search.forget_files();
+            return Err(e);
+        }
+    };
     let stats = renderer.stats();
     Ok((count, renderer.into_memo(), stats))
 }

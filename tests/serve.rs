@@ -272,7 +272,7 @@ fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
         Box::new(|f| {
             f.write(
                 "templates/404.html",
-                "{% set e = get_page(path='cases/e.md') %}<p>{{ e.title }}｜{{ e.word_count }}</p>\n",
+                "{% set e = get_page(path='cases/e.md') %}<p>{{ e.title }}｜{{ e.word_count }}｜{{ e.permalink }}</p>\n",
             )
         }),
         Box::new(|f| {
@@ -290,6 +290,30 @@ fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
         }),
         Box::new(|f| f.write("static/files/说明.txt", "新的说明")),
         Box::new(|f| f.write("static/files/说明.txt", "旧的说明")),
+        // A lesson's summary shows its cases' titles: renaming the case must reach every
+        // listing of the lesson although the lesson's own file did not change.
+        Box::new(|f| {
+            f.write("content/courses/_index.md", "---\ntitle: 课程库\n---\n");
+            f.write(
+                "content/courses/l1.md",
+                "---\ntitle: 第一课\ncases: [cases/e.md]\n---\n讲案例。\n",
+            )
+        }),
+        Box::new(|f| {
+            f.write(
+                "content/cases/e.md",
+                "---\ntitle: 戊再改\nweight: 0\ntags: [新主题]\n---\n正文。\n",
+            )
+        }),
+        // Every summary's permalink follows base_url.
+        Box::new(|f| {
+            let toml = std::fs::read_to_string(f.root().join("site.toml")).unwrap();
+            f.write(
+                "site.toml",
+                &format!("base_url = \"https://dj.example.cn/\"\n{toml}")
+                    .replace("\nbase_url", "\n# base_url"),
+            )
+        }),
     ];
     for edit in edits {
         edit(&f);

@@ -1,6 +1,8 @@
 //! The data templates see, as JSON values built once per page and shared by every listing.
 
+use std::collections::HashMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
@@ -10,7 +12,11 @@ use crate::site::{Page, Ref, Site};
 /// Values built once per build.
 pub struct Values {
     /// A page's summary (everything but its content): used in listings and by `get_page`.
-    pub pages: Vec<Value>,
+    /// Shared with [`SummaryCache`] (serve), which hands an unchanged page's summary to the
+    /// next build as it is.
+    pub pages: Vec<Arc<Value>>,
+    /// Hashes of `pages` when a [`SummaryCache`] made them (empty otherwise).
+    pub(super) page_hashes: Vec<u64>,
     /// A section's summary without its pages (see [`Values::section`]).
     sections: Vec<Value>,
     /// The same with `pages`, the summaries of its pages: made when first asked for (a
@@ -153,13 +159,113 @@ fn section_summary(site: &Site, i: usize) -> Value {
     })
 }
 
+/// Page summaries kept between `serve`'s rebuilds: a page whose summary's inputs did not
+/// change keeps its summary (and the summary's hash) rather than having them built again
+/// (on a 10,000-page site, most of the time of a rebuild's values).
+#[derive(Default)]
+pub struct SummaryCache {
+    entries: HashMap<String, CachedSummary>,
+}
+
+struct CachedSummary {
+    /// The page's loaded data (kept so that pointer equality means the same data).
+    meta: Arc<crate::frontmatter::PageMeta>,
+    rendered: Arc<crate::markdown::Rendered>,
+    /// Hash of everything else the summary is made of (see [`summary_key`]).
+    key: u64,
+    value: Arc<Value>,
+    hash: u64,
+}
+
+/// Hash of what a page's summary is made of, besides its front matter and rendered
+/// Markdown: the site's URLs and taxonomies (`global`), the page's resolved summary, paths,
+/// slug, its cases' titles and URLs, and its section's title and URL. Every input of
+/// [`page_summary`] other than `meta` and `rendered` must be fed here.
+fn summary_key(site: &Site, graph: &Graph, i: usize, global: u64) -> u64 {
+    let p = &site.pages[i];
+    let mut h = super::memo::new_hasher();
+    h.write_u64(global);
+    p.links.summary_html.hash(&mut h);
+    p.path.hash(&mut h);
+    p.rel_path.hash(&mut h);
+    p.slug.hash(&mut h);
+    h.write_usize(graph.cases[i].len());
+    for &c in &graph.cases[i] {
+        site.pages[c].meta.fields.title.hash(&mut h);
+        site.pages[c].path.hash(&mut h);
+    }
+    let s = &site.sections[p.section];
+    s.title().hash(&mut h);
+    s.path.hash(&mut h);
+    h.finish()
+}
+
 impl Values {
     pub fn build(site: &Site, graph: &Graph) -> Values {
+        Values::build_cached(site, graph, None)
+    }
+
+    /// [`Values::build`], reusing the summaries of `cache` whose inputs did not change and
+    /// leaving this build's in it.
+    pub fn build_cached(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
         use rayon::prelude::*;
-        let pages: Vec<Value> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| page_summary(site, graph, i))
-            .collect();
+        let config = config_value(site);
+        let (pages, page_hashes): (Vec<Arc<Value>>, Vec<u64>) = match cache {
+            None => (
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|i| Arc::new(page_summary(site, graph, i)))
+                    .collect(),
+                Vec::new(),
+            ),
+            Some(cache) => {
+                let mut g = super::memo::new_hasher();
+                super::memo::hash_value(&config, &mut g);
+                let global = g.finish();
+                let old = &cache.entries;
+                let fresh: Vec<(u64, Arc<Value>, u64)> = (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|i| {
+                        let p = &site.pages[i];
+                        let key = summary_key(site, graph, i, global);
+                        match old.get(&p.rel_path) {
+                            Some(c)
+                                if c.key == key
+                                    && Arc::ptr_eq(&c.meta, &p.meta)
+                                    && Arc::ptr_eq(&c.rendered, &p.rendered) =>
+                            {
+                                (key, c.value.clone(), c.hash)
+                            }
+                            _ => {
+                                let v = page_summary(site, graph, i);
+                                let h = hash_of(&v);
+                                (key, Arc::new(v), h)
+                            }
+                        }
+                    })
+                    .collect();
+                let mut entries = HashMap::with_capacity(fresh.len());
+                let mut pages = Vec::with_capacity(fresh.len());
+                let mut hashes = Vec::with_capacity(fresh.len());
+                for (p, (key, value, hash)) in site.pages.iter().zip(fresh) {
+                    entries.insert(
+                        p.rel_path.clone(),
+                        CachedSummary {
+                            meta: p.meta.clone(),
+                            rendered: p.rendered.clone(),
+                            key,
+                            value: value.clone(),
+                            hash,
+                        },
+                    );
+                    pages.push(value);
+                    hashes.push(hash);
+                }
+                let old = std::mem::replace(&mut cache.entries, entries);
+                super::drop_later(old);
+                (pages, hashes)
+            }
+        };
         let sections: Vec<Value> = (0..site.sections.len())
             .map(|i| section_summary(site, i))
             .collect();
@@ -173,10 +279,11 @@ impl Values {
             .collect();
         Values {
             pages,
+            page_hashes,
             full_sections: sections.iter().map(|_| Default::default()).collect(),
             section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
             sections,
-            config: config_value(site),
+            config,
             nav: Value::Array(nav),
         }
     }
@@ -189,21 +296,26 @@ impl Values {
             v["pages"] = Value::Array(
                 self.section_pages[i]
                     .iter()
-                    .map(|&p| self.pages[p].clone())
+                    .map(|&p| Value::clone(&self.pages[p]))
                     .collect(),
             );
             v
         })
     }
 
+    /// A section's summary without its pages (an entry of `subsections`).
+    pub fn summary_of_section(&self, i: usize) -> &Value {
+        &self.sections[i]
+    }
+
     /// The full `page` of a page's own template.
     pub fn page_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
         let p = &site.pages[i];
-        let mut v = self.pages[i].clone();
+        let mut v = Value::clone(&self.pages[i]);
         let refs =
             |list: &[Ref]| -> Vec<Value> { list.iter().map(|&r| link_value(site, r)).collect() };
         let sums = |list: &[usize]| -> Vec<Value> {
-            list.iter().map(|&q| self.pages[q].clone()).collect()
+            list.iter().map(|&q| Value::clone(&self.pages[q])).collect()
         };
         if let Value::Object(m) = &mut v {
             m.insert("content".into(), Value::String(p.links.html.clone()));
@@ -222,11 +334,13 @@ impl Values {
             let (prev, next) = graph.prev_next[i];
             m.insert(
                 "prev".into(),
-                prev.map(|q| self.pages[q].clone()).unwrap_or(Value::Null),
+                prev.map(|q| Value::clone(&self.pages[q]))
+                    .unwrap_or(Value::Null),
             );
             m.insert(
                 "next".into(),
-                next.map(|q| self.pages[q].clone()).unwrap_or(Value::Null),
+                next.map(|q| Value::clone(&self.pages[q]))
+                    .unwrap_or(Value::Null),
             );
             let section = &site.sections[p.section];
             // At most SIBLINGS pages around this one: every page of a section listing all the
@@ -280,10 +394,12 @@ impl Values {
                 None => Vec::new(),
             };
             m.insert("ancestors".into(), Value::Array(parent_ancestors));
+            // Summaries without their pages: the home page would otherwise copy every page
+            // of the site (`get_section(path=sub.rel_path)` gives one subsection's pages).
             let subs: Vec<Value> = s
                 .subsections
                 .iter()
-                .map(|&x| self.section(x).clone())
+                .map(|&x| self.sections[x].clone())
                 .collect();
             m.insert("subsections".into(), Value::Array(subs));
             let back: Vec<Value> = graph.section_backlinks[i]
@@ -334,7 +450,7 @@ pub fn taxonomy_value(
                 v["pages"] = Value::Array(
                     term.pages
                         .iter()
-                        .map(|&p| values.pages[p].clone())
+                        .map(|&p| Value::clone(&values.pages[p]))
                         .collect(),
                 );
             }
@@ -378,10 +494,16 @@ pub struct Hashes {
     pub summary: Vec<u64>,
     /// Of each page's content (HTML with links resolved) and table of contents.
     pub content: Vec<u64>,
-    /// Of each section's summary with its pages (`Values::sections`).
+    /// Of each section's summary with its pages (`Values::section`).
     pub section: Vec<u64>,
+    /// Of each section's summary without its pages (`subsections` entries).
+    pub section_summary: Vec<u64>,
     /// Of each page's title and URL (what `siblings` shows).
     pub link: Vec<u64>,
+    /// Of each section's title and URL.
+    pub section_link: Vec<u64>,
+    /// Of each section's breadcrumb trail ([`ancestors`]).
+    pub trail: Vec<u64>,
 }
 
 fn hash_of(v: &Value) -> u64 {
@@ -403,7 +525,11 @@ fn hash_toc(toc: &[crate::markdown::TocEntry], h: &mut impl Hasher) {
 impl Hashes {
     pub fn build(site: &Site, values: &Values) -> Hashes {
         use rayon::prelude::*;
-        let summary: Vec<u64> = values.pages.par_iter().map(hash_of).collect();
+        let summary: Vec<u64> = if values.page_hashes.len() == values.pages.len() {
+            values.page_hashes.clone()
+        } else {
+            values.pages.par_iter().map(|v| hash_of(v)).collect()
+        };
         let content = site
             .pages
             .par_iter()
@@ -415,11 +541,12 @@ impl Hashes {
                 h.finish()
             })
             .collect();
+        let section_summary: Vec<u64> = values.sections.iter().map(hash_of).collect();
         // A section's value is its summary and its pages' summaries.
         let section = (0..site.sections.len())
             .map(|i| {
                 let mut h = super::memo::new_hasher();
-                super::memo::hash_value(&values.sections[i], &mut h);
+                h.write_u64(section_summary[i]);
                 let list = &site.sections[i].pages;
                 h.write_usize(list.len());
                 for &p in list {
@@ -438,11 +565,27 @@ impl Hashes {
                 h.finish()
             })
             .collect();
+        let section_link = site
+            .sections
+            .iter()
+            .map(|s| {
+                let mut h = super::memo::new_hasher();
+                s.title().hash(&mut h);
+                site.url(&s.path).hash(&mut h);
+                h.finish()
+            })
+            .collect();
+        let trail = (0..site.sections.len())
+            .map(|i| hash_of(&Value::Array(ancestors(site, i))))
+            .collect();
         Hashes {
             summary,
             content,
             section,
+            section_summary,
             link,
+            section_link,
+            trail,
         }
     }
 }
@@ -475,7 +618,7 @@ impl Values {
                     .iter()
                     .enumerate()
                     .map(|(n, &p)| {
-                        let mut v = self.pages[p].clone();
+                        let mut v = Value::clone(&self.pages[p]);
                         v["content"] = Value::String(super::prefix_ids(
                             &site.pages[p].links.html,
                             &format!("l{}-", n + 1),
@@ -505,6 +648,22 @@ impl Values {
                 h.write_u64(hashes.summary[q]);
             }
         };
+        // `[{title, url, kind}]` of pages and sections (backlinks).
+        let refs = |list: &[Ref], h: &mut dyn Hasher| {
+            h.write_usize(list.len());
+            for r in list {
+                match *r {
+                    Ref::Page(q) => {
+                        h.write_u8(0);
+                        h.write_u64(hashes.link[q]);
+                    }
+                    Ref::Section(q) => {
+                        h.write_u8(1);
+                        h.write_u64(hashes.section_link[q]);
+                    }
+                }
+            }
+        };
         match part {
             Part::Value(v) => super::memo::hash_value(v, h),
             Part::PageFull(i) => {
@@ -514,12 +673,8 @@ impl Values {
                 h.write_u64(hashes.summary[i]);
                 h.write_u64(hashes.content[i]);
                 // Section titles and URLs of the trail.
-                super::memo::hash_value(&Value::Array(ancestors(site, p.section)), h);
-                let refs: Vec<Value> = graph.page_backlinks[i]
-                    .iter()
-                    .map(|&r| link_value(site, r))
-                    .collect();
-                super::memo::hash_value(&Value::Array(refs), h);
+                h.write_u64(hashes.trail[p.section]);
+                refs(&graph.page_backlinks[i], h);
                 pages(&graph.related[i], h);
                 pages(&graph.lessons[i], h);
                 pages(&graph.cases[i], h);
@@ -557,17 +712,13 @@ impl Values {
                 s.links.html.hash(h);
                 hash_toc(&s.rendered.toc, h);
                 if let Some(p) = s.parent {
-                    super::memo::hash_value(&Value::Array(ancestors(site, p)), h);
+                    h.write_u64(hashes.trail[p]);
                 }
                 h.write_usize(s.subsections.len());
                 for &x in &s.subsections {
-                    h.write_u64(hashes.section[x]);
+                    h.write_u64(hashes.section_summary[x]);
                 }
-                let refs: Vec<Value> = graph.section_backlinks[i]
-                    .iter()
-                    .map(|&r| link_value(site, r))
-                    .collect();
-                super::memo::hash_value(&Value::Array(refs), h);
+                refs(&graph.section_backlinks[i], h);
                 s.path.hash(h);
                 s.meta.feed.hash(h);
                 s.pages.is_empty().hash(h);

@@ -71,7 +71,7 @@ impl GetPage {
             .and_then(Value::as_bool)
             .unwrap_or(true);
         match self.0.pages.get(path) {
-            Some(&i) => Ok(self.0.values.pages[i].clone()),
+            Some(&i) => Ok(Value::clone(&self.0.values.pages[i])),
             None if !required => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_page: there is no page content/{path} (pass required=false to get nothing instead)"
@@ -104,9 +104,7 @@ impl GetSection {
                 let values = &self.0.values;
                 let mut v = values.section(*i).clone();
                 v["subsections"] = Value::Array(
-                    subs.iter()
-                        .map(|&x| values.section(x).clone())
-                        .collect(),
+                    subs.iter().map(|&x| values.summary_of_section(x).clone()).collect(),
                 );
                 Ok(v)
             }
@@ -136,7 +134,7 @@ impl GetTaxonomy {
                 term["pages"] = Value::Array(
                     pages
                         .iter()
-                        .map(|&p| self.0.values.pages[p].clone())
+                        .map(|&p| Value::clone(&self.0.values.pages[p]))
                         .collect(),
                 );
             }

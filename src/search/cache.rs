@@ -26,6 +26,8 @@ pub struct SearchCache {
     /// The last build's documents (keys, in order) and postings (sorted by token).
     last_keys: Vec<u128>,
     last: Vec<Encoded>,
+    /// The last build's layout id (see `index::layout_id`).
+    layout: String,
     tokenized: usize,
     patched: bool,
 }
@@ -60,6 +62,22 @@ impl SearchCache {
             .map(|(t, s, _)| t.len() + s.capacity() + 48)
             .sum();
         tokens + postings + self.last_keys.len() * 16
+    }
+
+    /// The last build's document keys, in order, and layout id: a document file is the same
+    /// as last time when its id has the same key and the layout is the same.
+    pub(crate) fn last_files(&self) -> (&[u128], &str) {
+        (&self.last_keys, &self.layout)
+    }
+
+    pub(crate) fn set_layout(&mut self, layout: &str) {
+        self.layout = layout.to_string();
+    }
+
+    /// The last build's files did not reach the site (it failed): make the next build
+    /// produce every document file again rather than keep what the site has.
+    pub fn forget_files(&mut self) {
+        self.layout.clear();
     }
 
     /// Make the cache hold the tokens and postings of exactly `docs`, tokenizing the

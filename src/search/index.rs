@@ -978,6 +978,9 @@ pub struct Prepared {
     pub build: String,
     /// Which document each id is: the id document files carry instead of the build id.
     pub layout: String,
+    /// With a cache: whether document `id`'s file is the same as the last build's (same
+    /// document at the same id, same layout).
+    same: Vec<bool>,
     dir: String,
     pub tokens: usize,
     pub postings: usize,
@@ -985,13 +988,23 @@ pub struct Prepared {
 }
 
 impl Prepared {
+    /// The path of document `id`'s file (`search/d/<id>.js`).
+    pub fn doc_path(&self, id: usize) -> String {
+        format!("{}d/{id}.js", self.dir)
+    }
+
+    /// Is document `id`'s file the same as the last build's? (Only known with a cache.)
+    pub fn doc_unchanged(&self, id: usize) -> bool {
+        self.same.get(id).copied().unwrap_or(false)
+    }
+
     /// The file of document `id` (`search/d/<id>.js`).
     pub fn doc_file(&self, id: usize, d: &Doc) -> (String, Vec<u8>) {
         let mut out = Vec::with_capacity(d.body.len() + d.title.len() + 256);
         let _ = write!(out, "{CALLBACK}(\"d\",\"{}\",{id},", self.layout);
         doc_json(d, &mut out);
         out.extend_from_slice(b");\n");
-        (format!("{}d/{id}.js", self.dir), out)
+        (self.doc_path(id), out)
     }
 
     /// All files, in the order of [`Index::files`].
@@ -1029,9 +1042,16 @@ pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> 
 /// in it are tokenized.
 pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Prepared {
     let owned: Vec<Encoded>;
+    // With a cache: the last build's document keys and layout, to tell which document files
+    // are the same as last time.
+    let mut last: Option<(Vec<u128>, String)> = None;
+    let layout = layout_id(docs);
     let (encoded, keys): (&[Encoded], Vec<u128>) = match cache {
         Some(cache) => {
+            let (last_keys, last_layout) = cache.last_files();
+            last = Some((last_keys.to_vec(), last_layout.to_string()));
             let keys = cache.update(docs);
+            cache.set_layout(&layout);
             (cache.postings(), keys)
         }
         None => {
@@ -1096,7 +1116,14 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
     }
     hasher.update(fold_pairs.as_bytes());
     let build = hasher.finalize().to_hex()[..12].to_string();
-    let layout = layout_id(docs);
+    let same = match last {
+        Some((last_keys, last_layout)) if last_layout == layout => keys
+            .iter()
+            .enumerate()
+            .map(|(i, k)| last_keys.get(i) == Some(k))
+            .collect(),
+        _ => Vec::new(),
+    };
 
     let mut head = Vec::with_capacity(shards + 2);
     let manifest = Manifest {
@@ -1126,6 +1153,7 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
         head,
         build,
         layout,
+        same,
         dir: dir.to_string(),
         tokens: encoded.len(),
         postings: encoded.iter().map(|e| e.2).sum(),

@@ -179,9 +179,13 @@ fn write_with(
             .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
     };
     head.into_par_iter().try_for_each(put)?;
-    // Document files go to the sink as they are made.
-    docs.par_iter()
-        .enumerate()
-        .try_for_each(|(i, d)| put(prepared.doc_file(i, d)))?;
+    // Document files go to the sink as they are made; with a cache, a file that is the same
+    // as last time is kept if the sink still has it (serve).
+    docs.par_iter().enumerate().try_for_each(|(i, d)| {
+        if prepared.doc_unchanged(i) && sink.keep(&prepared.doc_path(i)) {
+            return Ok(());
+        }
+        put(prepared.doc_file(i, d))
+    })?;
     Ok(n)
 }

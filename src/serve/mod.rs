@@ -81,6 +81,8 @@ pub struct Rebuilder {
     memo: Memo,
     /// The search index's tokens of every document.
     search: crate::search::SearchCache,
+    /// Every page's summary, as templates see it.
+    summaries: crate::render::SummaryCache,
 }
 
 /// The in-memory site a rebuild renders into: new files, and unchanged ones kept from the
@@ -143,6 +145,7 @@ impl Rebuilder {
             files: Arc::new(Files::new()),
             memo: Memo::default(),
             search: crate::search::SearchCache::default(),
+            summaries: crate::render::SummaryCache::default(),
         }
     }
 
@@ -168,22 +171,29 @@ impl Rebuilder {
             previous: self.files.clone(),
             files: std::sync::Mutex::new(Files::with_capacity(self.files.len())),
         };
-        let (stats, rendered) =
-            match build::render_incremental(&prepared, &sink, &self.memo, &mut self.search) {
-                Ok((_, memo, stats)) => {
-                    let rendered = memo.rendered.clone();
-                    self.memo = memo;
-                    (stats, rendered)
-                }
-                Err(ds) => {
-                    diags.extend(ds);
-                    let text = diagnostics::render_plain(&diags, &self.opts.root);
-                    return Outcome::Failed {
-                        diagnostics: diags,
-                        text,
-                    };
-                }
-            };
+        let (stats, rendered) = match build::render_incremental(
+            &prepared,
+            &sink,
+            &self.memo,
+            &mut self.search,
+            &mut self.summaries,
+        ) {
+            Ok((_, memo, stats)) => {
+                let rendered = memo.rendered.clone();
+                let old = std::mem::replace(&mut self.memo, memo);
+                crate::render::drop_later(old);
+                (stats, rendered)
+            }
+            Err(ds) => {
+                diags.extend(ds);
+                let text = diagnostics::render_plain(&diags, &self.opts.root);
+                return Outcome::Failed {
+                    diagnostics: diags,
+                    text,
+                };
+            }
+        };
+        let mut timer = build::Timer::new();
         let new: Files = sink.files.into_inner().unwrap_or_default();
         let base = prepared.site.base_path();
         let mut changed: Vec<String> = Vec::new();
@@ -202,12 +212,15 @@ impl Rebuilder {
             }
         }
         changed.sort();
+        timer.mark("compare");
         let files = Arc::new(new);
         self.files = files.clone();
+        let pages = prepared.site.pages.len();
+        crate::render::drop_later(prepared);
         Outcome::Built {
             files,
             changed,
-            pages: prepared.site.pages.len(),
+            pages,
             elapsed: start.elapsed(),
             stats,
             rendered,

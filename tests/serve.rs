@@ -319,6 +319,19 @@ fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
         edit(&f);
         events.wait("reload", |_| true);
     }
+    assert_served_equals_a_fresh_build(&f, &server);
+    // Nothing extra is served: the old pages of renamed/deleted files are gone.
+    assert_eq!(server.get("/cases/a/").0, 404);
+    assert_eq!(server.get("/cases/b/").0, 404);
+    assert!(
+        !f.root().join("public").exists(),
+        "serve never writes public/"
+    );
+}
+
+/// Every file of a fresh `zhiku build` of the fixture is served with the same bytes (HTML
+/// without the live-reload script).
+fn assert_served_equals_a_fresh_build(f: &Fixture, server: &Server) {
     // A burst of saves settles before we compare.
     std::thread::sleep(Duration::from_millis(500));
     let out = tempfile::tempdir().unwrap();
@@ -345,11 +358,29 @@ fn served_site_equals_a_fresh_build_after_a_series_of_edits() {
         };
         assert!(served == *bytes, "{url} differs from a fresh build");
     }
-    // Nothing extra is served: the old pages of renamed/deleted files are gone.
-    assert_eq!(server.get("/cases/a/").0, 404);
-    assert_eq!(server.get("/cases/b/").0, 404);
-    assert!(
-        !f.root().join("public").exists(),
-        "serve never writes public/"
+}
+
+#[test]
+fn search_documents_are_right_after_a_build_that_failed_while_rendering() {
+    let f = site();
+    let server = Server::start(f.root());
+    let events = server.events();
+    // A template that fails while rendering (not while compiling): the search index of the
+    // failed build is made with the new text of a.md, but the site keeps the old files.
+    f.write("templates/page.html", "{{ page.title | no_such_filter }}\n");
+    events.wait("error", |_| true);
+    f.write(
+        "content/cases/a.md",
+        "---\ntitle: 甲案例\nweight: 1\ntags: [组织覆盖]\n---\n## 背景\n\n新写的正文。\n",
     );
+    events.wait("error", |_| true);
+    // Fixing the template builds the same documents as the failed build: every document
+    // file must still be made again, not kept from the last good site.
+    std::fs::remove_file(f.root().join("templates/page.html")).unwrap();
+    events.wait("reload", |_| true);
+    assert_served_equals_a_fresh_build(&f, &server);
+    let docs: String = (0..4)
+        .map(|i| text(&server.get(&format!("/search/d/{i}.js")).2))
+        .collect();
+    assert!(docs.contains("新写的正文"), "{docs}");
 }

@@ -64,26 +64,27 @@ impl SearchCache {
         tokens + postings + self.last_keys.len() * 16
     }
 
-    /// The last build's document keys, in order, and layout id: a document file is the same
-    /// as last time when its id has the same key and the layout is the same.
-    pub(crate) fn last_files(&self) -> (&[u128], &str) {
-        (&self.last_keys, &self.layout)
-    }
-
-    pub(crate) fn set_layout(&mut self, layout: &str) {
-        self.layout = layout.to_string();
-    }
-
     /// The last build's files did not reach the site (it failed): make the next build
     /// produce every document file again rather than keep what the site has.
     pub fn forget_files(&mut self) {
         self.layout.clear();
     }
 
-    /// Make the cache hold the tokens and postings of exactly `docs`, tokenizing the
-    /// documents it does not have; returns the documents' keys.
-    pub(crate) fn update(&mut self, docs: &[Doc]) -> Vec<u128> {
+    /// Make the cache hold the tokens and postings of exactly `docs` (whose layout id is
+    /// `layout`), tokenizing the documents it does not have. Returns the documents' keys and,
+    /// for each, whether its file is the same as the last build's (same document at the same
+    /// id, same layout).
+    pub(crate) fn update(&mut self, docs: &[Doc], layout: &str) -> (Vec<u128>, Vec<bool>) {
         let keys: Vec<u128> = docs.par_iter().map(index::doc_key).collect();
+        let same = if self.layout == layout {
+            keys.iter()
+                .enumerate()
+                .map(|(i, k)| self.last_keys.get(i) == Some(k))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        self.layout = layout.to_string();
         let mut old = std::mem::take(&mut self.docs);
         let mut kept: HashMap<u128, DocTokens, Fx> = HashMap::default();
         kept.reserve(docs.len());
@@ -120,7 +121,7 @@ impl SearchCache {
             self.last = index::collect(&tokens);
         }
         self.last_keys = keys.clone();
-        keys
+        (keys, same)
     }
 
     /// The postings of the documents of the last [`SearchCache::update`], sorted by token.

@@ -1042,17 +1042,12 @@ pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> 
 /// in it are tokenized.
 pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Prepared {
     let owned: Vec<Encoded>;
-    // With a cache: the last build's document keys and layout, to tell which document files
-    // are the same as last time.
-    let mut last: Option<(Vec<u128>, String)> = None;
     let layout = layout_id(docs);
-    let (encoded, keys): (&[Encoded], Vec<u128>) = match cache {
+    // With a cache, `same` tells which document files are the same as last time.
+    let (encoded, keys, same): (&[Encoded], Vec<u128>, Vec<bool>) = match cache {
         Some(cache) => {
-            let (last_keys, last_layout) = cache.last_files();
-            last = Some((last_keys.to_vec(), last_layout.to_string()));
-            let keys = cache.update(docs);
-            cache.set_layout(&layout);
-            (cache.postings(), keys)
+            let (keys, same) = cache.update(docs, &layout);
+            (cache.postings(), keys, same)
         }
         None => {
             let (tokens, keys): (Vec<DocTokens>, Vec<u128>) = rayon::join(
@@ -1060,7 +1055,7 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
                 || docs.par_iter().map(doc_key).collect(),
             );
             owned = collect(&tokens.iter().map(Some).collect::<Vec<_>>());
-            (&owned, keys)
+            (&owned, keys, Vec::new())
         }
     };
     let total: usize = encoded.iter().map(|(t, s, _)| t.len() + s.len() + 6).sum();
@@ -1116,15 +1111,6 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
     }
     hasher.update(fold_pairs.as_bytes());
     let build = hasher.finalize().to_hex()[..12].to_string();
-    let same = match last {
-        Some((last_keys, last_layout)) if last_layout == layout => keys
-            .iter()
-            .enumerate()
-            .map(|(i, k)| last_keys.get(i) == Some(k))
-            .collect(),
-        _ => Vec::new(),
-    };
-
     let mut head = Vec::with_capacity(shards + 2);
     let manifest = Manifest {
         v: 2,

@@ -112,8 +112,25 @@ pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
     )
 }
 
+/// Stack of each rendering thread. Tera renders by recursion; the recursion guard
+/// (`render::recursion`) stops a template that recurses without end well before the stack
+/// is full, and a larger stack lets legitimate deep nesting (a long chain of includes, a
+/// deep table of contents) render. Only touched memory is ever allocated.
+const THREAD_STACK: usize = 16 << 20;
+
+/// Start rayon's threads with [`THREAD_STACK`] (once; a no-op when the pool already runs).
+pub fn init_threads() {
+    static ONCE: std::sync::Once = std::sync::Once::new();
+    ONCE.call_once(|| {
+        let _ = rayon::ThreadPoolBuilder::new()
+            .stack_size(THREAD_STACK)
+            .build_global();
+    });
+}
+
 /// [`prepare`], reusing parsed files and compiled templates from `cache` (used by `serve`).
 pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepared>, Diagnostics) {
+    init_threads();
     let mut diags = Diagnostics::new();
     let mut config = match Config::load_with_warnings(&opts.root) {
         Ok((c, warnings)) => {
@@ -126,6 +143,10 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
         }
     };
     if let Some(url) = &opts.base_url {
+        if let Err(m) = crate::config::validate_base_url(url) {
+            diags.push(Diagnostic::global(m).with_help("correct the value given with --base-url"));
+            return (None, diags);
+        }
         config.base_url = crate::config::normalize_base_url(url);
     }
     if opts.relative {
@@ -178,11 +199,8 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
     }
     timer.mark("load");
     diags.extend(load_diags);
-    let statics = theme
-        .as_ref()
-        .map(|t| t.static_outputs())
-        .unwrap_or_default();
-    let (graph, resolve_diags) = resolve::resolve(&mut site, &statics);
+    let statics = theme.as_ref().map(|t| t.static_outputs());
+    let (graph, resolve_diags) = resolve::resolve(&mut site, statics.as_ref());
     if cache.one_shot {
         resolve::drop_unresolved_html(&mut site);
     }
@@ -191,6 +209,25 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
     if let Some(t) = &theme {
         // Reported with the content errors, so one build shows them all.
         diags.extend(crate::render::check_template_names(&site, t));
+        let statics: std::collections::BTreeMap<_, _> = t
+            .static_sources()
+            .into_iter()
+            .map(|(k, (out, shown))| {
+                let shown = shown
+                    .strip_prefix(&opts.root)
+                    .map(|p| p.to_path_buf())
+                    .unwrap_or(shown);
+                (k, (out, shown))
+            })
+            .collect();
+        let outputs = resolve::outputs::list(
+            &site,
+            &graph.taxonomies,
+            &statics,
+            &graph.aliases,
+            &|name| t.templates.contains_key(name),
+        );
+        diags.extend(resolve::outputs::conflicts(&outputs));
     }
     diags.sort();
     match (theme, tera) {

@@ -122,6 +122,9 @@ pub fn default_taxonomies() -> Vec<TaxonomyConfig> {
     .collect()
 }
 
+/// The largest site.toml read (a configuration file is a few KB).
+pub const MAX_CONFIG_BYTES: u64 = 1 << 20;
+
 /// Valid top-level keys, for messages.
 pub const KEYS: &[&str] = &[
     "title",
@@ -144,9 +147,9 @@ impl Config {
     /// [`Config::load`], also returning warnings (a site.toml not saved as UTF-8).
     pub fn load_with_warnings(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
         let path = root.join(CONFIG_FILE);
-        let bytes = match std::fs::read(&path) {
+        let bytes = match crate::input::read_in_site(root, &path, MAX_CONFIG_BYTES) {
             Ok(b) => b,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(crate::input::InputError::NotFound) => {
                 return Err(Diagnostic::global(format!(
                     "no {CONFIG_FILE} in {}: this is not a zhiku site",
                     root.display()
@@ -157,7 +160,7 @@ impl Config {
                 )));
             }
             Err(e) => {
-                return Err(Diagnostic::error(CONFIG_FILE, format!("cannot read: {e}")));
+                return Err(Diagnostic::error(CONFIG_FILE, e.to_string()).with_help(e.help()));
             }
         };
         let decoded = crate::encoding::decode(&bytes).map_err(|e| {
@@ -214,6 +217,7 @@ impl Config {
                 return Err(format!("taxonomy `{}` is defined twice", t.name));
             }
         }
+        validate_base_url(&self.base_url)?;
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.contains("..") {
             return Err(format!(
                 "theme `{}` must be a directory name under themes/",
@@ -244,6 +248,45 @@ pub fn line_of_value(text: &str, value: &str) -> Option<usize> {
             })
         })
         .map(|i| i + 1)
+}
+
+/// `base_url` must be an absolute `http(s)` URL with a valid host and port, or a path that
+/// starts with `/`, with no spaces, quotes or angle brackets (it is written into every
+/// canonical link, the sitemap and the feeds). Empty means `/`. The message names the value
+/// in backticks (so its line in site.toml can be found) and gives valid examples.
+pub fn validate_base_url(raw: &str) -> Result<(), String> {
+    let v = raw.trim();
+    let bad_char = v.chars().find(|c| {
+        c.is_whitespace() || c.is_control() || matches!(c, '"' | '\'' | '<' | '>' | '`' | '\\')
+    });
+    let problem = if v.is_empty() {
+        None
+    } else if let Some(c) = bad_char {
+        Some(format!("it contains {:?}", c))
+    } else if v.starts_with("//") {
+        Some("a URL without a scheme (`//host/`) is not allowed".to_string())
+    } else if v.starts_with('/') {
+        None
+    } else {
+        match url::Url::parse(v) {
+            Ok(u) if !matches!(u.scheme(), "http" | "https") => Some(format!(
+                "the scheme `{}:` is not allowed; only http and https",
+                u.scheme()
+            )),
+            Ok(u) if u.host_str().is_none_or(str::is_empty) => Some("it has no host".into()),
+            Ok(u) if u.query().is_some() || u.fragment().is_some() => {
+                Some("it has a query (`?`) or fragment (`#`)".into())
+            }
+            Ok(_) => None,
+            Err(e) => Some(format!("it is not a valid URL ({e})")),
+        }
+    };
+    match problem {
+        None => Ok(()),
+        Some(p) => Err(format!(
+            "base_url `{raw}` is not valid: {p}; write an absolute http(s) URL such as \"https://example.org/kb/\" or a path such as \"/kb/\""
+        )),
+    }
 }
 
 /// `https://example.org/kb` → `https://example.org/kb/`; empty → `/`.

@@ -268,7 +268,7 @@ fn to_codespan(
             root.join(file)
         };
         match sources
-            .get(&path)
+            .get(root, &path)
             .and_then(|src| src.excerpt(line, d.column))
         {
             Some((text, span, shift)) => {
@@ -300,11 +300,13 @@ struct Sources {
 }
 
 impl Sources {
-    fn get(&mut self, path: &Path) -> Option<&mut Source> {
+    /// The file at `path`, read only when it is a regular file inside the site `root` (an
+    /// excerpt must never show a line of a file outside the site, or block on a pipe).
+    fn get(&mut self, root: &Path, path: &Path) -> Option<&mut Source> {
         self.files
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                let text = std::fs::read(path)
+                let text = crate::input::read_in_site(root, path, crate::load::MAX_FILE_BYTES)
                     .map(|b| crate::encoding::decode_lossy(&b))
                     .ok()?;
                 let mut starts = vec![0];

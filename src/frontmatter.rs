@@ -195,7 +195,8 @@ impl<'de> Deserialize<'de> for Date {
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Date, E> {
                 Err(E::custom(format!(
-                    "invalid date `{v}`: write a full date such as {v}-01-01"
+                    "invalid date `{v}`: write a full date such as {}",
+                    date_example(v)
                 )))
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Date, E> {
@@ -204,6 +205,23 @@ impl<'de> Deserialize<'de> for Date {
         }
         d.deserialize_any(V)
     }
+}
+
+/// A valid date built from a number an author wrote as a date: `20230101` → `2023-01-01`,
+/// `202301` → `2023-01-01`, `2023` → `2023-01-01`; anything else → today's form of an example.
+fn date_example(v: i64) -> String {
+    let digits = v.to_string();
+    let ymd = |y: &str, m: &str, d: &str| -> Option<String> {
+        let s = format!("{y}-{m}-{d}");
+        NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(|_| s)
+    };
+    let found = match digits.len() {
+        8 => ymd(&digits[..4], &digits[4..6], &digits[6..]),
+        6 => ymd(&digits[..4], &digits[4..], "01"),
+        4 => ymd(&digits, "01", "01"),
+        _ => None,
+    };
+    found.unwrap_or_else(|| "2018-12-01".to_string())
 }
 
 /// Where a case study comes from (`source:`).
@@ -367,6 +385,7 @@ pub fn parse_page(
             ));
         }
     }
+    let mapping = nulls_as_absent(mapping, &["title"]);
     let fields = match typed::<PageFields>(mapping, split) {
         Ok(f) => Some(f),
         Err(e) => {
@@ -432,7 +451,7 @@ pub fn parse_section(split: &Split<'_>) -> Result<SectionMeta, Vec<FrontMatterEr
         return Err(errors);
     }
     // Unknown keys were reported above with better help; deny_unknown_fields catches the rest.
-    typed::<SectionMeta>(mapping, split).map_err(|e| vec![e])
+    typed::<SectionMeta>(nulls_as_absent(mapping, &[]), split).map_err(|e| vec![e])
 }
 
 /// The scheme of `url` unless it is a web, mail or relative address (`javascript:`,
@@ -610,6 +629,29 @@ fn typed<T: for<'de> Deserialize<'de>>(
         }
     }
     deserialize::<T>(split)
+}
+
+/// YAML writes "no value" as `~`, `null`, `Null`, `NULL` or nothing at all: every typed key
+/// treats all of them alike, as if the key were absent (its default), and a `required` key
+/// as empty text, so that `title: ~` is "the title is empty" exactly as `title:` is (serde_yaml
+/// would otherwise read `~` as the text "~" for a string). Nested mappings are treated the
+/// same way (`source: {author: ~}`).
+fn nulls_as_absent(mapping: serde_yaml::Mapping, required: &[&str]) -> serde_yaml::Mapping {
+    fn clean(m: serde_yaml::Mapping, required: &[&str]) -> serde_yaml::Mapping {
+        m.into_iter()
+            .filter_map(|(k, v)| match v {
+                serde_yaml::Value::Null => {
+                    let req = k.as_str().is_some_and(|k| required.contains(&k));
+                    req.then(|| (k, serde_yaml::Value::String(String::new())))
+                }
+                serde_yaml::Value::Mapping(inner) if k.as_str() != Some("extra") => {
+                    Some((k, serde_yaml::Value::Mapping(clean(inner, &[]))))
+                }
+                v => Some((k, v)),
+            })
+            .collect()
+    }
+    clean(mapping, required)
 }
 
 fn has_tag(v: &serde_yaml::Value) -> bool {

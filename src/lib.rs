@@ -23,6 +23,7 @@ pub mod diagnostics;
 pub mod encoding;
 pub mod frontmatter;
 pub mod html;
+pub mod input;
 pub mod load;
 pub mod markdown;
 pub mod render;

@@ -14,6 +14,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::frontmatter::{self, FrontMatterError, PageMeta, SectionMeta, SortBy};
+use crate::input::InputError;
 use crate::markdown::{self, MarkdownOptions, SourceInfo};
 use crate::site::{Asset, LeftOut, Page, Section, Site};
 
@@ -378,7 +379,17 @@ fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> {
                 };
                 files.push((rel, e.path().to_path_buf()));
             }
-            Ok(_) => {}
+            Ok(e) => {
+                if let Some(kind) = crate::input::special_kind(e.file_type()) {
+                    diags.push(
+                        Diagnostic::warning(
+                            display_path(content, e.path()),
+                            format!("this is {kind}, not a regular file; it is skipped"),
+                        )
+                        .with_help("replace it with an ordinary file, or remove it"),
+                    );
+                }
+            }
             Err(err) => {
                 let path = err
                     .path()
@@ -447,6 +458,11 @@ fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> {
 /// serves files from elsewhere on the machine). Returns the entries and the skipped links.
 pub fn walk(dir: &Path, root: &Path) -> (Vec<walkdir::Result<walkdir::DirEntry>>, Vec<PathBuf>) {
     let canonical_root = std::fs::canonicalize(root).unwrap_or_else(|_| root.to_path_buf());
+    // The directory itself may be reached through a link out of the site (`themes/x` → a
+    // directory elsewhere): then nothing behind it is even listed.
+    if dir.exists() && !crate::input::is_inside(root, dir) {
+        return (Vec::new(), vec![dir.to_path_buf()]);
+    }
     let mut outside = Vec::new();
     let entries = walkdir::WalkDir::new(dir)
         .follow_links(true)
@@ -513,7 +529,7 @@ fn parse_file(
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let shown = Path::new(CONTENT_DIR).join(&f.rel);
-    let bytes = read_limited(&f.path).map_err(|e| vec![e.into_diagnostic(&shown)])?;
+    let bytes = read_limited(&f.path).map_err(|e| vec![read_error(e, &shown)])?;
     let decoded = crate::encoding::decode_owned(bytes).map_err(|e| {
         vec![Diagnostic::error(&shown, e.message)
             .at(e.line, e.column)
@@ -596,53 +612,25 @@ fn parse_file(
 /// renamed `.md`), and reading it whole would only exhaust memory.
 pub const MAX_FILE_BYTES: u64 = 32 << 20;
 
-/// Why a content file could not be read.
-enum ReadError {
-    Io(std::io::Error),
-    TooLarge(u64),
-}
-
-impl ReadError {
-    fn into_diagnostic(self, shown: &Path) -> Diagnostic {
-        match self {
-            ReadError::Io(e) => {
-                let help = if e.kind() == std::io::ErrorKind::PermissionDenied {
-                    "the file is not readable by this user: fix its permissions (`chmod a+r <file>`) or its owner"
-                } else {
-                    "check that the file exists and can be read"
-                };
-                Diagnostic::error(shown, format!("cannot read: {e}")).with_help(help)
-            }
-            ReadError::TooLarge(n) => Diagnostic::error(
-                shown,
-                format!(
-                    "the file is {:.1} MB; at most {} MB is read as one page",
-                    n as f64 / (1 << 20) as f64,
-                    MAX_FILE_BYTES >> 20
-                ),
-            )
-            .with_help("split it into several pages (a module with one lesson per file)"),
-        }
+/// A content file that could not be read, as a diagnostic.
+fn read_error(e: InputError, shown: &Path) -> Diagnostic {
+    match e {
+        InputError::TooLarge(n) => Diagnostic::error(
+            shown,
+            format!(
+                "the file is {:.1} MB; at most {} MB is read as one page",
+                n as f64 / (1 << 20) as f64,
+                MAX_FILE_BYTES >> 20
+            ),
+        )
+        .with_help("split it into several pages (a module with one lesson per file)"),
+        e => Diagnostic::error(shown, e.to_string()).with_help(e.help()),
     }
 }
 
-/// Read a file, refusing ones over [`MAX_FILE_BYTES`] before reading them.
-fn read_limited(path: &Path) -> Result<Vec<u8>, ReadError> {
-    use std::io::Read;
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
-    let len = file.metadata().map_err(ReadError::Io)?.len();
-    if len > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(len));
-    }
-    let mut bytes = Vec::with_capacity(len as usize);
-    // `take` also guards a file that grows while it is read.
-    file.take(MAX_FILE_BYTES + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > MAX_FILE_BYTES {
-        return Err(ReadError::TooLarge(bytes.len() as u64));
-    }
-    Ok(bytes)
+/// Read a content file (a regular file of at most [`MAX_FILE_BYTES`], never blocking).
+fn read_limited(path: &Path) -> Result<Vec<u8>, InputError> {
+    crate::input::read_regular(path, MAX_FILE_BYTES)
 }
 
 /// The page's URL segment: `slug:` if given, else the file name without `.md` (the bundle
@@ -734,10 +722,12 @@ mod tests {
         let Err(e) = read_limited(dir.path()) else {
             panic!("read a directory")
         };
-        let d = e.into_diagnostic(Path::new("content/a.md"));
-        assert!(d.message.starts_with("cannot read: "), "{d:?}");
-        let denied = ReadError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied))
-            .into_diagnostic(Path::new("content/a.md"));
+        let d = read_error(e, Path::new("content/a.md"));
+        assert!(d.message.contains("not a regular file"), "{d:?}");
+        let denied = read_error(
+            InputError::Io(std::io::Error::from(std::io::ErrorKind::PermissionDenied)),
+            Path::new("content/a.md"),
+        );
         assert!(denied.help.unwrap().contains("chmod a+r"));
     }
 
@@ -791,6 +781,6 @@ mod tests {
         let f = std::fs::File::create(&p).unwrap();
         // Sparse: no 33 MB written.
         f.set_len(MAX_FILE_BYTES + 1).unwrap();
-        assert!(matches!(read_limited(&p), Err(ReadError::TooLarge(_))));
+        assert!(matches!(read_limited(&p), Err(InputError::TooLarge(_))));
     }
 }

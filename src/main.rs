@@ -135,6 +135,7 @@ fn one(d: diagnostics::Diagnostic) -> Diagnostics {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    zhiku::build::init_threads();
     match cli.command {
         Command::Build {
             root,

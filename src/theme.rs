@@ -30,6 +30,22 @@ impl Theme {
         self.fingerprinted.get(name).map_or(name, String::as_str)
     }
 
+    /// Every static file: name → (output path, the file shown in messages).
+    pub fn static_sources(&self) -> BTreeMap<String, (String, PathBuf)> {
+        self.statics
+            .iter()
+            .map(|(k, f)| {
+                let shown = match f {
+                    StaticFile::Disk(p) => p.clone(),
+                    StaticFile::Embedded(_) => {
+                        PathBuf::from(format!("(built-in theme)/static/{k}"))
+                    }
+                };
+                (k.clone(), (self.output_name(k).to_string(), shown))
+            })
+            .collect()
+    }
+
     /// Every static file: name → output path.
     pub fn static_outputs(&self) -> BTreeMap<String, String> {
         self.statics
@@ -76,7 +92,8 @@ pub enum StaticFile {
 impl StaticFile {
     pub fn read(&self) -> std::io::Result<Vec<u8>> {
         match self {
-            StaticFile::Disk(p) => std::fs::read(p),
+            StaticFile::Disk(p) => crate::input::read_regular(p, MAX_STATIC_BYTES)
+                .map_err(|e| std::io::Error::other(e.to_string())),
             StaticFile::Embedded(b) => Ok(b.to_vec()),
         }
     }
@@ -87,6 +104,24 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     let mut theme = Theme::default();
     let mut errors = Vec::new();
     let theme_dir = root.join("themes").join(&config.theme);
+    if theme_dir.exists() && !crate::input::is_inside(root, &theme_dir) {
+        // Never read, not even listed: a theme's templates and static files are published.
+        let mut d = Diagnostic::error(
+            crate::config::CONFIG_FILE,
+            format!(
+                "themes/{} is a symbolic link to a directory outside the site; zhiku never reads or publishes files from outside the site",
+                config.theme
+            ),
+        )
+        .with_help(format!(
+            "copy the theme into the site (replace the link themes/{} with the directory itself)",
+            config.theme
+        ));
+        if let Some(line) = config_line_of_value(root, &config.theme) {
+            d = d.at_line(line);
+        }
+        return Err(vec![d]);
+    }
     if theme_dir.is_dir() {
         read_dir_into(
             root,
@@ -143,12 +178,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             ),
         )
         .with_help(help);
-        if let Some(line) = std::fs::read(root.join(crate::config::CONFIG_FILE))
-            .ok()
-            .and_then(|b| {
-                crate::config::line_of_value(&crate::encoding::decode_lossy(&b), &config.theme)
-            })
-        {
+        if let Some(line) = config_line_of_value(root, &config.theme) {
             d = d.at_line(line);
         }
         return Err(vec![d]);
@@ -190,6 +220,19 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
     }
 }
 
+/// The line of site.toml whose value is `value`.
+fn config_line_of_value(root: &Path, value: &str) -> Option<usize> {
+    let path = root.join(crate::config::CONFIG_FILE);
+    let bytes = crate::input::read_in_site(root, &path, crate::config::MAX_CONFIG_BYTES).ok()?;
+    crate::config::line_of_value(&crate::encoding::decode_lossy(&bytes), value)
+}
+
+/// The largest template read (a template is a few KB).
+const MAX_TEMPLATE_BYTES: u64 = 4 << 20;
+
+/// The largest static file copied (a PDF or a video of a training session can be large).
+pub const MAX_STATIC_BYTES: u64 = 1 << 30;
+
 fn read_dir_into(
     root: &Path,
     dir: &Path,
@@ -219,7 +262,7 @@ fn read_dir_into(
                 };
                 let name = rel_string(rel);
                 if templates {
-                    match std::fs::read(e.path()) {
+                    match crate::input::read_regular(e.path(), MAX_TEMPLATE_BYTES) {
                         Ok(bytes) => match crate::encoding::decode(&bytes) {
                             Ok(decoded) => {
                                 let file = shown(e.path());
@@ -247,10 +290,10 @@ fn read_dir_into(
                                     ),
                             ),
                         },
-                        Err(err) => errors.push(Diagnostic::error(
-                            shown(e.path()),
-                            format!("cannot read: {err}"),
-                        )),
+                        Err(err) => errors.push(
+                            Diagnostic::error(shown(e.path()), err.to_string())
+                                .with_help(err.help()),
+                        ),
                     }
                 } else {
                     theme
@@ -258,7 +301,17 @@ fn read_dir_into(
                         .insert(name, StaticFile::Disk(e.path().to_path_buf()));
                 }
             }
-            Ok(_) => {}
+            Ok(e) => {
+                if let Some(kind) = crate::input::special_kind(e.file_type()) {
+                    theme.warnings.push(
+                        Diagnostic::warning(
+                            shown(e.path()),
+                            format!("this is {kind}, not a regular file; it is skipped"),
+                        )
+                        .with_help("replace it with an ordinary file, or remove it"),
+                    );
+                }
+            }
             Err(err) => {
                 let p = err.path().map(shown).unwrap_or_else(|| shown(dir));
                 let msg = if err.loop_ancestor().is_some() {

@@ -27,6 +27,7 @@ impl Staging {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "public".into());
+        remove_stale(parent, &name);
         let tmp = parent.join(format!(".{name}.zhiku-tmp-{}", std::process::id()));
         if tmp.exists() {
             std::fs::remove_dir_all(&tmp)?;
@@ -82,6 +83,47 @@ impl Staging {
         }
         Ok(())
     }
+}
+
+/// Remove what a build that was killed (Ctrl-C, out of memory, power loss) left beside the
+/// output directory `name` in `parent`: its staging directory (`.public.zhiku-tmp-<pid>`)
+/// or the previous output it was deleting (`.public.zhiku-old-<pid>`). Directories of a
+/// process that is still running (another build at the same time) are left alone.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [format!(".{name}.zhiku-tmp-"), format!(".{name}.zhiku-old-")];
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(pid) = prefixes.iter().find_map(|p| file.strip_prefix(p.as_str())) else {
+            continue;
+        };
+        let Ok(pid) = pid.parse::<u32>() else {
+            continue;
+        };
+        let is_dir = e.file_type().is_ok_and(|t| t.is_dir());
+        if is_dir && (pid == std::process::id() || !process_running(pid)) {
+            let _ = remove_tree(&e.path());
+        }
+    }
+}
+
+/// Is process `pid` still running?
+#[cfg(unix)]
+fn process_running(pid: u32) -> bool {
+    let Ok(pid) = libc::pid_t::try_from(pid) else {
+        return false;
+    };
+    // Signal 0 checks for existence only; EPERM means it exists but belongs to another user.
+    let r = unsafe { libc::kill(pid, 0) };
+    r == 0 || std::io::Error::last_os_error().raw_os_error() == Some(libc::EPERM)
+}
+
+#[cfg(not(unix))]
+fn process_running(_pid: u32) -> bool {
+    // Without a cheap check, leave other processes' directories alone.
+    true
 }
 
 /// `remove_dir_all`, with the entries of each directory removed in parallel (the previous
@@ -185,8 +227,15 @@ impl Sink for DirSink {
     }
 }
 
-/// Refuse output directories that would destroy the site itself (the root, `content/`, or
-/// a parent of either).
+/// The site's inputs: an output directory may be none of these, inside none of them, and
+/// contain none of them.
+pub const SOURCE_DIRS: &[&str] = &["content", "templates", "static", "themes", "archetypes"];
+
+/// Refuse output directories that would destroy the site itself: the root or a parent of it,
+/// any directory the build reads from ([`SOURCE_DIRS`]) or anything inside one. Paths are
+/// judged by where they really are: symbolic links are resolved, and for a path that does
+/// not exist yet, those of its nearest existing ancestor (`--output docs/public` where
+/// `docs` links to `content/` is inside `content/`).
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
     let abs = |p: &Path| -> PathBuf {
         let p = if p.is_absolute() {
@@ -194,7 +243,7 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
         } else {
             std::env::current_dir().unwrap_or_default().join(p)
         };
-        std::fs::canonicalize(&p).unwrap_or_else(|_| normalize(&p))
+        crate::input::real_path(&p)
     };
     let root = abs(root);
     let out = abs(out);
@@ -204,13 +253,30 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
             out.display()
         ));
     }
-    for protected in ["content", "templates", "static", "themes"] {
-        if out.starts_with(root.join(protected)) {
-            return Err(format!(
-                "the output directory {} is inside the site's {protected}/",
-                out.display()
-            ));
+    for protected in SOURCE_DIRS {
+        let dir = root.join(protected);
+        // A source directory that is itself a link is protected where it really is too.
+        let real = crate::input::real_path(&dir);
+        for d in [&dir, &real] {
+            if out.starts_with(d) {
+                return Err(format!(
+                    "the output directory {} is the site's {protected}/ or inside it; the build reads from there and would replace it",
+                    out.display()
+                ));
+            }
+            if d.starts_with(&out) && d.exists() {
+                return Err(format!(
+                    "the output directory {} contains the site's {protected}/; it would be replaced",
+                    out.display()
+                ));
+            }
         }
+    }
+    if out == root.join(crate::config::CONFIG_FILE) {
+        return Err(format!(
+            "the output path {} is the site's configuration file",
+            out.display()
+        ));
     }
     if out.exists() && !out.is_dir() {
         return Err(format!(
@@ -219,20 +285,6 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
-}
-
-fn normalize(p: &Path) -> PathBuf {
-    let mut out = PathBuf::new();
-    for c in p.components() {
-        match c {
-            Component::ParentDir => {
-                out.pop();
-            }
-            Component::CurDir => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -298,11 +350,64 @@ mod tests {
     }
 
     #[test]
+    fn a_killed_build_leaves_nothing_behind_after_the_next_one() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        // What a build killed in the middle leaves: a staging directory and an old output,
+        // both of a process that no longer runs (pid 4194304 is above Linux's pid_max).
+        for stale in [".public.zhiku-tmp-4194304", ".public.zhiku-old-4194304"] {
+            std::fs::create_dir_all(dir.path().join(stale).join("cases")).unwrap();
+            std::fs::write(dir.path().join(stale).join("cases/index.html"), "x").unwrap();
+        }
+        // Someone else's directory with a similar name, and another output's staging.
+        std::fs::create_dir_all(dir.path().join(".other.zhiku-tmp-4194304")).unwrap();
+        let s = Staging::new(&out).unwrap();
+        s.sink().put("index.html", b"new".to_vec()).unwrap();
+        s.commit().unwrap();
+        let mut left: Vec<String> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        left.sort();
+        assert_eq!(left, [".other.zhiku-tmp-4194304", "public"]);
+    }
+
+    #[test]
     fn refuses_to_overwrite_the_site() {
         let dir = tempfile::tempdir().unwrap();
         assert!(check_output_dir(dir.path(), dir.path()).is_err());
         assert!(check_output_dir(&dir.path().join("a"), dir.path()).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("content/x")).is_err());
         assert!(check_output_dir(dir.path(), &dir.path().join("public")).is_ok());
+        for src in SOURCE_DIRS {
+            assert!(
+                check_output_dir(dir.path(), &dir.path().join(src)).is_err(),
+                "{src}"
+            );
+            assert!(
+                check_output_dir(dir.path(), &dir.path().join(src).join("x/y")).is_err(),
+                "{src}"
+            );
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn output_through_a_link_is_judged_where_it_really_is() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::create_dir_all(root.join("content")).unwrap();
+        std::os::unix::fs::symlink(root.join("content"), root.join("docs")).unwrap();
+        std::os::unix::fs::symlink(root, root.join("up")).unwrap();
+        for bad in [
+            "docs/public",
+            "docs",
+            "up/content/x",
+            "up",
+            "public/../content/p",
+        ] {
+            assert!(check_output_dir(root, &root.join(bad)).is_err(), "{bad}");
+        }
+        assert!(check_output_dir(root, &root.join("up/public")).is_ok());
     }
 }

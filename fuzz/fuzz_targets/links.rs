@@ -127,7 +127,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let statics: BTreeMap<String, String> =
         [("css/site.css".to_string(), "css/site.0123abcd.css".to_string())].into();
-    let (graph, _diags) = zhiku::resolve::resolve(&mut site, &statics);
+    let (graph, _diags) = zhiku::resolve::resolve(&mut site, Some(&statics));
     assert_eq!(graph.prev_next.len(), site.pages.len());
     // Every placeholder is filled (unless the author typed one in raw HTML).
     if !text.contains("zhiku-link") {

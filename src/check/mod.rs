@@ -343,7 +343,7 @@ impl Texts {
             .cache
             .entry(file.to_path_buf())
             .or_insert_with(|| {
-                std::fs::read(root.join(file))
+                crate::input::read_in_site(root, &root.join(file), crate::load::MAX_FILE_BYTES)
                     .ok()
                     .map(|b| crate::encoding::decode_lossy(&b))
             })

@@ -4,9 +4,11 @@
 //! 404, static files) is one job; jobs run in parallel and hand their bytes to a [`Sink`]
 //! (the build's temporary directory, or serve's in-memory site).
 
+mod blame;
 mod context;
 mod functions;
 pub mod memo;
+pub mod recursion;
 pub mod refs;
 
 use std::collections::{BTreeMap, HashMap};
@@ -124,6 +126,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
         }
     }
     errors.extend(refs::check(theme));
+    errors.extend(recursion::check(theme));
     for req in REQUIRED_TEMPLATES {
         if !theme.templates.contains_key(*req) {
             errors.push(
@@ -148,11 +151,18 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
             Err(tera::Error::msg("get_env is turned off in zhiku"))
         },
     );
-    let list: Vec<(&str, &str)> = theme
+    // Recursion that may end (a macro calling itself) is bounded while rendering.
+    let cycles = recursion::cycles(theme);
+    tera.register_function(
+        recursion::GUARD,
+        move |_: &HashMap<String, Value>| -> tera::Result<Value> { recursion::guard(&cycles) },
+    );
+    let instrumented: Vec<(&str, String)> = theme
         .templates
         .iter()
-        .map(|(n, s)| (n.as_str(), s.text.as_str()))
+        .map(|(n, s)| (n.as_str(), recursion::instrument(&s.text)))
         .collect();
+    let list: Vec<(&str, &str)> = instrumented.iter().map(|(n, s)| (*n, s.as_str())).collect();
     if let Err(e) = tera.add_raw_templates(list) {
         return Err(vec![Diagnostic::global(format!(
             "templates: {}",
@@ -430,6 +440,26 @@ impl<'a> Renderer<'a> {
         "page.html".into()
     }
 
+    /// A template error on a page or section moved to the author's file when it names one
+    /// of its front-matter keys (see `blame`).
+    fn blame(&self, job: &Job, d: Diagnostic) -> Diagnostic {
+        let (file, rel) = match job {
+            Job::Page(i) => {
+                let p = &self.site.pages[*i];
+                (Some(p.file.as_path()), &p.rel_path)
+            }
+            Job::Section(i) => {
+                let s = &self.site.sections[*i];
+                (s.file.as_deref(), &s.rel_path)
+            }
+            _ => return d,
+        };
+        match file {
+            Some(f) => blame::blame(d, f, &PathBuf::from(CONTENT_DIR).join(rel)),
+            None => d,
+        }
+    }
+
     fn render_template(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {
         self.tera.render(name, ctx).map_err(|e| {
             let shown = self.theme.templates.get(name).map(|s| s.shown.clone()).unwrap_or_else(|| PathBuf::from(name));
@@ -506,8 +536,8 @@ impl<'a> Renderer<'a> {
                     }
                     self.remember(&path, fp, Vec::new());
                 }
-                let bytes = std::fs::read(&source)
-                    .map_err(|e| Diagnostic::error(shown, format!("cannot read: {e}")))?;
+                let bytes = crate::input::read_regular(&source, crate::theme::MAX_STATIC_BYTES)
+                    .map_err(|e| Diagnostic::error(shown, e.to_string()).with_help(e.help()))?;
                 (path, bytes)
             }
         };
@@ -592,7 +622,7 @@ impl<'a> Renderer<'a> {
         } else {
             Vec::new()
         };
-        let html = html?;
+        let html = html.map_err(|d| self.blame(job, d))?;
         if let Some(fp) = fingerprint {
             self.remember(&path, fp, calls);
         }
@@ -1171,7 +1201,7 @@ fn missing_template(file: PathBuf, name: &str, line: usize, theme: &Theme) -> Di
 
 fn front_matter_line(file: Option<&std::path::Path>, key: &str) -> usize {
     let Some(text) = file
-        .and_then(|f| std::fs::read(f).ok())
+        .and_then(|f| crate::input::read_regular(f, crate::load::MAX_FILE_BYTES).ok())
         .map(|b| crate::encoding::decode_lossy(&b))
     else {
         return 1;

@@ -10,7 +10,6 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::CONTENT_DIR;
-use crate::render::{pager_count, pager_path};
 use crate::site::Site;
 
 use super::Taxonomy;
@@ -24,6 +23,9 @@ pub struct Alias {
     pub written: String,
     /// The output file: `old/path/index.html` or `old/page.html`.
     pub output: String,
+    /// Where it is written in the page's front matter.
+    pub line: usize,
+    pub column: usize,
 }
 
 /// The output file of an alias as written, or why it is not a valid alias.
@@ -61,61 +63,6 @@ pub fn alias_output(raw: &str) -> Result<String, String> {
     Ok(file)
 }
 
-/// Everything else the build writes, output file → who writes it (for messages).
-fn other_outputs(
-    site: &Site,
-    taxonomies: &[Taxonomy],
-    statics: &BTreeMap<String, String>,
-) -> HashMap<String, String> {
-    let mut map = HashMap::new();
-    for name in ["atom.xml", "sitemap.xml", "robots.txt", "404.html"] {
-        map.insert(name.to_string(), format!("the generated {name}"));
-    }
-    for s in &site.sections {
-        let who = format!("content/{}", s.rel_path);
-        for n in 1..=pager_count(s.pages.len(), s.meta.paginate_by) {
-            map.insert(format!("{}index.html", pager_path(&s.path, n)), who.clone());
-        }
-        map.insert(
-            format!("{}print/index.html", s.path),
-            format!("the print page of {who}"),
-        );
-        map.insert(format!("{}atom.xml", s.path), format!("the feed of {who}"));
-    }
-    for t in taxonomies {
-        let name = &t.config.name;
-        map.insert(
-            format!("{name}/index.html"),
-            format!("the taxonomy page /{name}/"),
-        );
-        let per = (t.config.paginate_by > 0).then_some(t.config.paginate_by);
-        for term in &t.terms {
-            let base = term.path(name);
-            for n in 1..=pager_count(term.pages.len(), per) {
-                map.insert(
-                    format!("{}index.html", pager_path(&base, n)),
-                    format!("the term page /{base}"),
-                );
-            }
-            map.insert(format!("{base}atom.xml"), format!("the feed of /{base}"));
-        }
-    }
-    for out in statics.values() {
-        map.insert(out.clone(), format!("the static file {out}"));
-    }
-    for (rel, a) in &site.content_assets {
-        map.insert(a.output.clone(), format!("content/{rel}"));
-    }
-    // Pages last: a page and a listing never share a path (checked at load).
-    for p in &site.pages {
-        map.insert(
-            format!("{}index.html", p.path),
-            format!("content/{}", p.rel_path),
-        );
-    }
-    map
-}
-
 /// Check every page's `aliases:` and return the redirect pages to write.
 pub fn collect(
     site: &Site,
@@ -126,7 +73,14 @@ pub fn collect(
     if site.pages.iter().all(|p| p.meta.fields.aliases.is_empty()) {
         return Vec::new();
     }
-    let others = other_outputs(site, taxonomies, statics);
+    // Everything else the build writes, output file → who writes it (for messages).
+    let others = super::outputs::owners(&super::outputs::list(
+        site,
+        taxonomies,
+        &super::outputs::plain_statics(statics),
+        &[],
+        &|_| true,
+    ));
     let mut taken: HashMap<String, (usize, String)> = HashMap::new();
     let mut list = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
@@ -194,6 +148,8 @@ pub fn collect(
                 page: i,
                 written: raw.clone(),
                 output,
+                line,
+                column,
             });
         }
     }
@@ -204,7 +160,7 @@ pub fn collect(
 /// cannot be found).
 fn entry_position(page: &crate::site::Page, raw: &str) -> (usize, usize) {
     let key = page.meta.key_lines.get("aliases").copied().unwrap_or(1);
-    let Some(text) = std::fs::read(&page.file)
+    let Some(text) = crate::input::read_regular(&page.file, crate::load::MAX_FILE_BYTES)
         .ok()
         .map(|b| crate::encoding::decode_lossy(&b))
     else {

@@ -80,9 +80,14 @@ fn rel_of(site: &Site, r: Ref) -> &str {
 pub fn resolve_links(
     site: &mut Site,
     known_outputs: &BTreeSet<String>,
-    static_outputs: &BTreeMap<String, String>,
+    static_outputs: Option<&BTreeMap<String, String>>,
     diags: &mut Diagnostics,
 ) -> (Vec<Vec<Ref>>, Vec<Vec<Ref>>) {
+    // Without a theme (it failed to load) the static files are unknown: links to them are
+    // not judged, so that no false "broken link" is reported before the theme's own error.
+    let statics_known = static_outputs.is_some();
+    let no_statics = BTreeMap::new();
+    let static_outputs = static_outputs.unwrap_or(&no_statics);
     let lookup = Lookup::new(site);
     let asset_outputs: BTreeSet<&str> = site
         .content_assets
@@ -97,6 +102,7 @@ pub fn resolve_links(
         lookup: &lookup,
         known_outputs,
         static_outputs,
+        statics_known,
         asset_outputs: &asset_outputs,
         page_outputs: &page_outputs,
     };
@@ -141,6 +147,8 @@ struct Ctx<'a> {
     lookup: &'a Lookup<'a>,
     known_outputs: &'a BTreeSet<String>,
     static_outputs: &'a BTreeMap<String, String>,
+    /// False when the theme did not load: then links to static files are not checked.
+    statics_known: bool,
     asset_outputs: &'a BTreeSet<&'a str>,
     page_outputs: &'a BTreeSet<&'a str>,
 }
@@ -273,6 +281,9 @@ impl Ctx<'_> {
                     // `/cases` is the directory `cases/`: link it with its slash so that no
                     // redirect is needed (and relative mode can add `index.html`).
                     return Ok((self.url(&with_slash, &suffix), None));
+                }
+                if !self.statics_known {
+                    return Ok((self.url(p, &suffix), None));
                 }
                 let mut candidates: Vec<&str> =
                     self.known_outputs.iter().map(String::as_str).collect();

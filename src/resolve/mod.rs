@@ -7,6 +7,7 @@
 pub mod aliases;
 pub mod course;
 pub mod links;
+pub mod outputs;
 pub mod taxonomy;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -79,15 +80,25 @@ pub fn drop_unresolved_html(site: &mut Site) {
 }
 
 /// Resolve `site` in place (links filled in) and return its graph. `statics` are the static
-/// files (site and theme): name → output path (fingerprinted CSS and JS have another name).
-pub fn resolve(site: &mut Site, statics: &BTreeMap<String, String>) -> (Graph, Diagnostics) {
+/// files (site and theme): name → output path (fingerprinted CSS and JS have another name);
+/// `None` when the theme could not be loaded (links to static files are then not judged).
+pub fn resolve(
+    site: &mut Site,
+    statics: Option<&BTreeMap<String, String>>,
+) -> (Graph, Diagnostics) {
     let mut diags = Diagnostics::new();
     let taxonomies = taxonomy::collect(site, &mut diags);
     let mut known = generated_paths(site, &taxonomies);
-    known.extend(statics.keys().cloned());
+    let no_statics = BTreeMap::new();
+    known.extend(statics.unwrap_or(&no_statics).keys().cloned());
     let (page_backlinks, section_backlinks) =
         links::resolve_links(site, &known, statics, &mut diags);
-    let aliases = aliases::collect(site, &taxonomies, statics, &mut diags);
+    let aliases = aliases::collect(
+        site,
+        &taxonomies,
+        statics.unwrap_or(&no_statics),
+        &mut diags,
+    );
     let order = course::reading_order(site);
     let prev_next = course::prev_next(site);
     let (cases, lessons) = course::cases_and_lessons(site, &order, &mut diags);

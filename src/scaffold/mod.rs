@@ -155,7 +155,7 @@ pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<Created,
             None,
         )
     } else {
-        find_archetype(root, &config, section)
+        find_archetype(root, &config, section)?
     };
     let taxonomies: Vec<&str> = config.taxonomies.iter().map(|t| t.name.as_str()).collect();
     let mut ctx = tera::Context::new();
@@ -286,35 +286,39 @@ pub fn yaml_scalar(text: &str) -> String {
     }
 }
 
-/// Find the archetype of `section`: (text, where from, file shown in messages).
+/// Find the archetype of `section`: (text, where from, file shown in messages). An
+/// archetype that exists but cannot be read — a named pipe, a link out of the site, an
+/// unreadable file — is an error naming it, never skipped or waited on.
 fn find_archetype(
     root: &Path,
     config: &Config,
     section: &str,
-) -> (String, String, Option<PathBuf>) {
+) -> Result<(String, String, Option<PathBuf>), Diagnostic> {
     let mut names = Vec::new();
     if !section.is_empty() {
         names.push(format!("{section}.md"));
     }
     names.push("default.md".to_string());
     let theme_dir = Path::new("themes").join(&config.theme);
+    let read = |rel: &Path| -> Result<Option<String>, Diagnostic> {
+        let full = root.join(rel);
+        if std::fs::symlink_metadata(&full).is_err() {
+            return Ok(None);
+        }
+        match crate::input::read_in_site(root, &full, crate::load::MAX_FILE_BYTES) {
+            Ok(bytes) => Ok(Some(crate::encoding::decode_lossy(&bytes))),
+            Err(e) => Err(Diagnostic::error(rel, format!("archetype: {e}")).with_help(e.help())),
+        }
+    };
     for name in &names {
         let site_file = Path::new("archetypes").join(name);
-        if let Ok(text) = std::fs::read(root.join(&site_file)) {
-            return (
-                crate::encoding::decode_lossy(&text),
-                site_file.display().to_string(),
-                Some(site_file),
-            );
+        if let Some(text) = read(&site_file)? {
+            return Ok((text, site_file.display().to_string(), Some(site_file)));
         }
         if root.join(&theme_dir).is_dir() {
             let theme_file = theme_dir.join("archetypes").join(name);
-            if let Ok(text) = std::fs::read(root.join(&theme_file)) {
-                return (
-                    crate::encoding::decode_lossy(&text),
-                    theme_file.display().to_string(),
-                    Some(theme_file),
-                );
+            if let Some(text) = read(&theme_file)? {
+                return Ok((text, theme_file.display().to_string(), Some(theme_file)));
             }
         } else if config.theme == "default" {
             let want = format!("archetypes/{name}");
@@ -322,19 +326,19 @@ fn find_archetype(
                 .iter()
                 .find(|(p, _)| *p == want)
             {
-                return (
+                return Ok((
                     String::from_utf8_lossy(bytes).into_owned(),
                     format!("(built-in theme)/{want}"),
                     None,
-                );
+                ));
             }
         }
     }
-    (
+    Ok((
         DEFAULT_ARCHETYPE.to_string(),
         "built-in default archetype".into(),
         None,
-    )
+    ))
 }
 
 /// One more than the largest `weight:` of the pages beside `file` (1 when there is none).
@@ -349,7 +353,7 @@ fn next_weight(file: &Path, taxonomies: &[&str]) -> i64 {
         if !name.ends_with(".md") || name == "_index.md" {
             continue;
         }
-        let Ok(bytes) = std::fs::read(e.path()) else {
+        let Ok(bytes) = crate::input::read_regular(&e.path(), crate::load::MAX_FILE_BYTES) else {
             continue;
         };
         let text = crate::encoding::decode_lossy(&bytes);

@@ -47,13 +47,16 @@ async fn events(
     let snapshot = shared.current();
     let hello = serde_json::json!({"server": shared.server_id, "error": snapshot.error});
     let first = tokio_stream::once(Ok(Event::default().event("hello").data(hello.to_string())));
-    let rest = BroadcastStream::new(shared.notices.subscribe()).filter_map(|n| match n {
-        Ok(Notice::Reload(paths)) => Some(Ok(Event::default()
-            .event("reload")
-            .data(serde_json::to_string(&paths).unwrap_or_default()))),
-        Ok(Notice::Error(text)) => Some(Ok(Event::default().event("error").data(text))),
-        Err(_) => None,
-    });
+    let rest = BroadcastStream::new(shared.notices.subscribe())
+        // The stream (and with it the connection) ends when the server stops.
+        .take_while(|n| !matches!(n, Ok(Notice::Shutdown)))
+        .filter_map(|n| match n {
+            Ok(Notice::Reload(paths)) => Some(Ok(Event::default()
+                .event("reload")
+                .data(serde_json::to_string(&paths).unwrap_or_default()))),
+            Ok(Notice::Error(text)) => Some(Ok(Event::default().event("error").data(text))),
+            Ok(Notice::Shutdown) | Err(_) => None,
+        });
     Sse::new(first.chain(rest)).keep_alive(KeepAlive::new().interval(Duration::from_secs(15)))
 }
 

@@ -56,6 +56,9 @@ pub enum Notice {
     Reload(Vec<String>),
     /// A rebuild failed: the error text.
     Error(String),
+    /// The server is stopping: every live-reload stream ends, so no open browser tab can
+    /// keep the server running.
+    Shutdown,
 }
 
 /// State shared by the HTTP handlers and the rebuild thread.
@@ -242,7 +245,10 @@ pub fn run(opts: ServeOptions) -> Result<(), String> {
         .enable_all()
         .build()
         .map_err(|e| format!("cannot start the server runtime: {e}"))?;
-    runtime.block_on(run_async(opts))
+    let result = runtime.block_on(run_async(opts));
+    // Connections still open after the grace period are dropped, not waited for.
+    runtime.shutdown_timeout(SHUTDOWN_GRACE);
+    result
 }
 
 async fn bind(addr: IpAddr, first: u16) -> Result<tokio::net::TcpListener, String> {
@@ -358,14 +364,52 @@ async fn run_async(opts: ServeOptions) -> Result<(), String> {
     if opts.open {
         open_browser(&base_url);
     }
+    let notices = shared.notices.clone();
     let app = http::router(shared);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-            eprintln!("\nstopping");
-        })
-        .await
-        .map_err(|e| format!("server error: {e}"))
+    let (stopping_tx, mut stopping) = tokio::sync::watch::channel(false);
+    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
+        stop_signal().await;
+        eprintln!("\nstopping");
+        // Ends every live-reload stream (each open tab holds one).
+        let _ = notices.send(Notice::Shutdown);
+        let _ = stopping_tx.send(true);
+    });
+    // Graceful shutdown waits for open connections; a client that does not let go (a
+    // request still being sent) must not keep the server alive: after a second, stop anyway.
+    let deadline = async move {
+        let _ = stopping.wait_for(|s| *s).await;
+        tokio::time::sleep(SHUTDOWN_GRACE).await;
+    };
+    tokio::select! {
+        r = server => r.map_err(|e| format!("server error: {e}")),
+        _ = deadline => Ok(()),
+    }
+}
+
+/// How long open connections get to close after Ctrl-C.
+const SHUTDOWN_GRACE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// Ctrl-C, or (on Unix) SIGTERM as sent by `kill`, service managers and terminals closing.
+async fn stop_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        match signal(SignalKind::terminate()) {
+            Ok(mut term) => {
+                tokio::select! {
+                    _ = tokio::signal::ctrl_c() => {}
+                    _ = term.recv() => {}
+                }
+            }
+            Err(_) => {
+                let _ = tokio::signal::ctrl_c().await;
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = tokio::signal::ctrl_c().await;
+    }
 }
 
 /// Publish a rebuild's outcome to the server and the browsers, and report it on the terminal.

@@ -80,6 +80,26 @@ impl Server {
         format!("http://127.0.0.1:{}{}", self.port, path)
     }
 
+    /// Send SIGINT (what Ctrl-C sends) and wait up to `limit` for the process to exit.
+    /// Returns how long it took, or `None` if it was still running (it is then killed).
+    pub fn interrupt(&mut self, limit: Duration) -> Option<Duration> {
+        let pid = libc::pid_t::try_from(self.child.id()).unwrap();
+        assert_eq!(unsafe { libc::kill(pid, libc::SIGINT) }, 0);
+        let start = Instant::now();
+        while start.elapsed() < limit {
+            if let Ok(Some(_)) = self.child.try_wait() {
+                return Some(start.elapsed());
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        None
+    }
+
+    /// Is the server process still running?
+    pub fn running(&mut self) -> bool {
+        matches!(self.child.try_wait(), Ok(None))
+    }
+
     /// GET `path`: (status, content-type, body).
     pub fn get(&self, path: &str) -> (u16, String, Vec<u8>) {
         http_get(self.port, path)

@@ -101,3 +101,27 @@ async fn page_reconnects_and_reloads_after_a_server_restart() {
     b.wait_for("return !window.beforeRestart && document.getElementById('marker') && document.getElementById('marker').textContent === '重启后'", 30).await;
     b.close().await;
 }
+
+/// The everyday case: a tab with the live-reload connection is open in Chromium when the
+/// author presses Ctrl-C. The server stops within a second.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctrl_c_stops_serve_with_a_browser_tab_open() {
+    let f = Fixture::new(&[
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/long.md", &long_page("第一版")),
+    ]);
+    let mut server = Server::start(f.root());
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/long/")).await.unwrap();
+    b.wait_for(
+        "return document.documentElement.getAttribute('data-zhiku-live') === 'connected'",
+        10,
+    )
+    .await;
+    let took = server.interrupt(std::time::Duration::from_secs(3));
+    assert!(
+        took.is_some_and(|t| t < std::time::Duration::from_secs(1)),
+        "serve took {took:?} to stop with a tab open"
+    );
+    b.close().await;
+}

@@ -384,3 +384,59 @@ fn search_documents_are_right_after_a_build_that_failed_while_rendering() {
         .collect();
     assert!(docs.contains("新写的正文"), "{docs}");
 }
+
+/// Ctrl-C stops the server at once however many live-reload streams (open browser tabs) and
+/// idle keep-alive connections there are.
+#[test]
+fn ctrl_c_stops_at_once_with_open_tabs() {
+    let f = site();
+    for tabs in [1, 8] {
+        let mut server = Server::start(f.root());
+        let streams: Vec<_> = (0..tabs).map(|_| server.events()).collect();
+        // An idle keep-alive connection too.
+        let idle = std::net::TcpStream::connect(("127.0.0.1", server.port)).unwrap();
+        let took = server.interrupt(Duration::from_secs(3));
+        assert!(
+            took.is_some_and(|t| t < Duration::from_secs(1)),
+            "with {tabs} open tab(s) the server took {took:?} to stop"
+        );
+        drop((streams, idle));
+    }
+}
+
+/// A template that recurses without end, saved while serving: an `error` event naming the
+/// cycle, the server keeps serving the last good site, and fixing it reloads.
+#[test]
+fn a_recursive_template_saved_while_serving_is_an_error_event() {
+    let f = site();
+    let mut server = Server::start(f.root());
+    let events = server.events();
+    let good = text(&server.get("/cases/a/").2);
+    assert!(good.contains("甲的正文"));
+    for (name, text) in [
+        (
+            "templates/page.html",
+            "{% import \"loop.html\" as l %}{{ l::f(n=1) }}",
+        ),
+        (
+            "templates/loop.html",
+            "{% macro f(n) %}{{ self::f(n=n) }}{% endmacro f %}",
+        ),
+    ] {
+        f.write(name, text);
+    }
+    let error = events.wait("error", |d| d.contains("template recursion does not end"));
+    assert!(error.contains("templates/loop.html (macro `f`)"), "{error}");
+    assert!(server.running(), "the server survived");
+    assert_eq!(text(&server.get("/cases/a/").2), good, "the last good site is served");
+    // An extends cycle too.
+    f.write("templates/loop.html", "{% extends \"page.html\" %}");
+    f.write("templates/page.html", "{% extends \"loop.html\" %}");
+    let error = events.wait("error", |d| d.contains("extend each other in a cycle"));
+    assert!(error.contains("templates/loop.html → templates/page.html"), "{error}");
+    assert!(server.running());
+    std::fs::remove_file(f.root().join("templates/page.html")).unwrap();
+    std::fs::remove_file(f.root().join("templates/loop.html")).unwrap();
+    events.wait("reload", |_| true);
+    assert!(text(&server.get("/cases/a/").2).contains("甲的正文"));
+}

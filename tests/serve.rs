@@ -428,12 +428,19 @@ fn a_recursive_template_saved_while_serving_is_an_error_event() {
     let error = events.wait("error", |d| d.contains("template recursion does not end"));
     assert!(error.contains("templates/loop.html (macro `f`)"), "{error}");
     assert!(server.running(), "the server survived");
-    assert_eq!(text(&server.get("/cases/a/").2), good, "the last good site is served");
+    assert_eq!(
+        text(&server.get("/cases/a/").2),
+        good,
+        "the last good site is served"
+    );
     // An extends cycle too.
     f.write("templates/loop.html", "{% extends \"page.html\" %}");
     f.write("templates/page.html", "{% extends \"loop.html\" %}");
     let error = events.wait("error", |d| d.contains("extend each other in a cycle"));
-    assert!(error.contains("templates/loop.html → templates/page.html"), "{error}");
+    assert!(
+        error.contains("templates/loop.html → templates/page.html"),
+        "{error}"
+    );
     assert!(server.running());
     std::fs::remove_file(f.root().join("templates/page.html")).unwrap();
     std::fs::remove_file(f.root().join("templates/loop.html")).unwrap();

@@ -278,6 +278,43 @@ fn emphasis_examples_all_pass() {
 }
 
 #[test]
+fn the_comparison_tells_the_cjk_rules_from_commonmark() {
+    // Without the CJK rules (pulldown-cmark alone) most examples must fail, or the comparison
+    // would prove nothing.
+    let mut wrong = 0;
+    for (case, name) in [
+        ("strong.md", "** around Kana/Han is converted to <strong>"),
+        (
+            "underscore-cjk-punct.md",
+            "process underscores around CJK punctuation",
+        ),
+    ] {
+        let expected = marked(name);
+        for (input, want) in examples(&read(&format!("testcases/{case}")))
+            .iter()
+            .zip(expected.lines())
+        {
+            if normalise(&to_html(input, options(false))) != normalise(want) {
+                wrong += 1;
+            }
+        }
+    }
+    assert!(
+        wrong >= 40,
+        "only {wrong} examples differ without the CJK rules"
+    );
+    let expected = snapshot(
+        "expected/remarkStrikethrough.spec.ts.snap",
+        "remark-cjk-friendly-gfm-strikethrough > Compatible with CJK 1",
+    );
+    let md = read("testcases/gfm-strikethrough.md");
+    assert_ne!(
+        normalise(&to_html(&md, options(false))),
+        normalise(&expected)
+    );
+}
+
+#[test]
 fn strikethrough_examples_all_pass() {
     let expected = snapshot(
         "expected/remarkStrikethrough.spec.ts.snap",
@@ -453,7 +490,8 @@ fn prose(html: &str) -> &str {
 
 const LINKS_PAGE: &str = "## 主要做法\n\n\
     [空格](</t/my url.txt>)、[变音](/föö.txt)、[锚点](#主要做法)、\
-    [案例](@/cases/党建.md#背景)、[反斜杠](foo\\bar)、[引用][r]\n\n\
+    [案例](@/cases/党建.md#背景)、[反斜杠](foo\\bar)、[引用][r]、\
+    [已编码](/t/my%20url.txt)、[百分号](/100%25.txt)\n\n\
     [r]: /url\\bar\\*baz \"foo\\\"bar\\baz\"\n";
 
 fn links_site() -> common::Fixture {
@@ -465,6 +503,7 @@ fn links_site() -> common::Fixture {
         ),
         ("static/t/my url.txt", "space"),
         ("static/föö.txt", "umlaut"),
+        ("static/100%.txt", "percent"),
     ])
 }
 
@@ -482,6 +521,9 @@ fn internal_links_are_written_percent_encoded() {
         // CommonMark examples 502 and 202: not links into the site, left as written.
         "<a href=\"foo%5Cbar\">反斜杠</a>",
         "<a href=\"/url%5Cbar*baz\" title=\"foo&quot;bar\\baz\">引用</a>",
+        // Written encoded by the author: decoded to find the file, encoded again once.
+        "<a href=\"/t/my%20url.txt\">已编码</a>",
+        "<a href=\"/100%25.txt\">百分号</a>",
     ] {
         assert!(text.contains(fragment), "{fragment} missing in\n{text}");
     }

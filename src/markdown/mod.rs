@@ -452,7 +452,21 @@ pub fn percent_decode(s: &str) -> String {
 /// as it is), is kept. `&` and `'` are left for attribute escaping. `/t/my url` →
 /// `/t/my%20url`, `/föö` → `/f%C3%B6%C3%B6`, `#主要做法` → `#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95`.
 pub fn percent_encode_url(url: &str) -> String {
+    encode_bytes(url, false)
+}
+
+/// [`percent_encode_url`] for a path or fragment that has been decoded (the paths and anchors
+/// of internal links): every `%`, `#` and `?` in it is a character of the name, so they are
+/// encoded too (`100%.pdf` → `100%25.pdf`).
+pub fn percent_encode_decoded(part: &str) -> String {
+    encode_bytes(part, true)
+}
+
+fn encode_bytes(url: &str, decoded: bool) -> String {
     let keep = |b: u8| {
+        if decoded && matches!(b, b'%' | b'#' | b'?') {
+            return false;
+        }
         b.is_ascii_alphanumeric()
             || matches!(
                 b,

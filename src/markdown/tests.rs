@@ -701,6 +701,9 @@ fn urls_are_percent_encoded_like_pulldown_cmark_does() {
         percent_encode_url("a\\b\"<>[]`{|}"),
         "a%5Cb%22%3C%3E%5B%5D%60%7B%7C%7D"
     );
+    // A decoded name: `%`, `#` and `?` are characters of it.
+    assert_eq!(percent_encode_decoded("100%.pdf"), "100%25.pdf");
+    assert_eq!(percent_encode_decoded("a#b?c 中"), "a%23b%3Fc%20%E4%B8%AD");
     // Every printable ASCII character and some others, as pulldown-cmark writes a link.
     let all: String = (0x21u8..0x7F)
         .map(char::from)

@@ -11,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::CONTENT_DIR;
-use crate::markdown::{fill_placeholders, percent_encode_url, Link, LinkTarget, Rendered};
+use crate::markdown::{fill_placeholders, percent_encode_decoded, Link, LinkTarget, Rendered};
 use crate::site::{LeftOut, Ref, Resolved, Site};
 use crate::suggest::closest;
 
@@ -52,6 +52,14 @@ impl<'a> Lookup<'a> {
     /// All content paths, for suggestions.
     pub fn paths(&self) -> impl Iterator<Item = &&'a str> + Clone {
         self.map.keys()
+    }
+}
+
+/// `#anchor` (decoded) written percent-encoded; empty stays empty.
+fn encode_fragment(suffix: &str) -> String {
+    match suffix.strip_prefix('#') {
+        Some(anchor) => format!("#{}", percent_encode_decoded(anchor)),
+        None => percent_encode_decoded(suffix),
     }
 }
 
@@ -151,8 +159,8 @@ impl Ctx<'_> {
     /// until here and written percent-encoded, like the `href` of any other link; the base
     /// path is written as site.toml has it, as templates write it.
     fn url(&self, path: &str, suffix: &str) -> String {
-        let path = percent_encode_url(path.trim_start_matches('/'));
-        let suffix = percent_encode_url(suffix);
+        let path = percent_encode_decoded(path.trim_start_matches('/'));
+        let suffix = encode_fragment(suffix);
         let mut url = String::with_capacity(self.base_path.len() + path.len() + suffix.len());
         url.push_str(&self.base_path);
         url.push_str(&path);
@@ -241,7 +249,7 @@ impl Ctx<'_> {
             LinkTarget::Invalid(why) => Err((format!("broken link `{}`: {why}", link.raw), None)),
             LinkTarget::Anchor(a) => {
                 self.check_anchor(me, a, &link.raw)?;
-                Ok((percent_encode_url(&format!("#{a}")), None))
+                Ok((encode_fragment(&format!("#{a}")), None))
             }
             LinkTarget::File {
                 path,

@@ -6,29 +6,74 @@
 //! character" is one of East Asian Width W, F or H (ideographs, kana, Hangul, CJK and
 //! full-width punctuation), which is why `“` and `”` (width A) are *not* CJK.
 
-/// Is `c` a CJK character in the sense of the CJK-friendly amendment (East Asian Width W/F/H,
-/// or Hangul)? Covers ideographs, kana, Hangul, bopomofo, CJK symbols and punctuation
-/// (`。，、：；！？（）《》【】「」`), full-width forms and half-width katakana.
+/// Is `c` a CJK character in the sense of the CJK-friendly amendment? The code points are
+/// exactly those of the specification's `ranges.md` (Unicode 17: East Asian Width W, F or H
+/// and not a default-emoji-presentation character, or script Hangul): ideographs, kana,
+/// Hangul (with its jamo), bopomofo, Yi, Tangut, Khitan, Nüshu, CJK symbols and punctuation
+/// (`。，、：；！？（）《》【】「」`), full-width and half-width forms, trigrams and hexagrams,
+/// enclosed ideographic supplements (🈂, 🈷, 🉠). `“` and `”` (width A) are not CJK.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
-        0x1100..=0x115F            // Hangul Jamo (leading, wide)
-        | 0x2E80..=0x2FDF          // CJK radicals, Kangxi radicals
-        | 0x2FF0..=0x303E          // ideographic description, CJK symbols and punctuation
-        | 0x3041..=0x33FF          // kana, bopomofo, Hangul compatibility, CJK compatibility
-        | 0x3400..=0x4DBF          // CJK extension A
-        | 0x4E00..=0x9FFF          // CJK unified ideographs
-        | 0xA000..=0xA4CF          // Yi
-        | 0xA960..=0xA97F          // Hangul Jamo extended A
-        | 0xAC00..=0xD7AF          // Hangul syllables
-        | 0xF900..=0xFAFF          // CJK compatibility ideographs
-        | 0xFE10..=0xFE19          // vertical forms
-        | 0xFE30..=0xFE6F          // CJK compatibility forms, small form variants
-        | 0xFF00..=0xFF60          // full-width forms
-        | 0xFFE0..=0xFFE6          // full-width signs
-        | 0xFF61..=0xFFDC          // half-width katakana and Hangul (width H)
-        | 0x1B000..=0x1B16F        // kana supplement/extended
-        | 0x20000..=0x2FFFD        // CJK extensions B–F, compatibility supplement
-        | 0x30000..=0x3FFFD        // CJK extensions G–H
+        0x1100..=0x11FF
+        | 0x20A9
+        | 0x2329..=0x232A
+        | 0x2630..=0x2637
+        | 0x268A..=0x268F
+        | 0x2E80..=0x2E99
+        | 0x2E9B..=0x2EF3
+        | 0x2F00..=0x2FD5
+        | 0x2FF0..=0x303E
+        | 0x3041..=0x3096
+        | 0x3099..=0x30FF
+        | 0x3105..=0x312F
+        | 0x3131..=0x318E
+        | 0x3190..=0x31E5
+        | 0x31EF..=0x321E
+        | 0x3220..=0x3247
+        | 0x3250..=0xA48C
+        | 0xA490..=0xA4C6
+        | 0xA960..=0xA97C
+        | 0xAC00..=0xD7A3
+        | 0xD7B0..=0xD7C6
+        | 0xD7CB..=0xD7FB
+        | 0xF900..=0xFAFF
+        | 0xFE10..=0xFE19
+        | 0xFE30..=0xFE52
+        | 0xFE54..=0xFE66
+        | 0xFE68..=0xFE6B
+        | 0xFF01..=0xFFBE
+        | 0xFFC2..=0xFFC7
+        | 0xFFCA..=0xFFCF
+        | 0xFFD2..=0xFFD7
+        | 0xFFDA..=0xFFDC
+        | 0xFFE0..=0xFFE6
+        | 0xFFE8..=0xFFEE
+        | 0x16FE0..=0x16FE4
+        | 0x16FF0..=0x16FF6
+        | 0x17000..=0x18CD5
+        | 0x18CFF..=0x18D1E
+        | 0x18D80..=0x18DF2
+        | 0x1AFF0..=0x1AFF3
+        | 0x1AFF5..=0x1AFFB
+        | 0x1AFFD..=0x1AFFE
+        | 0x1B000..=0x1B122
+        | 0x1B132
+        | 0x1B150..=0x1B152
+        | 0x1B155
+        | 0x1B164..=0x1B167
+        | 0x1B170..=0x1B2FB
+        | 0x1D300..=0x1D356
+        | 0x1D360..=0x1D376
+        | 0x1F200
+        | 0x1F202
+        | 0x1F210..=0x1F219
+        | 0x1F21B..=0x1F22E
+        | 0x1F230..=0x1F231
+        | 0x1F237
+        | 0x1F23B
+        | 0x1F240..=0x1F248
+        | 0x1F260..=0x1F265
+        | 0x20000..=0x3FFFD
     )
 }
 
@@ -39,20 +84,46 @@ pub fn is_han(c: char) -> bool {
     ) || c == '〇'
 }
 
-/// Unicode punctuation as CommonMark 0.31 defines it: general categories P and S. Rust's
-/// standard library has no category table, so this uses `is_ascii_punctuation` for ASCII and
-/// "neither alphanumeric, whitespace nor control" for the rest, which matches P and S for
-/// every character a Chinese author types (CJK and full-width punctuation, quotes, dashes).
+/// A Unicode punctuation character as CommonMark 0.31 defines it: general category P
+/// (punctuation) or S (symbol). Combining marks (the tone marks of pinyin typed as
+/// `e\u{301}`), format characters (a zero-width space pasted from a web page), private-use and
+/// unassigned code points are not punctuation: for emphasis they count like letters.
 pub fn is_punctuation(c: char) -> bool {
+    use unicode_general_category::{get_general_category, GeneralCategory as G};
     if c.is_ascii() {
         return c.is_ascii_punctuation();
     }
-    !(c.is_alphanumeric() || c.is_whitespace() || c.is_control() || is_variation_selector(c))
+    matches!(
+        get_general_category(c),
+        G::ConnectorPunctuation
+            | G::DashPunctuation
+            | G::OpenPunctuation
+            | G::ClosePunctuation
+            | G::InitialPunctuation
+            | G::FinalPunctuation
+            | G::OtherPunctuation
+            | G::MathSymbol
+            | G::CurrencySymbol
+            | G::ModifierSymbol
+            | G::OtherSymbol
+    )
 }
 
-/// A non-emoji variation selector (U+FE00–U+FE0E) or an ideographic variation selector.
-pub fn is_variation_selector(c: char) -> bool {
-    matches!(c as u32, 0xFE00..=0xFE0E | 0xE0100..=0xE01EF)
+/// A non-emoji general-use variation selector: U+FE00–U+FE0E (U+FE0F asks for emoji
+/// presentation and is not one).
+pub fn is_general_variation_selector(c: char) -> bool {
+    matches!(c as u32, 0xFE00..=0xFE0E)
+}
+
+/// An ideographic variation selector (U+E0100–U+E01EF, as in `葛󠄀`).
+pub fn is_ideographic_variation_selector(c: char) -> bool {
+    matches!(c as u32, 0xE0100..=0xE01EF)
+}
+
+/// A CJK ambiguous punctuation sequence: a quote of East Asian Width A followed by U+FE01,
+/// which asks for its full-width form (`“︁`, `”︁`, `‘︁`, `’︁`). It counts as CJK punctuation.
+pub fn is_cjk_ambiguous_punctuation(c: char, selector: char) -> bool {
+    matches!(c, '‘' | '’' | '“' | '”') && selector == '\u{FE01}'
 }
 
 /// `(c.is_alphanumeric(), is_cjk(c))` for a character outside ASCII, from a table of the Basic
@@ -171,6 +242,67 @@ mod tests {
             assert!(!is_punctuation(c), "{c} should not be punctuation");
         }
         assert!(is_han('党') && !is_han('。') && !is_han('あ'));
+    }
+
+    #[test]
+    fn punctuation_is_categories_p_and_s() {
+        for c in [
+            '“',
+            '。',
+            '$',
+            '+',
+            '¥',
+            '©',
+            '∇',
+            '«',
+            '〽',
+            '🈂',
+            '\u{1D735}',
+            '\u{10B3B}',
+        ] {
+            assert!(is_punctuation(c), "{c:?} should be punctuation");
+        }
+        // Combining tone marks of pinyin, zero-width space, private use, variation selectors,
+        // letters with diacritics and full-width letters are not.
+        for c in [
+            '\u{301}',
+            '\u{30C}',
+            '\u{304}',
+            '\u{200B}',
+            '\u{2060}',
+            '\u{E000}',
+            '\u{FE00}',
+            '\u{FE0F}',
+            '\u{E0100}',
+            'é',
+            'Ａ',
+            '１',
+            '〇',
+        ] {
+            assert!(!is_punctuation(c), "{c:?} should not be punctuation");
+        }
+    }
+
+    #[test]
+    fn cjk_ranges_of_the_specification() {
+        // Hangul jamo, won sign, 〈〉, trigrams, digrams, Hangul jamo extended B, half-width
+        // forms, Tangut, Khitan, Nüshu, Kana extended B, hexagrams, enclosed ideographs.
+        for u in [
+            0x1160, 0x11FF, 0x20A9, 0x2329, 0x232A, 0x2630, 0x268A, 0xD7B0, 0xD7FB, 0xFFE8, 0xFFEE,
+            0x17000, 0x18B00, 0x1B170, 0x1AFF0, 0x1D300, 0x4DC0, 0x1F200, 0x1F202, 0x1F237,
+            0x1F260, 0x16FE0, 0xFF61, 0x3400, 0x2FFFD, 0x3134A,
+        ] {
+            let c = char::from_u32(u).unwrap_or_default();
+            assert!(is_cjk(c), "U+{u:04X} should be CJK");
+        }
+        // Emoji (🈁 🈚 🈯 ⌚ 🀄), unassigned gaps and width-A characters are not.
+        for u in [
+            0x1F201, 0x1F21A, 0x1F22F, 0x231A, 0x1F004, 0x3248, 0x2E9A, 0xFF00, 0x3097, 0x2026,
+            0x00B7, 0x1200,
+        ] {
+            let c = char::from_u32(u).unwrap_or_default();
+            assert!(!is_cjk(c), "U+{u:04X} should not be CJK");
+        }
     }
 
     #[test]

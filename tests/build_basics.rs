@@ -743,7 +743,7 @@ fn output_and_base_url_options() {
     let page = std::fs::read_to_string(dest.join("courses/m1/a/index.html")).unwrap();
     // Internal links, theme assets, navigation and breadcrumbs all carry the sub-path.
     assert!(
-        page.contains("href=\"/kb/cases/tianjin/#主要做法\""),
+        page.contains("href=\"/kb/cases/tianjin/#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95\""),
         "{page}"
     );
     assert!(between(&page, "<link rel=\"stylesheet\" href=\"", "\"").starts_with("/kb/css/site."));
@@ -771,7 +771,7 @@ fn output_and_base_url_options() {
     f.build(&[]).expect_code(0);
     assert!(f
         .read("courses/m1/a/index.html")
-        .contains("href=\"/docs/cases/tianjin/#主要做法\""));
+        .contains("href=\"/docs/cases/tianjin/#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95\""));
 }
 
 #[test]

@@ -196,7 +196,8 @@ fn relative_output_is_the_same_for_any_base_path() {
     // Relative links, and directory links end in index.html.
     let html = std::fs::read_to_string(a.join("courses/m1/l1/index.html")).unwrap();
     assert!(
-        html.contains("href=\"../../../cases/天津/index.html#主要做法\""),
+        // Percent-encoded like every Markdown link (`天津`, `#主要做法`).
+        html.contains("href=\"../../../cases/%E5%A4%A9%E6%B4%A5/index.html#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95\""),
         "{html}"
     );
     assert!(
@@ -475,8 +476,11 @@ fn the_link_checker_finds_broken_links() {
     let html = std::fs::read_to_string(&l1).unwrap();
     std::fs::write(
         &l1,
-        html.replace("index.html#主要做法", "index.html#没有这段")
-            .replace("href=\"../index.html\"", "href=\"../\""),
+        html.replace(
+            "index.html#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95",
+            "index.html#没有这段",
+        )
+        .replace("href=\"../index.html\"", "href=\"../\""),
     )
     .unwrap();
     let (problems, _) = linkcheck::check(&out, mode);

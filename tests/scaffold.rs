@@ -73,7 +73,8 @@ fn init_new_check_build_round_trip() {
     let lesson_html =
         read(&site.join("public/courses/community-governance/party-member-council/index.html"));
     assert!(
-        lesson_html.contains("href=\"/cases/example-community/#主要做法\""),
+        lesson_html
+            .contains("href=\"/cases/example-community/#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95\""),
         "{lesson_html}"
     );
 

@@ -74,6 +74,8 @@ pub enum LinkTarget {
         absolute: bool,
         anchor: Option<String>,
     },
+    /// A destination that can never name a file of the site; the message says why.
+    Invalid(String),
 }
 
 /// A link found in the page, to be checked and rewritten by the resolve stage.
@@ -444,6 +446,70 @@ pub fn percent_decode(s: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// Percent-encode a URL the way pulldown-cmark writes the `href` of a link it renders itself
+/// (and as CommonMark's examples expect): UTF-8 bytes outside ASCII, spaces, controls and
+/// `"<>[\\]^`{|}` become `%XX`; everything else, `%` included (an escape already written stays
+/// as it is), is kept. `&` and `'` are left for attribute escaping. `/t/my url` →
+/// `/t/my%20url`, `/föö` → `/f%C3%B6%C3%B6`, `#主要做法` → `#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95`.
+pub fn percent_encode_url(url: &str) -> String {
+    encode_bytes(url, false)
+}
+
+/// [`percent_encode_url`] for a path or fragment that has been decoded (the paths and anchors
+/// of internal links): every `%`, `#` and `?` in it is a character of the name, so they are
+/// encoded too (`100%.pdf` → `100%25.pdf`).
+pub fn percent_encode_decoded(part: &str) -> String {
+    encode_bytes(part, true)
+}
+
+fn encode_bytes(url: &str, decoded: bool) -> String {
+    let keep = |b: u8| {
+        if decoded && matches!(b, b'%' | b'#' | b'?') {
+            return false;
+        }
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'!' | b'#'
+                    | b'$'
+                    | b'%'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b'-'
+                    | b'.'
+                    | b'/'
+                    | b':'
+                    | b';'
+                    | b'='
+                    | b'?'
+                    | b'@'
+                    | b'^'
+                    | b'_'
+                    | b'~'
+            )
+    };
+    if url.bytes().all(keep) {
+        return url.to_string();
+    }
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(url.len() * 3);
+    for b in url.bytes() {
+        if keep(b) {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0xF)]));
+        }
+    }
+    out
+}
+
 /// Join a relative path onto a directory (both `/`-separated, relative to `content/`),
 /// resolving `.` and `..`. `None` if it climbs above the root.
 pub fn join_relative(dir: &str, rel: &str) -> Option<String> {
@@ -466,6 +532,16 @@ pub fn classify(dest: &str, rel_path: &str) -> Option<Result<LinkTarget, String>
         return None;
     }
     let dir = rel_path.rsplit_once('/').map_or("", |(d, _)| d);
+    if dest.contains('\\') {
+        // No file of the site can have `\` in its path (it separates directories on Windows,
+        // and `serve` refuses it). `@/` names a page, so that is a mistake to report; any other
+        // destination is left as written, as CommonMark has it (`foo\bar` → `foo%5Cbar`).
+        return dest.starts_with("@/").then(|| {
+            Err(format!(
+                "`{dest}` contains `\\`: write paths with `/`, e.g. `@/cases/tianjin.md`"
+            ))
+        });
+    }
     if let Some(rest) = dest.strip_prefix("@/") {
         let (path, anchor) = split_anchor(rest);
         let path = percent_decode(path);
@@ -543,14 +619,7 @@ fn collect_links(
             }
         }
         if let Some(target) = classify(&dest, rel_path) {
-            let target = match target {
-                Ok(t) => t,
-                Err(msg) => LinkTarget::File {
-                    path: msg,
-                    absolute: false,
-                    anchor: None,
-                },
-            };
+            let target = target.unwrap_or_else(LinkTarget::Invalid);
             let n = out.links.len();
             out.links.push(Link {
                 raw: dest,

@@ -1,7 +1,8 @@
 //! Internal links: `@/cases/tianjin.md#主要做法`, relative `../cases/tianjin.md`, `#anchor`,
 //! page assets and static files. Each is checked (missing page, heading or file is an error
 //! at the link's line with a "did you mean" when a close name exists) and rewritten to the
-//! target's URL, which includes the base path so the site works under a sub-path.
+//! target's URL, which includes the base path so the site works under a sub-path, written
+//! percent-encoded as pulldown-cmark writes every other link (`/t/my%20url`).
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::Path;
@@ -10,7 +11,7 @@ use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::load::CONTENT_DIR;
-use crate::markdown::{fill_placeholders, Link, LinkTarget, Rendered};
+use crate::markdown::{fill_placeholders, percent_encode_decoded, Link, LinkTarget, Rendered};
 use crate::site::{LeftOut, Ref, Resolved, Site};
 use crate::suggest::closest;
 
@@ -51,6 +52,14 @@ impl<'a> Lookup<'a> {
     /// All content paths, for suggestions.
     pub fn paths(&self) -> impl Iterator<Item = &&'a str> + Clone {
         self.map.keys()
+    }
+}
+
+/// `#anchor` (decoded) written percent-encoded; empty stays empty.
+fn encode_fragment(suffix: &str) -> String {
+    match suffix.strip_prefix('#') {
+        Some(anchor) => format!("#{}", percent_encode_decoded(anchor)),
+        None => percent_encode_decoded(suffix),
     }
 }
 
@@ -154,13 +163,16 @@ struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    /// [`Site::url`] of `path`, then `suffix`.
+    /// [`Site::url`] of `path`, then `suffix` (`#anchor`). Path and suffix are kept decoded
+    /// until here and written percent-encoded, like the `href` of any other link; the base
+    /// path is written as site.toml has it, as templates write it.
     fn url(&self, path: &str, suffix: &str) -> String {
-        let path = path.trim_start_matches('/');
+        let path = percent_encode_decoded(path.trim_start_matches('/'));
+        let suffix = encode_fragment(suffix);
         let mut url = String::with_capacity(self.base_path.len() + path.len() + suffix.len());
         url.push_str(&self.base_path);
-        url.push_str(path);
-        url.push_str(suffix);
+        url.push_str(&path);
+        url.push_str(&suffix);
         url
     }
 
@@ -242,9 +254,10 @@ impl Ctx<'_> {
                 };
                 Ok((url, Some(target)))
             }
+            LinkTarget::Invalid(why) => Err((format!("broken link `{}`: {why}", link.raw), None)),
             LinkTarget::Anchor(a) => {
                 self.check_anchor(me, a, &link.raw)?;
-                Ok((format!("#{a}"), None))
+                Ok((encode_fragment(&format!("#{a}")), None))
             }
             LinkTarget::File {
                 path,

@@ -132,7 +132,15 @@ pub fn run(opts: &ExportOptions) -> Result<(Exported, Diagnostics), Diagnostics>
         } else {
             format!("there is no module `{}` with lessons", opts.module)
         };
-        let help = match crate::suggest::closest(&want, names.iter().map(String::as_str)) {
+        // Compared with both the path and the module's own folder name.
+        let last = |n: &str| n.rsplit('/').next().unwrap_or(n).to_string();
+        let close =
+            crate::suggest::closest(&want, names.iter().map(String::as_str)).or_else(|| {
+                let lasts: Vec<String> = names.iter().map(|n| last(n)).collect();
+                let hit = crate::suggest::closest(&want, lasts.iter().map(String::as_str))?;
+                names.iter().find(|n| last(n) == hit).cloned()
+            });
+        let help = match close {
             Some(s) => format!("did you mean `{s}`? Modules: {}", names.join(", ")),
             None => format!("give one of: {}", names.join(", ")),
         };

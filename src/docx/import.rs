@@ -2134,9 +2134,14 @@ impl<'p> Conv<'p> {
                 (d + base).min(6) as u8
             }
         };
-        // Bytes of the marker that are in the paragraph's own text.
-        let own_len = len.saturating_sub(prefix.len());
-        let rest = &full[len.min(full.len())..];
+        // Bytes of the marker that are in the paragraph's own text; numbering typed after
+        // Word's own (`一、` shown by Word, `二、` typed) is not kept twice either.
+        let own_len = if prefix.is_empty() {
+            len
+        } else {
+            marker(&own).map_or(len.saturating_sub(prefix.len()), |(_, l)| l)
+        };
+        let rest = &own[own_len.min(own.len())..];
         let rest_trim = rest.trim();
         let count = rest_trim.chars().count();
         if rest_trim.is_empty() {

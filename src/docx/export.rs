@@ -1386,9 +1386,42 @@ fn table_xml(rows: &[Vec<Cell>], out: &mut String) {
         .max()
         .unwrap_or(1)
         .max(1);
-    let w = TEXT_WIDTH / cols;
-    out.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>"#);
-    for _ in 0..cols {
+    // Columns as wide as their longest cell text asks (within limits), filling the page.
+    let mut want = vec![4usize; cols];
+    for row in rows {
+        let mut c = 0;
+        for cell in row {
+            let len: usize = cell
+                .paras
+                .iter()
+                .map(|p| {
+                    p.inlines
+                        .iter()
+                        .map(|i| match i {
+                            Inline::Run(Run::Text(t, _)) => t.chars().count(),
+                            Inline::Link { runs, .. } => runs
+                                .iter()
+                                .map(|r| match r {
+                                    Run::Text(t, _) => t.chars().count(),
+                                    _ => 0,
+                                })
+                                .sum(),
+                            _ => 0,
+                        })
+                        .sum::<usize>()
+                })
+                .max()
+                .unwrap_or(0);
+            if cell.span == 1 && c < cols {
+                want[c] = want[c].max(len.min(24));
+            }
+            c += cell.span;
+        }
+    }
+    let total: usize = want.iter().sum::<usize>().max(1);
+    let widths: Vec<usize> = want.iter().map(|w| TEXT_WIDTH * w / total).collect();
+    out.push_str(r#"<w:tbl><w:tblPr><w:tblStyle w:val="TableGrid"/><w:tblW w:w="5000" w:type="pct"/><w:tblLayout w:type="fixed"/><w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>"#);
+    for w in &widths {
         out.push_str(&format!(r#"<w:gridCol w:w="{w}"/>"#));
     }
     out.push_str("</w:tblGrid>");
@@ -1400,8 +1433,9 @@ fn table_xml(rows: &[Vec<Cell>], out: &mut String) {
         }
         let mut used = 0;
         for c in row {
+            let w: usize = widths.iter().skip(used).take(c.span).sum();
             out.push_str("<w:tc><w:tcPr>");
-            out.push_str(&format!(r#"<w:tcW w:w="{}" w:type="dxa"/>"#, w * c.span));
+            out.push_str(&format!(r#"<w:tcW w:w="{w}" w:type="dxa"/>"#));
             if c.span > 1 {
                 out.push_str(&format!(r#"<w:gridSpan w:val="{}"/>"#, c.span));
             }
@@ -1421,7 +1455,7 @@ fn table_xml(rows: &[Vec<Cell>], out: &mut String) {
             used += c.span;
         }
         // Every row spans the whole grid.
-        for _ in used..cols {
+        for w in widths.iter().skip(used) {
             out.push_str(&format!(
                 r#"<w:tc><w:tcPr><w:tcW w:w="{w}" w:type="dxa"/></w:tcPr><w:p/></w:tc>"#
             ));

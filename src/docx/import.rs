@@ -606,6 +606,15 @@ impl<'p> Conv<'p> {
     }
 
     fn finish_fields(&mut self) {
+        if self.fields.iter().any(|f| f.toc) {
+            self.notes.push(Note {
+                location: String::new(),
+                message: "the table of contents (目录) field is never closed, so everything \
+                          after it was taken for the table of contents and left out; update or \
+                          delete the table of contents in Word and import again"
+                    .into(),
+            });
+        }
         if self.tracked > 0 {
             let first = self.tracked_first.clone();
             self.notes.push(Note {
@@ -765,6 +774,9 @@ impl<'p> Conv<'p> {
         self.bookmarks.clear();
         self.inlines(p, base, None, &mut spans, at);
         let in_toc_after = self.fields.iter().any(|f| f.toc);
+        // A field whose instruction never reached its result by the paragraph's end is
+        // broken: dropping it keeps it from hiding the rest of the document.
+        self.fields.retain(|f| f.in_result);
         if role == Role::Toc || in_toc_before || in_toc_after {
             self.report_toc();
             return None;

@@ -1032,3 +1032,105 @@ fn round_trip_import_build_export_keeps_every_heading_and_table() {
         doc.parts.keys()
     );
 }
+
+/// A .docx written by hand, for what neither docx-rs nor LibreOffice's converter writes:
+/// endnotes, simple and complex fields, a table of contents, hidden text, a symbol, an
+/// equation, SmartArt, a chart, a text box inside `mc:AlternateContent`, links to a bookmark
+/// and to a local file, a one-cell table, and a styled heading with its number typed.
+fn tianjin_docx() -> Vec<u8> {
+    const W: &str = r#"xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006" xmlns:wps="http://schemas.microsoft.com/office/word/2010/wordprocessingShape" xmlns:m="http://schemas.openxmlformats.org/officeDocument/2006/math" xmlns:v="urn:schemas-microsoft-com:vml""#;
+    let document = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<w:document {W} mc:Ignorable=""><w:body>
+<w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:r><w:t>天津市社会组织党建的探索</w:t></w:r></w:p>
+<w:p><w:r><w:t>贾锡萍 王美婧</w:t></w:r></w:p>
+<w:sdt><w:sdtPr><w:docPartObj><w:docPartGallery w:val="Table of Contents"/></w:docPartObj></w:sdtPr><w:sdtContent><w:p><w:r><w:t>目录 一、实践探索……1</w:t></w:r></w:p></w:sdtContent></w:sdt>
+<w:p><w:r><w:t>天津市把</w:t></w:r><w:r><w:rPr><w:vanish/></w:rPr><w:t>内部备注</w:t></w:r><w:r><w:t>党建工作落到支部</w:t></w:r><w:r><w:endnoteReference w:id="1"/></w:r><w:r><w:t>。</w:t></w:r></w:p>
+<w:p><w:pPr><w:pStyle w:val="1"/></w:pPr><w:bookmarkStart w:id="0" w:name="_Toc1"/><w:r><w:t>一、实践探索</w:t></w:r><w:bookmarkEnd w:id="0"/></w:p>
+<w:p><w:r><w:t>见第</w:t></w:r><w:fldSimple w:instr=" PAGEREF _Toc1 \h "><w:r><w:t>3</w:t></w:r></w:fldSimple><w:r><w:t>页；</w:t></w:r><w:r><w:fldChar w:fldCharType="begin"/></w:r><w:r><w:instrText xml:space="preserve"> HYPERLINK "https://www.tj.gov.cn/" </w:instrText></w:r><w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>天津政务网</w:t></w:r><w:r><w:fldChar w:fldCharType="end"/></w:r><w:r><w:t>；</w:t></w:r><w:hyperlink w:anchor="_Toc1"><w:r><w:t>回到实践探索</w:t></w:r></w:hyperlink><w:r><w:t>；</w:t></w:r><w:hyperlink r:id="rIdFile"><w:r><w:t>本地文件</w:t></w:r></w:hyperlink><w:r><w:sym w:font="Wingdings" w:char="F0FC"/></w:r></w:p>
+<w:p><m:oMathPara><m:oMath><m:r><m:t>x=1</m:t></m:r></m:oMath></m:oMathPara></w:p>
+<w:p><w:r><w:drawing><wp:inline><wp:docPr id="1" name="组织架构"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/diagram"/></a:graphic></wp:inline></w:drawing></w:r></w:p>
+<w:p><w:r><w:drawing><wp:inline><wp:docPr id="2" name="图表 1"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/chart"/></a:graphic></wp:inline></w:drawing></w:r></w:p>
+<w:p><w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor><wp:docPr id="3" name="文本框 3"/><a:graphic><a:graphicData uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape"><wps:wsp><wps:txbx><w:txbxContent><w:p><w:r><w:t>专栏：天津经验</w:t></w:r></w:p></w:txbxContent></wps:txbx></wps:wsp></a:graphicData></a:graphic></wp:anchor></w:drawing></mc:Choice><mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent><w:p><w:r><w:t>专栏：天津经验</w:t></w:r></w:p></w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback></mc:AlternateContent></w:r><w:r><w:t>正文继续。</w:t></w:r></w:p>
+<w:tbl><w:tr><w:tc><w:p><w:r><w:t>一格表格里的提示语</w:t></w:r></w:p></w:tc></w:tr></w:tbl>
+<w:sectPr/></w:body></w:document>"#
+    );
+    let styles = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:styles {W}><w:style w:type="paragraph" w:styleId="1"><w:name w:val="heading 1"/></w:style></w:styles>"#
+    );
+    let endnotes = format!(
+        r#"<?xml version="1.0" encoding="UTF-8"?><w:endnotes {W}><w:endnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:endnote><w:endnote w:id="1"><w:p><w:r><w:endnoteRef/></w:r><w:r><w:t xml:space="preserve"> 数据来自天津市委组织部。</w:t></w:r></w:p></w:endnote></w:endnotes>"#
+    );
+    let rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rIdS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles" Target="styles.xml"/><Relationship Id="rIdE" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/endnotes" Target="endnotes.xml"/><Relationship Id="rIdFile" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink" Target="file:///C:/资料/旧稿.doc" TargetMode="External"/></Relationships>"#;
+    let root_rels = r#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>"#;
+    let types = r#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>"#;
+    let mut z = zip::ZipWriter::new(Cursor::new(Vec::new()));
+    for (name, body) in [
+        ("[Content_Types].xml", types.to_string()),
+        ("_rels/.rels", root_rels.to_string()),
+        ("word/document.xml", document),
+        ("word/styles.xml", styles),
+        ("word/endnotes.xml", endnotes),
+        ("word/_rels/document.xml.rels", rels.to_string()),
+    ] {
+        z.start_file(name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        std::io::Write::write_all(&mut z, body.as_bytes()).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+#[test]
+fn fields_notes_and_what_cannot_be_converted_are_reported() {
+    let (tmp, site) = new_site();
+    let input = tmp.path().join("天津.docx");
+    std::fs::write(&input, tianjin_docx()).unwrap();
+    let run = zhiku(
+        &[
+            "import",
+            input.to_str().unwrap(),
+            "--root",
+            site.to_str().unwrap(),
+        ],
+        tmp.path(),
+    );
+    run.expect_code(0);
+    let md = read(&site.join("content/cases/天津市社会组织党建的探索.md"));
+    assert!(
+        md.starts_with("---\ntitle: 天津市社会组织党建的探索\ndraft: true\nsource:\n  title: 天津市社会组织党建的探索\n  author: 贾锡萍、王美婧\n---\n"),
+        "{md}"
+    );
+    assert!(!md.contains("目录"), "{md}");
+    assert!(md.contains("\n天津市把党建工作落到支部[^1]。\n"), "{md}");
+    assert!(md.contains("\n## 实践探索\n"), "{md}");
+    assert!(
+        md.contains("\n见第3页；[天津政务网](https://www.tj.gov.cn/)；[回到实践探索](#实践探索)；本地文件\n"),
+        "{md}"
+    );
+    assert!(md.contains("\n正文继续。\n"), "{md}");
+    assert!(md.contains("\n> 一格表格里的提示语\n"), "{md}");
+    assert!(md.contains("\n[^1]: 数据来自天津市委组织部。\n"), "{md}");
+    run.expect_stderr(&[
+        "the table of contents (目录) was left out",
+        "hidden text (隐藏文字) was left out: “内部备注”",
+        "field(s) PAGEREF (域) kept as the text Word last showed",
+        "a link to “file:///C:/资料/旧稿.doc” (not a web address) was kept as plain text: “本地文件”",
+        "a symbol from the font Wingdings was left out",
+        "an equation (公式) was left out: “x=1”",
+        "a SmartArt graphic (“组织架构”) was left out",
+        "a chart (图表) (“图表 1”) was left out",
+        "a text box (文本框) was left out; its text was: “专栏：天津经验”",
+    ]);
+    // The text box is reported once, not once for Word's fallback copy as well.
+    assert_eq!(
+        run.stderr.matches("专栏：天津经验").count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    zhiku(
+        &["check", "--drafts", "--root", site.to_str().unwrap()],
+        tmp.path(),
+    )
+    .expect_code(0);
+}

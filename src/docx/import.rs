@@ -721,10 +721,12 @@ impl<'p> Conv<'p> {
     fn report_toc(&mut self) {
         if !self.toc_reported {
             self.toc_reported = true;
-            self.note(
-                "the table of contents (目录) was left out: the site makes its own from the \
-                 headings",
-            );
+            self.notes.push(Note {
+                location: String::new(),
+                message: "the table of contents (目录) was left out: the site makes its own \
+                          from the headings"
+                    .into(),
+            });
         }
     }
 
@@ -747,7 +749,7 @@ impl<'p> Conv<'p> {
         let style = style.as_deref();
         if let Where::Body = at {
             self.paragraphs += 1;
-            let snippet: String = p.text().trim().chars().take(14).collect();
+            let snippet: String = visible_text(p).trim().chars().take(14).collect();
             self.loc = if snippet.is_empty() {
                 format!("paragraph {}", self.paragraphs)
             } else {
@@ -1196,10 +1198,15 @@ impl<'p> Conv<'p> {
                     named(&name)
                 ));
             } else if uri.ends_with("/diagram") {
+                let text = snippet(&gd.text());
+                let said = if text.is_empty() {
+                    String::new()
+                } else {
+                    format!("; its text was: “{text}”")
+                };
                 self.note(format!(
-                    "a SmartArt graphic{} was left out; its text was: “{}”",
-                    named(&name),
-                    snippet(&gd.text())
+                    "a SmartArt graphic{} was left out{said}; paste it as a picture",
+                    named(&name)
                 ));
             } else if let Some(tx) = gd.find("w:txbxContent") {
                 self.text_box(tx, at);
@@ -1344,6 +1351,26 @@ impl<'p> Conv<'p> {
             link: None,
         });
     }
+}
+
+/// The text a reader sees in a paragraph: without text boxes, Word's fallback copies of
+/// drawings and deleted text.
+fn visible_text(p: &Element) -> String {
+    let mut out = String::new();
+    let mut stack: Vec<&Element> = vec![p];
+    while let Some(e) = stack.pop() {
+        match e.name.as_str() {
+            "w:txbxContent" | "mc:Fallback" | "w:del" | "w:moveFrom" | "w:instrText" => continue,
+            "w:t" => {
+                out.push_str(&e.own_text());
+                continue;
+            }
+            _ => {}
+        }
+        let kids: Vec<&Element> = e.elements().collect();
+        stack.extend(kids.into_iter().rev());
+    }
+    out
 }
 
 fn named(name: &str) -> String {

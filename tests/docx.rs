@@ -896,6 +896,21 @@ fn a_module_handout_exports_with_word_styles() {
     assert_eq!(doc.tables.len(), print.matches("<table").count());
     assert_eq!(doc.tables[0][0], vec!["课次", "课程", "学时", "主要案例"]);
     assert!(doc.parts["word/document.xml"].contains(r#"<w:tblStyle w:val="TableGrid"/>"#));
+    // The handout's table of contents links to its lessons: every internal link has its
+    // bookmark.
+    let xml = &doc.parts["word/document.xml"];
+    let anchors: Vec<&str> = xml
+        .split(r#"<w:hyperlink w:anchor=""#)
+        .skip(1)
+        .map(|s| &s[..s.find('"').unwrap()])
+        .collect();
+    assert!(anchors.len() >= 3, "{anchors:?}");
+    for a in anchors {
+        assert!(
+            xml.contains(&format!(r#"w:name="{a}"/>"#)),
+            "no bookmark {a}"
+        );
+    }
 
     // An existing file is not replaced without --force; errors name what to do.
     let again = zhiku(

@@ -328,7 +328,7 @@ struct Para {
     inlines: Vec<Inline>,
     num: Option<(usize, usize)>,
     page_break: bool,
-    bookmark: Option<String>,
+    bookmarks: Vec<String>,
     /// Left indent in twips (text under a list item).
     indent: Option<u32>,
     center: bool,
@@ -384,6 +384,8 @@ struct Conv<'a> {
     fmt: RunFmt,
     quote: usize,
     pre: usize,
+    /// Bookmarks for the next paragraph.
+    pending_marks: Vec<String>,
 }
 
 /// Convert the rendered handout into a document.
@@ -410,6 +412,7 @@ fn convert_html(html: &str, ctx: &UrlContext, images: &BTreeMap<String, Vec<u8>>
         fmt: RunFmt::default(),
         quote: 0,
         pre: 0,
+        pending_marks: Vec::new(),
     };
     // Internal link targets: ids of elements.
     let mut top_level = 0usize;
@@ -431,6 +434,13 @@ fn convert_html(html: &str, ctx: &UrlContext, images: &BTreeMap<String, Vec<u8>>
         }
     }
     c.flush();
+    if !c.pending_marks.is_empty() {
+        let bookmarks = std::mem::take(&mut c.pending_marks);
+        c.doc.blocks.push(Block::Para(Para {
+            bookmarks,
+            ..Para::default()
+        }));
+    }
     c.doc
 }
 
@@ -453,10 +463,12 @@ impl<'a> Conv<'a> {
         if let Some(mut p) = self.cur.take() {
             // Trim whitespace at the ends of the paragraph.
             trim_inlines(&mut p.inlines);
-            if p.inlines.is_empty() && p.bookmark.is_none() {
+            if p.inlines.is_empty() {
                 if p.page_break {
                     self.pending_break = true;
                 }
+                // Its bookmarks go to the next paragraph.
+                self.pending_marks.splice(0..0, p.bookmarks);
                 return;
             }
             if p.style.is_some_and(|s| s.starts_with("Heading")) {
@@ -480,6 +492,7 @@ impl<'a> Conv<'a> {
         self.cur = Some(Para {
             style,
             page_break,
+            bookmarks: std::mem::take(&mut self.pending_marks),
             ..Para::default()
         });
     }
@@ -609,6 +622,31 @@ impl<'a> Conv<'a> {
             self.flush();
             self.pending_break = true;
         }
+        // Block elements that links point to: a bookmark on their first paragraph.
+        if let Some(id) = v.attr("id") {
+            if matches!(
+                name,
+                "li" | "p"
+                    | "dt"
+                    | "dd"
+                    | "blockquote"
+                    | "table"
+                    | "pre"
+                    | "figure"
+                    | "ol"
+                    | "ul"
+                    | "section"
+                    | "div"
+                    | "header"
+                    | "footer"
+                    | "aside"
+                    | "details"
+                    | "dl"
+            ) {
+                let b = self.bookmark_for(id);
+                self.pending_bookmark(b);
+            }
+        }
         match name {
             "script" | "style" | "noscript" | "template" | "nav" | "button" | "form" | "input"
             | "select" | "textarea" | "head" | "title" | "meta" | "link" => {}
@@ -621,6 +659,10 @@ impl<'a> Conv<'a> {
             "article" => {
                 self.flush();
                 self.pending_break = true;
+                if let Some(id) = v.attr("id") {
+                    let b = self.bookmark_for(id);
+                    self.pending_marks.push(b);
+                }
                 self.children(el, depth);
                 self.flush();
             }
@@ -642,7 +684,7 @@ impl<'a> Conv<'a> {
                 if let Some(id) = v.attr("id") {
                     let b = self.bookmark_for(id);
                     if let Some(p) = self.cur.as_mut() {
-                        p.bookmark = Some(b);
+                        p.bookmarks.push(b);
                     }
                 }
                 let saved = std::mem::take(&mut self.fmt);
@@ -768,31 +810,28 @@ impl<'a> Conv<'a> {
             "section" | "div" | "header" | "footer" | "main" | "aside" | "figure" | "details"
             | "dl" | "address" | "body" | "html" => {
                 self.flush();
-                if let Some(id) = v.attr("id") {
-                    // A section with an id can be linked to: bookmark its first paragraph.
-                    let b = self.bookmark_for(id);
-                    self.pending_bookmark(b);
-                }
                 self.children(el, depth);
                 self.flush();
             }
             _ => {
                 if let Some(id) = v.attr("id") {
+                    // An inline element with an id: a bookmark in the current paragraph.
                     let b = self.bookmark_for(id);
-                    self.pending_bookmark(b);
+                    match self.cur.as_mut() {
+                        Some(p) => p.bookmarks.push(b),
+                        None => self.pending_marks.push(b),
+                    }
                 }
                 self.children(el, depth)
             }
         }
     }
 
+    /// Put a bookmark on the next paragraph started (an element with an `id` that links
+    /// point to).
     fn pending_bookmark(&mut self, b: String) {
-        // Put it on the next paragraph started.
-        self.start(None);
-        if let Some(p) = self.cur.as_mut() {
-            p.bookmark = Some(b);
-        }
-        // `start` counted a block; an empty paragraph with only a bookmark is kept.
+        self.flush();
+        self.pending_marks.push(b);
     }
 
     fn link_target(&mut self, href: &str) -> Option<(Option<String>, Option<String>)> {
@@ -1348,7 +1387,7 @@ fn para_xml(p: &Para, out: &mut String) {
         out.push_str(&ppr);
         out.push_str("</w:pPr>");
     }
-    if let Some(b) = &p.bookmark {
+    for b in &p.bookmarks {
         out.push_str(&format!(
             r#"<w:bookmarkStart w:id="{0}" w:name="{1}"/><w:bookmarkEnd w:id="{0}"/>"#,
             b.trim_start_matches("zk"),

@@ -189,7 +189,7 @@ fn xiaoyi_docx() -> Vec<u8> {
         .add_paragraph(p("加强政治引领").numbering(NumberingId::new(1), IndentLevel::new(0)))
         .add_paragraph(p("二、深化品牌创建").numbering(NumberingId::new(1), IndentLevel::new(0)))
         .add_paragraph(p("主题教育的三项做法").numbering(NumberingId::new(2), IndentLevel::new(0)))
-        .add_paragraph(p("学习教育的三项做法").numbering(NumberingId::new(2), IndentLevel::new(0)))
+        .add_paragraph(p("2.学习教育的三项做法").numbering(NumberingId::new(2), IndentLevel::new(0)))
         .add_paragraph(p("联系服务群众").numbering(NumberingId::new(3), IndentLevel::new(0)))
         .add_paragraph(p("工作成效").style("Heading2"))
         .add_paragraph(

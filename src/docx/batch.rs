@@ -237,6 +237,12 @@ pub fn run(opts: &ImportOptions, progress: &mut dyn FnMut(&str)) -> ImportReport
         } else {
             dir.join("index.md")
         };
+        let section_there = dir.join("_index.md");
+        let other = if section_there.exists() {
+            section_there
+        } else {
+            other
+        };
         if other.exists() {
             report.diagnostics.push(
                 Diagnostic::error(

@@ -2112,6 +2112,20 @@ impl<'p> Conv<'p> {
         }
         // Word's own numbering: Chinese formats read like typed numbering; others are lists.
         let mut prefix = String::new();
+        // A number or bullet typed after Word's own is not written twice.
+        match &p.numbered {
+            Some((Numbered::Bullet, _)) => {
+                if let Some(n) = text_bullet(&p.text()) {
+                    strip_prefix_bytes(&mut p.spans, n);
+                }
+            }
+            Some((Numbered::Ordered(_), _)) => {
+                if let Some((Marker::Arabic | Marker::ParenArabic, n)) = marker(&p.text()) {
+                    strip_prefix_bytes(&mut p.spans, n);
+                }
+            }
+            _ => {}
+        }
         match &p.numbered {
             Some((Numbered::Bullet, lvl)) => {
                 blocks.push(Block::Item {

@@ -1040,6 +1040,18 @@ fn round_trip_import_build_export_keeps_every_heading_and_table() {
             "{title}"
         );
     }
+    // Footnotes come out as one paragraph each, label and text, in the footnote style.
+    assert!(
+        doc.paras.iter().any(|p| p.style == "FootnoteText"
+            && p.text.starts_with('1')
+            && p.text
+                .contains("南宁市把群众满意度作为考核基层党组织的重要依据。")),
+        "{:?}",
+        doc.paras
+            .iter()
+            .filter(|p| p.style == "FootnoteText")
+            .collect::<Vec<_>>()
+    );
     // The picture came along.
     assert!(
         doc.parts.keys().any(|k| k.starts_with("word/media/")),

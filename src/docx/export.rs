@@ -386,6 +386,8 @@ struct Conv<'a> {
     pre: usize,
     /// Bookmarks for the next paragraph.
     pending_marks: Vec<String>,
+    /// The next `<p>` continues the current paragraph (after a footnote's label).
+    merge_p: bool,
 }
 
 /// Convert the rendered handout into a document.
@@ -413,6 +415,7 @@ fn convert_html(html: &str, ctx: &UrlContext, images: &BTreeMap<String, Vec<u8>>
         quote: 0,
         pre: 0,
         pending_marks: Vec::new(),
+        merge_p: false,
     };
     // Internal link targets: ids of elements.
     let mut top_level = 0usize;
@@ -697,11 +700,12 @@ impl<'a> Conv<'a> {
                     "figcaption" | "caption" => Some("Caption"),
                     _ => None,
                 };
-                let in_item = self.cur.as_ref().is_some_and(|p| p.num.is_some())
+                let in_item = (self.cur.as_ref().is_some_and(|p| p.num.is_some())
                     && self
                         .cur
                         .as_ref()
-                        .is_some_and(|p| p.inlines.iter().all(inline_blank));
+                        .is_some_and(|p| p.inlines.iter().all(inline_blank)))
+                    || (std::mem::take(&mut self.merge_p) && self.cur.is_some());
                 if !in_item {
                     self.start(style);
                     if !self.lists.is_empty() {
@@ -806,6 +810,14 @@ impl<'a> Conv<'a> {
                 }
                 self.children(el, depth);
                 self.fmt = saved;
+            }
+            "div" if has_class(&el, "footnote-definition") => {
+                // The note's label and its first paragraph make one paragraph.
+                self.start(Some("FootnoteText"));
+                self.merge_p = true;
+                self.children(el, depth);
+                self.merge_p = false;
+                self.flush();
             }
             "section" | "div" | "header" | "footer" | "main" | "aside" | "figure" | "details"
             | "dl" | "address" | "body" | "html" => {
@@ -1250,6 +1262,12 @@ fn styles_xml() -> String {
         "Code",
         r#"<w:spacing w:after="0" w:line="240" w:lineRule="auto"/><w:jc w:val="left"/>"#,
         r#"<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New" w:eastAsia="宋体" w:cs="Courier New"/><w:sz w:val="20"/>"#,
+    ));
+    s.push_str(&para(
+        "FootnoteText",
+        "footnote text",
+        r#"<w:spacing w:after="60" w:line="300" w:lineRule="auto"/>"#,
+        r#"<w:sz w:val="18"/><w:szCs w:val="18"/>"#,
     ));
     s.push_str(&para(
         "Footer",

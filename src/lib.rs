@@ -20,6 +20,7 @@ pub mod check;
 pub mod cjk;
 pub mod config;
 pub mod diagnostics;
+pub mod docx;
 pub mod encoding;
 pub mod frontmatter;
 pub mod html;

@@ -110,6 +110,54 @@ enum Command {
         #[arg(long)]
         title: Option<String>,
     },
+    /// Import Word documents (.docx) as draft pages: `zhiku import 报告.docx` or a folder.
+    Import {
+        /// .docx files, or folders whose Word files are all imported.
+        #[arg(required = true, value_name = "FILE.docx|DIR")]
+        inputs: Vec<PathBuf>,
+        /// The section the pages go into (a folder under content/ with an _index.md).
+        #[arg(long, default_value = "cases")]
+        section: String,
+        /// The site directory (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Convert and report, but write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Replace pages that already exist.
+        #[arg(long)]
+        force: bool,
+        /// Write the files that converted even when others failed.
+        #[arg(long)]
+        keep_going: bool,
+        /// How to print errors and warnings.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
+    /// Export a module's handout (its print page) as a Word document:
+    /// `zhiku export courses/party-spirit --docx`.
+    Export {
+        /// The module: `courses/party-spirit`, or just `party-spirit`.
+        module: String,
+        /// Write a Word document (.docx), the only export format.
+        #[arg(long)]
+        docx: bool,
+        /// The file to write (default: the module's title + .docx, in the current directory).
+        #[arg(long, short)]
+        output: Option<PathBuf>,
+        /// The site directory (with site.toml and content/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Include pages with `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Replace the output file if it exists.
+        #[arg(long)]
+        force: bool,
+        /// How to print errors and warnings.
+        #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+        format: FormatArg,
+    },
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]
@@ -247,6 +295,76 @@ fn main() -> ExitCode {
                 ExitCode::from(1)
             }
         },
+        Command::Import {
+            inputs,
+            section,
+            root,
+            dry_run,
+            force,
+            keep_going,
+            format,
+        } => {
+            let root = build::absolute_root(&root);
+            let opts = zhiku::docx::batch::ImportOptions {
+                root: root.clone(),
+                inputs,
+                section,
+                dry_run,
+                force,
+                keep_going,
+            };
+            let report = zhiku::docx::batch::run(&opts, &mut |line| println!("{line}"));
+            diagnostics::report(&report.diagnostics, &root, format.into());
+            if report.failed > 0 || report.diagnostics.has_errors() {
+                ExitCode::from(1)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Command::Export {
+            module,
+            docx,
+            output,
+            root,
+            drafts,
+            force,
+            format,
+        } => {
+            if !docx {
+                eprintln!("error: say which format to export: --docx (a Word document; the only format so far)");
+                return ExitCode::from(2);
+            }
+            let root = build::absolute_root(&root);
+            let opts = zhiku::docx::export::ExportOptions {
+                root: root.clone(),
+                module,
+                output,
+                drafts,
+                force,
+            };
+            match zhiku::docx::export::run(&opts) {
+                Ok((done, warnings)) => {
+                    diagnostics::report(&warnings, &root, format.into());
+                    for n in &done.notes {
+                        eprintln!("warning: {n}");
+                    }
+                    println!(
+                        "exported “{}” to {}: {} heading(s), {} table(s), {} image(s)",
+                        done.title,
+                        done.output.display(),
+                        done.headings,
+                        done.tables,
+                        done.images
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(diags) => {
+                    diagnostics::report(&diags, &root, format.into());
+                    eprintln!("export failed: nothing was written");
+                    ExitCode::from(1)
+                }
+            }
+        }
         Command::New { path, root, title } => {
             let root = build::absolute_root(&root);
             match scaffold::new_page(&root, &path, title.as_deref()) {

@@ -130,6 +130,15 @@ fn page_summary(site: &Site, graph: &Graph, i: usize) -> Value {
     })
 }
 
+/// `page.quiz`: the self-check questions of `extra.quiz`, checked and numbered (see
+/// [`crate::resolve::course::quiz`]; a malformed list was reported when resolving).
+pub fn quiz_value(p: &Page) -> Value {
+    match crate::resolve::course::quiz(&p.meta.fields.extra) {
+        Ok(items) => serde_json::to_value(items).unwrap_or(Value::Null),
+        Err(_) => Value::Array(Vec::new()),
+    }
+}
+
 /// A section's summary, without `pages`.
 fn section_summary(site: &Site, i: usize) -> Value {
     let s = &site.sections[i];
@@ -329,6 +338,17 @@ impl Values {
                 Value::Array(refs(&graph.page_backlinks[i])),
             );
             m.insert("related".into(), Value::Array(sums(&graph.related[i])));
+            // What the page shows of them: each related page once, in the most specific
+            // list (see `course::shown_lists`).
+            m.insert(
+                "other_backlinks".into(),
+                Value::Array(refs(&graph.shown_backlinks[i])),
+            );
+            m.insert(
+                "other_related".into(),
+                Value::Array(sums(&graph.shown_related[i])),
+            );
+            m.insert("quiz".into(), quiz_value(p));
             m.insert("lessons".into(), Value::Array(sums(&graph.lessons[i])));
             m.insert("cases".into(), Value::Array(sums(&graph.cases[i])));
             let (prev, next) = graph.prev_next[i];
@@ -357,6 +377,26 @@ impl Values {
                 })
                 .collect();
             m.insert("siblings".into(), Value::Array(module));
+            // A lesson of a course module: its number, the module's size, the modules around.
+            let lesson = if crate::resolve::course::is_module(site, p.section) {
+                let (prev_m, next_m) = graph.modules[p.section];
+                let module_link = |s: Option<usize>| {
+                    s.map(|s| link_value(site, Ref::Section(s)))
+                        .unwrap_or(Value::Null)
+                };
+                json!({
+                    "number": at + 1,
+                    "count": section.pages.len(),
+                    "hours": p.meta.fields.extra.get("hours").cloned().unwrap_or(Value::Null),
+                    "module": link_value(site, Ref::Section(p.section)),
+                    "print_url": site.url(&format!("{}print/", section.path)),
+                    "prev_module": module_link(prev_m),
+                    "next_module": module_link(next_m),
+                })
+            } else {
+                Value::Null
+            };
+            m.insert("lesson".into(), lesson);
             m.insert(
                 "assets".into(),
                 Value::Array(
@@ -484,8 +524,13 @@ pub enum Part<'a> {
         per: Option<usize>,
         n: usize,
     },
-    /// The pages of a print page: summaries with their contents (ids prefixed).
+    /// The pages of a print page (a module handout): summaries with their contents (ids
+    /// prefixed, links pointing inside the handout).
     PrintPages(usize),
+    /// The appendix of a module handout: the case passages its lessons cite.
+    Appendix(usize),
+    /// The section's text as the handout shows it (links pointing inside the handout).
+    HandoutIntro(usize),
 }
 
 /// Hashes of what [`Values`] holds, built once per build for incremental rendering.
@@ -612,22 +657,9 @@ impl Values {
                 per,
                 n,
             } => super::paginator(site, base, list, per, n, &self.pages),
-            Part::PrintPages(i) => Value::Array(
-                site.sections[i]
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .map(|(n, &p)| {
-                        let mut v = Value::clone(&self.pages[p]);
-                        v["content"] = Value::String(super::prefix_ids(
-                            &site.pages[p].links.html,
-                            &format!("l{}-", n + 1),
-                        ));
-                        v["anchor"] = Value::String(format!("l{}", n + 1));
-                        v
-                    })
-                    .collect(),
-            ),
+            Part::PrintPages(i) => Value::Array(super::handout::build(site, self, i).pages),
+            Part::Appendix(i) => Value::Array(super::handout::build(site, self, i).appendix),
+            Part::HandoutIntro(i) => Value::String(super::handout::build(site, self, i).intro),
         }
     }
 
@@ -676,6 +708,27 @@ impl Values {
                 h.write_u64(hashes.trail[p.section]);
                 refs(&graph.page_backlinks[i], h);
                 pages(&graph.related[i], h);
+                refs(&graph.shown_backlinks[i], h);
+                pages(&graph.shown_related[i], h);
+                // `lesson`: number, count, hours (in the summary's `extra`), modules around.
+                let module = crate::resolve::course::is_module(site, p.section);
+                h.write_u8(u8::from(module));
+                if module {
+                    let section = &site.sections[p.section];
+                    h.write_usize(section.pages.iter().position(|&q| q == i).unwrap_or(0));
+                    h.write_usize(section.pages.len());
+                    h.write_u64(hashes.section_link[p.section]);
+                    let (a, b) = graph.modules[p.section];
+                    for s in [a, b] {
+                        match s {
+                            Some(s) => {
+                                h.write_u8(1);
+                                h.write_u64(hashes.section_link[s]);
+                            }
+                            None => h.write_u8(0),
+                        }
+                    }
+                }
                 pages(&graph.lessons[i], h);
                 pages(&graph.cases[i], h);
                 let (prev, next) = graph.prev_next[i];
@@ -739,13 +792,11 @@ impl Values {
                     .collect();
                 pages(&slice, h);
             }
-            Part::PrintPages(i) => {
+            // A handout depends on its lessons and on every page they link to: it is built
+            // to be hashed (there is one per module).
+            Part::PrintPages(_) | Part::Appendix(_) | Part::HandoutIntro(_) => {
                 h.write_u8(13);
-                let list = &site.sections[*i].pages;
-                pages(list, h);
-                for &q in list {
-                    h.write_u64(hashes.content[q]);
-                }
+                super::memo::hash_value(&self.build_part(site, graph, part), h);
             }
         }
     }

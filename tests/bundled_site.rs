@@ -85,7 +85,64 @@ fn builds_without_warnings() {
             "home lacks an entry point to {href}"
         );
     }
-    assert!(home.contains("<h2 id=\"recent-title\">最新案例</h2>"));
+    // The cases are shown as what they are, not as news (their sources are from 2018–2019,
+    // or undated).
+    assert!(home.contains("<h2 id=\"cases-title\">案例选读</h2>"));
+    assert!(
+        !home.contains("最新"),
+        "the home page calls old material new"
+    );
+}
+
+#[test]
+fn dates_are_as_precise_as_the_sources_and_never_invented() {
+    let (out, run) = bundled();
+    run.expect_code(0);
+    // No page shows a day its sources do not give (the old content said 2010年1月1日,
+    // 2020年1月1日 and 2026年11月1日 everywhere).
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            for invented in ["年1月1日", "2026年", "<time datetime=\"2026"] {
+                assert!(
+                    !html.contains(invented),
+                    "{}: {invented}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    // A case shows its source's publication (a month, as the journal issue gives it); an
+    // undated source shows no date at all.
+    let tianjin = read(out, "cases/tianjin/index.html");
+    let meta = between(&tianjin, "<p class=\"meta\">", "</p>");
+    assert!(
+        meta.contains("<span>原文发表：《求知》2018年第12期</span>"),
+        "{meta}"
+    );
+    assert!(!meta.contains("<time"), "{meta}");
+    let gulou = read(out, "cases/gulou/index.html");
+    let meta = between(&gulou, "<p class=\"meta\">", "</p>");
+    assert!(
+        !meta.contains("原文发表") && !meta.contains("<time"),
+        "{meta}"
+    );
+    // Lessons show their number, hours and reading time, but no date.
+    let lesson = read(
+        out,
+        "courses/governance-innovation/party-member-council/index.html",
+    );
+    let meta = between(&lesson, "<p class=\"meta\">", "</p>");
+    assert!(!meta.contains("<time"), "{meta}");
+    assert!(meta.contains("<span>1.5 学时</span>"), "{meta}");
+    assert!(lesson.contains("<span class=\"lesson-number\">第2课/共6课</span>"));
+    // Sitemap dates are as written too.
+    let sitemap = read(out, "sitemap.xml");
+    assert!(
+        !sitemap.contains("<lastmod>"),
+        "no page of the bundled site has a date"
+    );
 }
 
 #[test]
@@ -101,11 +158,11 @@ fn every_case_exists_with_its_title_and_source() {
         );
         let source = between(
             &html,
-            "<aside class=\"source\" aria-label=\"资料来源\">",
+            "<aside class=\"source\" aria-labelledby=\"source-title\">",
             "</aside>",
         );
         assert!(
-            source.contains("<h2 class=\"source-title\">资料来源</h2>"),
+            source.contains("<h2 class=\"source-title\" id=\"source-title\">资料来源</h2>"),
             "{slug}"
         );
         // The case's own front matter names the source it was written from.
@@ -166,7 +223,11 @@ fn every_module_exists_with_its_title_and_lessons() {
     let (out, run) = bundled();
     run.expect_code(0);
     let courses = read(out, "courses/index.html");
-    let modules = between(&courses, "<ol class=\"modules\">", "</ol>\n</section>");
+    let modules = between(
+        &courses,
+        "<ol class=\"modules\">",
+        "</ol>\n  <p class=\"progress-reset",
+    );
     let links: Vec<(String, String)> = anchors(modules)
         .into_iter()
         .filter(|(h, _)| h.matches('/').count() == 3)
@@ -217,7 +278,7 @@ fn every_module_exists_with_its_title_and_lessons() {
             &format!("{}print/index.html", url.trim_start_matches('/')),
         );
         assert_eq!(
-            print.matches("<article class=\"print-lesson\"").count(),
+            print.matches("<section class=\"print-lesson\"").count(),
             lessons.len(),
             "{title} print page"
         );

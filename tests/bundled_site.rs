@@ -402,3 +402,48 @@ fn no_page_requests_anything_from_another_host() {
         }
     }
 }
+
+#[test]
+fn regions_are_listed_provinces_then_cities_then_districts() {
+    let (out, run) = bundled();
+    run.expect_code(0);
+    let regions = read(out, "regions/index.html");
+    let tree = between(&regions, "<ul class=\"term-tree\">", "</main>");
+    let text = common::strip_tags(tree);
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let at = |w: &str| {
+        words
+            .iter()
+            .position(|x| *x == w)
+            .unwrap_or_else(|| panic!("{w} in {words:?}"))
+    };
+    assert!(
+        at("江苏省") < at("南京市") && at("南京市") < at("鼓楼区"),
+        "{words:?}"
+    );
+    assert!(
+        at("广西壮族自治区") < at("南宁市") && at("山西省") < at("孝义市"),
+        "{words:?}"
+    );
+    // 鼓楼区 is nested two levels down.
+    assert!(
+        tree.contains("<ul>\n      <li><a href=\"/regions/鼓楼区/\">鼓楼区</a>"),
+        "{tree}"
+    );
+    // The district's page has the province and the city in its breadcrumbs.
+    let gulou = read(out, "regions/鼓楼区/index.html");
+    let crumbs = between(&gulou, "<nav class=\"breadcrumbs", "</nav>");
+    assert_eq!(
+        anchors(crumbs)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>(),
+        ["首页", "地区", "江苏省", "南京市"]
+    );
+    // The case page shows each of its three regions once.
+    let case = read(out, "cases/gulou/index.html");
+    assert!(case.contains("<span class=\"terms-label\">地区：</span><a class=\"tag\" href=\"/regions/江苏省/\">江苏省</a><a class=\"tag\" href=\"/regions/南京市/\">南京市</a><a class=\"tag\" href=\"/regions/鼓楼区/\">鼓楼区</a></p>"));
+}

@@ -76,10 +76,17 @@ fn page_taxonomies(site: &Site, page: &Page) -> Value {
         let Some(terms) = page.meta.taxonomies.get(&t.name) else {
             continue;
         };
-        let list: Vec<Value> = terms
+        // `江苏省/南京市/鼓楼区` is three terms (see `resolve::taxonomy::term_path`).
+        let mut list: Vec<Value> = Vec::new();
+        for name in terms
             .iter()
-            .map(|name| json!({"name": name, "url": site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(name)))}))
-            .collect();
+            .flat_map(|w| crate::resolve::taxonomy::term_path(w))
+        {
+            let v = json!({"name": name, "url": site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(name)))});
+            if !list.contains(&v) {
+                list.push(v);
+            }
+        }
         map.insert(t.name.clone(), Value::Array(list));
     }
     Value::Object(map)
@@ -485,6 +492,7 @@ pub fn taxonomy_value(
                 "slug": term.slug,
                 "url": site.url(&term.path(&t.config.name)),
                 "count": term.pages.len(),
+                "parent": term.parent,
             });
             if with_pages {
                 v["pages"] = Value::Array(
@@ -497,11 +505,54 @@ pub fn taxonomy_value(
             v
         })
         .collect();
+    // `tree`: the terms under their parents (`江苏省` → `南京市` → `鼓楼区`), each level with
+    // the most used first; `null` when no term has a parent.
+    let tree = if t.terms.iter().any(|x| x.parent.is_some()) {
+        let known: std::collections::HashSet<&str> =
+            t.terms.iter().map(|x| x.slug.as_str()).collect();
+        fn level(
+            site: &Site,
+            t: &crate::resolve::Taxonomy,
+            known: &std::collections::HashSet<&str>,
+            parent: Option<&str>,
+            depth: usize,
+        ) -> Vec<Value> {
+            let mut list: Vec<&crate::resolve::Term> = t
+                .terms
+                .iter()
+                .filter(|x| {
+                    let p = x.parent.as_deref().filter(|p| known.contains(p));
+                    p == parent
+                })
+                .collect();
+            list.sort_by(|a, b| {
+                b.pages
+                    .len()
+                    .cmp(&a.pages.len())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
+            list.into_iter()
+                .map(|x| {
+                    // A loop of parents (a/b and b/a) stops at a depth no real hierarchy has.
+                    let children = if depth < 8 {
+                        level(site, t, known, Some(&x.slug), depth + 1)
+                    } else {
+                        Vec::new()
+                    };
+                    json!({"name": x.name, "url": site.url(&x.path(&t.config.name)), "count": x.pages.len(), "children": children})
+                })
+                .collect()
+        }
+        Value::Array(level(site, t, &known, None, 0))
+    } else {
+        Value::Null
+    };
     json!({
         "name": t.config.name,
         "title": t.config.title,
         "url": site.url(&format!("{}/", t.config.name)),
         "terms": terms,
+        "tree": tree,
     })
 }
 

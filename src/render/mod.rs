@@ -848,6 +848,22 @@ impl<'a> Renderer<'a> {
                 let list_url = site.url(&format!("{}/", tax.config.name));
                 let mut trail = context::ancestors(site, 0);
                 trail.push(json!({"title": tax.config.title, "url": list_url}));
+                // The terms above it (江苏省 › 南京市 for 鼓楼区), outermost first.
+                let mut above = Vec::new();
+                let mut parent = term.parent.as_deref();
+                while let Some(p) = parent {
+                    let Some(t) = tax.terms.iter().find(|t| t.slug == p) else {
+                        break;
+                    };
+                    if above.len() > 8 || t.slug == term.slug {
+                        break;
+                    }
+                    above
+                        .push(json!({"title": t.name, "url": site.url(&t.path(&tax.config.name))}));
+                    parent = t.parent.as_deref();
+                }
+                above.reverse();
+                trail.extend(above);
                 let per = if tax.config.paginate_by == 0 {
                     None
                 } else {

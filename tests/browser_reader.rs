@@ -586,6 +586,48 @@ async fn self_check_questions_are_answered_on_the_page_and_counted() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn reading_a_lesson_to_its_end_marks_it_learnt() {
+    let (_out, server) = built_bundled_site();
+    let b = Browser::start().await;
+    viewport(&b, PHONE).await;
+    goto(&b, &server.url("/courses/policy-reading/reading-figures/")).await;
+    b.wait_for(
+        "return !document.querySelector('[data-lesson-toggle]').hidden",
+        10,
+    )
+    .await;
+    // Opening the page marks nothing; scrolling to the end does.
+    assert_eq!(
+        text(
+            &b,
+            "return document.querySelector('[data-lesson-toggle]').textContent"
+        )
+        .await,
+        "标记为已学完"
+    );
+    b.js("window.scrollTo(0, document.documentElement.scrollHeight)")
+        .await;
+    let t = b
+        .wait_for("const t=document.querySelector('[data-lesson-toggle]').textContent; return t.startsWith('已学完') && t", 10)
+        .await;
+    assert!(t.is_string());
+    // Unmarking it by hand is kept.
+    b.js("document.querySelector('[data-lesson-toggle]').click()")
+        .await;
+    b.client.refresh().await.unwrap();
+    b.wait_for("return document.readyState === 'complete' && !document.querySelector('[data-lesson-toggle]').hidden", 10).await;
+    assert_eq!(
+        text(
+            &b,
+            "return document.querySelector('[data-lesson-toggle]').textContent"
+        )
+        .await,
+        "标记为已学完"
+    );
+    b.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_case_is_cited_in_one_click() {
     let (_out, server) = built_bundled_site();
     let b = Browser::start().await;

@@ -444,6 +444,85 @@ mod tests {
         out
     }
 
+    fn quiz_of(v: serde_json::Value) -> Result<Vec<QuizItem>, String> {
+        quiz(&v.as_object().cloned().unwrap_or_default())
+    }
+
+    #[test]
+    fn self_check_questions_are_checked() {
+        use serde_json::json;
+        let q = quiz_of(json!({"quiz": [
+            {"question": "问", "options": ["甲", "乙", "丙"], "answer": "b"},
+            {"question": "多", "options": ["甲", "乙", "丙"], "answer": ["C", "A"], "explanation": "因为"},
+        ]}))
+        .unwrap();
+        assert_eq!(
+            (q[0].answer.clone(), q[0].multiple),
+            (vec!["B".to_string()], false)
+        );
+        assert_eq!(
+            (q[1].answer.clone(), q[1].multiple),
+            (vec!["A".to_string(), "C".to_string()], true)
+        );
+        assert_eq!(q[1].options[2].letter, "C");
+        assert_eq!(q[1].explanation.as_deref(), Some("因为"));
+        assert!(quiz_of(json!({"other": 1})).unwrap().is_empty());
+        let one = |item: serde_json::Value| json!({"quiz": [item]});
+        for (v, error) in [
+            (json!({"quiz": "问题"}), "must be a list"),
+            (
+                one(json!({"options": ["甲", "乙"], "answer": "A"})),
+                "question 1 has no `question`",
+            ),
+            (
+                one(json!({"question": "问", "options": ["甲"], "answer": "A"})),
+                "has 1 option(s)",
+            ),
+            (
+                one(json!({"question": "问", "options": ["甲", "乙"]})),
+                "has no `answer`",
+            ),
+            (
+                one(json!({"question": "问", "options": ["甲", "乙"], "answer": "D"})),
+                "the answer `D` is not one of its options A–B",
+            ),
+            (
+                one(
+                    json!({"question": "问", "options": ["甲", "乙"], "answer": "A", "answers": "B"}),
+                ),
+                "unknown key `answers`",
+            ),
+        ] {
+            let e = quiz_of(v.clone()).unwrap_err();
+            assert!(e.contains(error), "{v}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_bad_quiz_is_an_error_naming_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("_index.md"), "---\ntitle: 首页\n---\n").unwrap();
+        std::fs::write(
+            content.join("l.md"),
+            "---\ntitle: 课\nweight: 1\nextra:\n  quiz:\n    - question: 问\n      options: [甲, 乙]\n      answer: E\n---\n正文\n",
+        )
+        .unwrap();
+        let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        assert!(!diags.has_errors());
+        let mut diags = Diagnostics::new();
+        check_quizzes(&site, &mut diags);
+        assert!(diags.has_errors());
+        let text = format!("{diags:?}");
+        assert!(
+            text.contains("l.md") && text.contains("the answer `E` is not one of its options A–B"),
+            "{text}"
+        );
+        assert!(text.contains("Some(4)"), "the `extra:` line: {text}");
+    }
+
     #[test]
     fn related_matches_the_straightforward_computation() {
         let dir = tempfile::tempdir().unwrap();

@@ -164,9 +164,13 @@
       }
       if (status) { status.hidden = !done; status.textContent = done ? "已学完" : ""; }
     };
+    // `set`: marked by the reader or on reaching the end once; after that, only the reader
+    // changes it (a reload that restores the scroll position does not mark it again).
     var set = function (done) {
       var v = load();
-      lesson(v, path).done = done;
+      var l = lesson(v, path);
+      l.done = done;
+      l.set = true;
       save(v);
       show();
     };
@@ -177,7 +181,7 @@
       window.addEventListener("scroll", function () { scrolled = true; }, { passive: true, once: true });
       var io = new IntersectionObserver(function (entries) {
         entries.forEach(function (e) {
-          if (e.isIntersecting && scrolled && !(load().lessons[path] || {}).done) {
+          if (e.isIntersecting && scrolled && !(load().lessons[path] || {}).set) {
             set(true);
             io.disconnect();
           }

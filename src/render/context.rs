@@ -22,6 +22,10 @@ pub struct Values {
     /// The same with `pages`, the summaries of its pages: made when first asked for (a
     /// rebuild by `serve` usually needs few of them).
     full_sections: Vec<std::sync::OnceLock<Value>>,
+    /// Each section's module handout (print page), made when first asked for.
+    handouts: Vec<std::sync::OnceLock<super::handout::Handout>>,
+    /// URL → page, for the handouts' links (made once, when the first handout is made).
+    pub(super) page_by_url: std::sync::OnceLock<HashMap<String, usize>>,
     /// Each section's pages, in order.
     section_pages: Vec<Vec<usize>>,
     pub config: Value,
@@ -297,6 +301,8 @@ impl Values {
             pages,
             page_hashes,
             full_sections: sections.iter().map(|_| Default::default()).collect(),
+            handouts: sections.iter().map(|_| Default::default()).collect(),
+            page_by_url: Default::default(),
             section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
             sections,
             config,
@@ -317,6 +323,11 @@ impl Values {
             );
             v
         })
+    }
+
+    /// The handout of section `i` (its print page's lessons, appendix and introduction).
+    pub fn handout(&self, site: &Site, i: usize) -> &super::handout::Handout {
+        self.handouts[i].get_or_init(|| super::handout::build(site, self, i))
     }
 
     /// A section's summary without its pages (an entry of `subsections`).
@@ -708,9 +719,9 @@ impl Values {
                 per,
                 n,
             } => super::paginator(site, base, list, per, n, &self.pages),
-            Part::PrintPages(i) => Value::Array(super::handout::build(site, self, i).pages),
-            Part::Appendix(i) => Value::Array(super::handout::build(site, self, i).appendix),
-            Part::HandoutIntro(i) => Value::String(super::handout::build(site, self, i).intro),
+            Part::PrintPages(i) => Value::Array(self.handout(site, i).pages.clone()),
+            Part::Appendix(i) => Value::Array(self.handout(site, i).appendix.clone()),
+            Part::HandoutIntro(i) => Value::String(self.handout(site, i).intro.clone()),
         }
     }
 

@@ -149,13 +149,24 @@ fn decode_href(h: &str) -> String {
 pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
     let lessons = &site.sections[section].pages;
     // URL → where it goes.
-    let mut targets: HashMap<String, Target> = HashMap::new();
-    for (i, p) in site.pages.iter().enumerate() {
-        targets.insert(site.url(&p.path), Target::Page(i));
-    }
-    for (n, &p) in lessons.iter().enumerate() {
-        targets.insert(site.url(&site.pages[p].path), Target::Lesson(n));
-    }
+    let pages_by_url = values.page_by_url.get_or_init(|| {
+        site.pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (site.url(&p.path), i))
+            .collect()
+    });
+    let lesson_by_url: HashMap<String, usize> = lessons
+        .iter()
+        .enumerate()
+        .map(|(n, &p)| (site.url(&site.pages[p].path), n))
+        .collect();
+    let target = |url: &str| -> Option<Target> {
+        match lesson_by_url.get(url) {
+            Some(&n) => Some(Target::Lesson(n)),
+            None => pages_by_url.get(url).map(|&q| Target::Page(q)),
+        }
+    };
     let split = |h: &str| -> (String, Option<String>) {
         let h = decode_href(h);
         match h.split_once('#') {
@@ -170,12 +181,12 @@ pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
         let html = &site.pages[p].links.html;
         rewrite_links(html, |h| {
             let (url, frag) = split(h);
-            if let (Some(Target::Page(q)), Some(f)) = (targets.get(&url), frag) {
-                if heading_range(&site.pages[*q].links.html, &f).is_some() {
-                    match cited.iter_mut().find(|(c, _)| c == q) {
+            if let (Some(Target::Page(q)), Some(f)) = (target(&url), frag) {
+                if heading_range(&site.pages[q].links.html, &f).is_some() {
+                    match cited.iter_mut().find(|(c, _)| *c == q) {
                         Some((_, ids)) if ids.contains(&f) => {}
                         Some((_, ids)) => ids.push(f),
-                        None => cited.push((*q, vec![f])),
+                        None => cited.push((q, vec![f])),
                     }
                 }
             }
@@ -191,15 +202,15 @@ pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
     // passage, `#c<k>` for a page with passages in the appendix; else no link.
     let resolve = |h: &str| -> Option<String> {
         let (url, frag) = split(h);
-        match (targets.get(&url)?, frag) {
+        match (target(&url)?, frag) {
             (Target::Lesson(n), None) => Some(format!("#l{}", n + 1)),
             (Target::Lesson(n), Some(f)) => Some(format!("#l{}-{f}", n + 1)),
             (Target::Page(q), Some(f)) => {
-                let k = in_appendix.get(q)?;
-                heading_range(&site.pages[*q].links.html, &f)?;
+                let k = in_appendix.get(&q)?;
+                heading_range(&site.pages[q].links.html, &f)?;
                 Some(format!("#c{k}-{f}"))
             }
-            (Target::Page(q), None) => in_appendix.get(q).map(|k| format!("#c{k}")),
+            (Target::Page(q), None) => in_appendix.get(&q).map(|k| format!("#c{k}")),
         }
     };
     let pages = lessons
@@ -216,8 +227,8 @@ pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
             if let Value::Array(cases) = &mut v["cases"] {
                 for c in cases.iter_mut() {
                     let url = c["url"].as_str().unwrap_or_default().to_string();
-                    if let Some(Target::Page(q)) = targets.get(&url) {
-                        if let Some(k) = in_appendix.get(q) {
+                    if let Some(Target::Page(q)) = target(&url) {
+                        if let Some(k) = in_appendix.get(&q) {
                             c["anchor"] = Value::String(format!("c{k}"));
                         }
                     }

@@ -124,6 +124,45 @@ fn rewrite_links(html: &str, mut rewrite: impl FnMut(&str) -> Option<String>) ->
     out
 }
 
+/// Keep only the text of same-page links (`href="#…"`) whose target is not in `ids` (a
+/// footnote reference in a cited passage whose note was not cited with it).
+fn unwrap_dangling(html: &str, ids: &std::collections::HashSet<String>) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("<a href=\"#") {
+        out.push_str(&rest[..at]);
+        let tail = &rest[at..];
+        let start = "<a href=\"#".len();
+        let (Some(q), Some(tag_end)) = (tail[start..].find('"'), tail.find('>')) else {
+            out.push_str(tail);
+            return out;
+        };
+        let id = decode_href(&tail[start..start + q]);
+        let close = tail[tag_end..].find("</a>").map(|c| tag_end + c);
+        match close {
+            Some(close) if !ids.contains(&id) => {
+                out.push_str(&tail[tag_end + 1..close]);
+                rest = &tail[close + 4..];
+            }
+            _ => {
+                out.push_str(&tail[..=tag_end]);
+                rest = &tail[tag_end + 1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The `id="…"` values of `html`.
+fn ids_of(html: &str, into: &mut std::collections::HashSet<String>) {
+    for part in html.split(" id=\"").skip(1) {
+        if let Some(id) = part.split('"').next() {
+            into.insert(decode_href(id));
+        }
+    }
+}
+
 /// Decode `%XX` escapes and the HTML entity `&amp;` of an href.
 fn decode_href(h: &str) -> String {
     let h = h.replace("&amp;", "&");
@@ -213,7 +252,7 @@ pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
             (Target::Page(q), None) => in_appendix.get(&q).map(|k| format!("#c{k}")),
         }
     };
-    let pages = lessons
+    let pages: Vec<Value> = lessons
         .iter()
         .enumerate()
         .map(|(n, &p)| {
@@ -237,7 +276,7 @@ pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
             v
         })
         .collect();
-    let appendix = cited
+    let appendix: Vec<Value> = cited
         .iter()
         .enumerate()
         .map(|(k, (q, ids))| {
@@ -267,6 +306,22 @@ pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
         })
         .collect();
     let intro = rewrite_links(&site.sections[section].links.html, resolve);
+    // Same-page links whose target did not come into the handout become text.
+    let mut ids = std::collections::HashSet::new();
+    let mut pages: Vec<Value> = pages;
+    let mut appendix: Vec<Value> = appendix;
+    for v in pages.iter().chain(appendix.iter()) {
+        ids_of(v["content"].as_str().unwrap_or_default(), &mut ids);
+        if let Some(a) = v["anchor"].as_str() {
+            ids.insert(a.to_string());
+        }
+    }
+    ids_of(&intro, &mut ids);
+    for v in pages.iter_mut().chain(appendix.iter_mut()) {
+        let html = unwrap_dangling(v["content"].as_str().unwrap_or_default(), &ids);
+        v["content"] = Value::String(html);
+    }
+    let intro = unwrap_dangling(&intro, &ids);
     Handout {
         pages,
         appendix,
@@ -293,6 +348,16 @@ mod tests {
         assert!(heading_range(html, "x").is_none());
         // An id on something that is not a heading is not a passage.
         assert!(heading_range("<p id=\"a\">x</p>", "a").is_none());
+    }
+
+    #[test]
+    fn same_page_links_to_what_is_not_in_the_handout_become_text() {
+        let ids: std::collections::HashSet<String> = ["c1-背景".to_string()].into();
+        let html = "<a href=\"#c1-背景\">背景</a><sup><a href=\"#c1-fn-1\">1</a></sup>";
+        assert_eq!(
+            unwrap_dangling(html, &ids),
+            "<a href=\"#c1-背景\">背景</a><sup>1</sup>"
+        );
     }
 
     #[test]

@@ -447,3 +447,76 @@ fn regions_are_listed_provinces_then_cities_then_districts() {
     let case = read(out, "cases/gulou/index.html");
     assert!(case.contains("<span class=\"terms-label\">地区：</span><a class=\"tag\" href=\"/regions/江苏省/\">江苏省</a><a class=\"tag\" href=\"/regions/南京市/\">南京市</a><a class=\"tag\" href=\"/regions/鼓楼区/\">鼓楼区</a></p>"));
 }
+
+/// WCAG contrast ratio of two `#rrggbb` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let lum = |h: &str| {
+        let h = h.trim_start_matches('#');
+        let c = |i: usize| {
+            let v = u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(0) + 0.7152 * c(2) + 0.0722 * c(4)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn theme_colours_meet_contrast_minimums_in_light_and_dark_mode() {
+    let css =
+        std::fs::read_to_string(common::repo_root().join("themes/default/static/css/site.css"))
+            .unwrap();
+    let vars = |block: &str| -> std::collections::HashMap<String, String> {
+        block
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let (k, v) = l.strip_prefix("--")?.split_once(':')?;
+                let v = v.trim().split(';').next()?.trim();
+                v.starts_with('#').then(|| (k.to_string(), v.to_string()))
+            })
+            .collect()
+    };
+    let light = vars(between(&css, ":root {", "\n}"));
+    let mut dark = light.clone();
+    dark.extend(vars(between(
+        &css,
+        "@media (prefers-color-scheme: dark) {\n  :root {",
+        "\n  }",
+    )));
+    for (mode, v) in [("light", &light), ("dark", &dark)] {
+        let c = |a: &str, b: &str| contrast(&v[a], &v[b]);
+        // Text 4.5:1.
+        for (fg, bg) in [
+            ("fg", "bg"),
+            ("fg-muted", "bg"),
+            ("fg-muted", "bg-soft"),
+            ("link", "bg"),
+            ("accent", "bg"),
+            ("on-accent", "accent"),
+            ("link", "mark"),
+            ("fg", "mark"),
+            ("accent", "accent-soft"),
+        ] {
+            assert!(
+                c(fg, bg) >= 4.5,
+                "{mode}: {fg} on {bg} is {:.2}:1",
+                c(fg, bg)
+            );
+        }
+        // Edges of inputs and buttons 3:1.
+        assert!(
+            c("border-strong", "bg") >= 3.0,
+            "{mode}: input border {:.2}:1",
+            c("border-strong", "bg")
+        );
+    }
+    // Inputs and buttons use the strong border and the text colour made for the accent.
+    assert!(css.contains(".site-search input, .search-form input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border-strong);"));
+    assert!(css.contains("color: var(--on-accent); background: var(--accent);"));
+}

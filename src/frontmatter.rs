@@ -129,28 +129,63 @@ pub fn split(text: &str) -> Result<Split<'_>, FrontMatterError> {
     ))
 }
 
-/// A date from front matter: `YYYY-MM-DD` or RFC 3339 (`2018-12-01T09:30:00+08:00`).
+/// A date from front matter: a year (`2018`), a month (`2018-12`), a day (`2018-12-01`) or
+/// RFC 3339 (`2018-12-01T09:30:00+08:00`). It keeps the precision the author wrote, so that a
+/// source known only by its year is never shown as 1 January.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct Date {
-    /// The calendar day (in the date's own offset).
+    /// The calendar day (in the date's own offset); the first of the month or year when only
+    /// those were written.
     pub day: NaiveDate,
     /// The full timestamp when one was given.
     pub time: Option<DateTime<FixedOffset>>,
+    /// What was written: a year, a month or a day.
+    pub precision: DatePrecision,
+}
+
+/// How much of a date the author wrote.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum DatePrecision {
+    Year,
+    Month,
+    Day,
 }
 
 impl Date {
-    /// Parse `YYYY-MM-DD` or RFC 3339.
+    /// Parse `YYYY`, `YYYY-MM`, `YYYY-MM-DD` or RFC 3339.
     pub fn parse(s: &str) -> Option<Date> {
         let s = s.trim();
+        let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+        if s.len() == 4 && digits(s) {
+            let day = NaiveDate::from_ymd_opt(s.parse().ok()?, 1, 1)?;
+            return Some(Date {
+                day,
+                time: None,
+                precision: DatePrecision::Year,
+            });
+        }
+        if s.len() == 7 && digits(&s[..4]) && s.as_bytes()[4] == b'-' && digits(&s[5..]) {
+            let day = NaiveDate::from_ymd_opt(s[..4].parse().ok()?, s[5..].parse().ok()?, 1)?;
+            return Some(Date {
+                day,
+                time: None,
+                precision: DatePrecision::Month,
+            });
+        }
         if let Ok(day) = NaiveDate::parse_from_str(s, "%Y-%m-%d") {
             if s.len() == 10 {
-                return Some(Date { day, time: None });
+                return Some(Date {
+                    day,
+                    time: None,
+                    precision: DatePrecision::Day,
+                });
             }
         }
         let t = DateTime::parse_from_rfc3339(s).ok()?;
         Some(Date {
             day: t.date_naive(),
             time: Some(t),
+            precision: DatePrecision::Day,
         })
     }
 
@@ -161,13 +196,23 @@ impl Date {
             None => format!("{}T00:00:00+08:00", self.day.format("%Y-%m-%d")),
         }
     }
+
+    /// The date as written, without the time: `2018`, `2018-12` or `2018-12-01` (W3C
+    /// datetime, for sitemaps).
+    pub fn as_written(&self) -> String {
+        match self.precision {
+            DatePrecision::Year => self.day.format("%Y").to_string(),
+            DatePrecision::Month => self.day.format("%Y-%m").to_string(),
+            DatePrecision::Day => self.day.format("%Y-%m-%d").to_string(),
+        }
+    }
 }
 
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.time {
             Some(t) => write!(f, "{}", t.to_rfc3339()),
-            None => write!(f, "{}", self.day.format("%Y-%m-%d")),
+            None => f.write_str(&self.as_written()),
         }
     }
 }
@@ -184,20 +229,24 @@ impl<'de> Deserialize<'de> for Date {
         impl serde::de::Visitor<'_> for V {
             type Value = Date;
             fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("a date such as 2018-12-01 or 2018-12-01T09:30:00+08:00")
+                f.write_str("a date such as 2018, 2018-12, 2018-12-01 or 2018-12-01T09:30:00+08:00")
             }
             fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Date, E> {
                 Date::parse(v).ok_or_else(|| {
                     E::custom(format!(
-                        "invalid date `{v}`: write YYYY-MM-DD (2018-12-01) or RFC 3339 (2018-12-01T09:30:00+08:00)"
+                        "invalid date `{v}`: write YYYY-MM-DD (2018-12-01), a month YYYY-MM (2018-12), a year YYYY (2018) or RFC 3339 (2018-12-01T09:30:00+08:00)"
                     ))
                 })
             }
             fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Date, E> {
-                Err(E::custom(format!(
-                    "invalid date `{v}`: write a full date such as {}",
-                    date_example(v)
-                )))
+                // `date: 2018` is a year.
+                match v {
+                    1000..=9999 => self.visit_str(&v.to_string()),
+                    _ => Err(E::custom(format!(
+                        "invalid date `{v}`: write a year (2018), a month (2018-12) or a day (2018-12-01), here perhaps {}",
+                        date_example(v)
+                    ))),
+                }
             }
             fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Date, E> {
                 self.visit_i64(v as i64)
@@ -208,7 +257,7 @@ impl<'de> Deserialize<'de> for Date {
 }
 
 /// A valid date built from a number an author wrote as a date: `20230101` → `2023-01-01`,
-/// `202301` → `2023-01-01`, `2023` → `2023-01-01`; anything else → today's form of an example.
+/// `202301` → `2023-01` (a month); anything else → an example date.
 fn date_example(v: i64) -> String {
     let digits = v.to_string();
     let ymd = |y: &str, m: &str, d: &str| -> Option<String> {
@@ -217,7 +266,7 @@ fn date_example(v: i64) -> String {
     };
     let found = match digits.len() {
         8 => ymd(&digits[..4], &digits[4..6], &digits[6..]),
-        6 => ymd(&digits[..4], &digits[4..], "01"),
+        6 => ymd(&digits[..4], &digits[4..], "01").map(|d| d[..7].to_string()),
         4 => ymd(&digits, "01", "01"),
         _ => None,
     };
@@ -766,7 +815,10 @@ fn file_positions(message: &str, yaml_line: usize, primary: (usize, Option<usize
 /// Turn serde_yaml's wording into a message and a fix an author can act on.
 fn explain_yaml(message: &str) -> (String, String) {
     if message.contains("invalid date") {
-        return (message.to_string(), "dates look like 2018-12-01".into());
+        return (
+            message.to_string(),
+            "dates look like 2018-12-01, 2018-12 or 2018".into(),
+        );
     }
     // serde_yaml prefixes errors inside a key with its path: `weight: invalid type: …`.
     let (path, message) = match message.split_once(": ") {
@@ -868,6 +920,28 @@ mod tests {
         assert_eq!(m.taxonomies["tags"], ["组织覆盖", "组织力"]);
         assert_eq!(m.taxonomies["regions"], ["天津市"]);
         assert_eq!(m.fields.source.unwrap().date.as_deref(), Some("2018-12"));
+    }
+
+    #[test]
+    fn dates_keep_the_precision_written() {
+        for (text, shown, precision) in [
+            ("date: 2018", "2018", DatePrecision::Year),
+            ("date: 2018-12", "2018-12", DatePrecision::Month),
+            ("date: \"2018-12\"", "2018-12", DatePrecision::Month),
+            ("date: 2018-12-01", "2018-12-01", DatePrecision::Day),
+        ] {
+            let m = page(&format!("---\ntitle: x\n{text}\n---\n")).unwrap();
+            let d = m.fields.date.unwrap();
+            assert_eq!(
+                (d.to_string().as_str(), d.precision),
+                (shown, precision),
+                "{text}"
+            );
+        }
+        assert!(page("---\ntitle: x\ndate: 2018-00\n---\n").is_err());
+        assert!(page("---\ntitle: x\ndate: 99\n---\n").is_err());
+        // A year sorts before a day in it.
+        assert!(Date::parse("2018").unwrap() < Date::parse("2018-03-01").unwrap());
     }
 
     #[test]

@@ -346,6 +346,7 @@ pub mod embedded {
         "templates/search.html",
         "templates/atom.xml",
         "templates/sitemap.xml",
+        "templates/sitemap.html",
         "templates/robots.txt",
         "static/css/site.css",
         "static/js/site.js",

@@ -242,10 +242,10 @@ fn cases() -> Vec<Case> {
             ],
         ),
         case(
-            "bad date: a year only",
-            vec![(BAD, page("title: 坏\ndate: 2018\n", ""))],
+            "bad date: month 13",
+            vec![(BAD, page("title: 坏\ndate: 2018-13\n", ""))],
             &[
-                "invalid date `2018`: write a full date such as 2018-01-01",
+                "invalid date `2018-13`: write YYYY-MM-DD",
                 "┌─ content/cases/bad.md:3:7",
             ],
         ),

@@ -1,5 +1,5 @@
 //! Headless Chromium on the bundled knowledge base: cross-links land on the right heading,
-//! "next" walks through a module into the next one, term pages open.
+//! "next" walks through a module and its end leads to the next module, term pages open.
 
 mod common;
 
@@ -50,7 +50,7 @@ async fn lesson_link_lands_on_case_heading() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn next_walks_through_a_module_into_the_next() {
+async fn next_walks_through_a_module_and_its_end_leads_to_the_next() {
     let (_out, server) = built_bundled_site();
     let b = Browser::start().await;
     b.client.goto(&server.url("/courses/")).await.unwrap();
@@ -75,8 +75,46 @@ async fn next_walks_through_a_module_into_the_next() {
         b.js("return document.querySelector('h1').textContent")
             .await,
     ];
-    for _ in 0..lessons {
-        b.js("document.querySelector('.prev-next a[rel=next]').click()")
+    for n in 0..lessons {
+        // Within the module: 下一课; at its end: the next module, said to be one.
+        let last = n + 1 == lessons;
+        let link = if last {
+            ".prev-next a.next-module"
+        } else {
+            ".prev-next a[rel=next]"
+        };
+        if last {
+            assert_eq!(
+                b.js("return document.querySelector('.prev-next a[rel=next]')")
+                    .await,
+                serde_json::Value::Null,
+                "no 下一课 after the module's last lesson"
+            );
+            let label = b
+                .js(&format!(
+                    "return document.querySelector('{link} span').textContent"
+                ))
+                .await;
+            assert!(label.as_str().unwrap().contains("下一个模块"), "{label}");
+            b.js(&format!("document.querySelector('{link}').click()"))
+                .await;
+            b.wait_for("return document.querySelector('.modules, .cards') !== null && document.querySelector('h1').textContent !== ''", 10).await;
+            // The next module's page: its first lesson continues.
+            b.js("document.querySelector('.cards .card-title a').click()")
+                .await;
+            let prev = titles.last().unwrap().clone();
+            b.wait_for(
+                &format!("return document.querySelector('.sidebar a[aria-current=page]') !== null && document.querySelector('h1').textContent !== {prev}"),
+                10,
+            )
+            .await;
+            titles.push(
+                b.js("return document.querySelector('h1').textContent")
+                    .await,
+            );
+            break;
+        }
+        b.js(&format!("document.querySelector('{link}').click()"))
             .await;
         let prev = titles.last().unwrap().clone();
         b.wait_for(
@@ -99,7 +137,7 @@ async fn next_walks_through_a_module_into_the_next() {
         .await;
     assert_ne!(
         module_now, first_module,
-        "after the last lesson, next continues into the next module"
+        "after the last lesson, the next module's link leads into the next module"
     );
     let crumbs = b
         .js("return [...document.querySelectorAll('.breadcrumbs li')].map(l=>l.textContent.trim())")

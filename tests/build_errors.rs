@@ -133,7 +133,7 @@ fn bad_date() {
     expect_error(
         &f.build(&[]),
         "content/cases/tianjin.md:3:7",
-        "date: invalid date `2018-13-01`: write YYYY-MM-DD (2018-12-01) or RFC 3339 (2018-12-01T09:30:00+08:00)",
+        "date: invalid date `2018-13-01`: write YYYY-MM-DD (2018-12-01), a month YYYY-MM (2018-12), a year YYYY (2018) or RFC 3339 (2018-12-01T09:30:00+08:00)",
         "dates look like 2018-12-01",
     );
     let f = site(&[(
@@ -214,7 +214,7 @@ fn missing_template_named_by_template_key() {
         &run,
         "content/cases/tianjin.md:3:1",
         "the template `pgae.html` does not exist",
-        "did you mean `page.html`? add templates/pgae.html to the site, or use one of: 404.html, base.html, index.html, macros.html, page.html, print.html, search.html, section.html, taxonomy_list.html, taxonomy_term.html",
+        "did you mean `page.html`? add templates/pgae.html to the site, or use one of: 404.html, base.html, index.html, macros.html, page.html, print.html, search.html, section.html, sitemap.html, taxonomy_list.html, taxonomy_term.html",
     );
     run.expect_stderr(&[
         "error: the template `courses.html` does not exist",

@@ -85,7 +85,64 @@ fn builds_without_warnings() {
             "home lacks an entry point to {href}"
         );
     }
-    assert!(home.contains("<h2 id=\"recent-title\">最新案例</h2>"));
+    // The cases are shown as what they are, not as news (their sources are from 2018–2019,
+    // or undated).
+    assert!(home.contains("<h2 id=\"cases-title\">案例选读</h2>"));
+    assert!(
+        !home.contains("最新"),
+        "the home page calls old material new"
+    );
+}
+
+#[test]
+fn dates_are_as_precise_as_the_sources_and_never_invented() {
+    let (out, run) = bundled();
+    run.expect_code(0);
+    // No page shows a day its sources do not give (the old content said 2010年1月1日,
+    // 2020年1月1日 and 2026年11月1日 everywhere).
+    for entry in walkdir::WalkDir::new(out) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_some_and(|e| e == "html") {
+            let html = std::fs::read_to_string(entry.path()).unwrap();
+            for invented in ["年1月1日", "2026年", "<time datetime=\"2026"] {
+                assert!(
+                    !html.contains(invented),
+                    "{}: {invented}",
+                    entry.path().display()
+                );
+            }
+        }
+    }
+    // A case shows its source's publication (a month, as the journal issue gives it); an
+    // undated source shows no date at all.
+    let tianjin = read(out, "cases/tianjin/index.html");
+    let meta = between(&tianjin, "<p class=\"meta\">", "</p>");
+    assert!(
+        meta.contains("<span>原文发表：《求知》2018年第12期</span>"),
+        "{meta}"
+    );
+    assert!(!meta.contains("<time"), "{meta}");
+    let gulou = read(out, "cases/gulou/index.html");
+    let meta = between(&gulou, "<p class=\"meta\">", "</p>");
+    assert!(
+        !meta.contains("原文发表") && !meta.contains("<time"),
+        "{meta}"
+    );
+    // Lessons show their number, hours and reading time, but no date.
+    let lesson = read(
+        out,
+        "courses/governance-innovation/party-member-council/index.html",
+    );
+    let meta = between(&lesson, "<p class=\"meta\">", "</p>");
+    assert!(!meta.contains("<time"), "{meta}");
+    assert!(meta.contains("<span>1.5 学时</span>"), "{meta}");
+    assert!(lesson.contains("<span class=\"lesson-number\">第2课/共6课</span>"));
+    // Sitemap dates are as written too.
+    let sitemap = read(out, "sitemap.xml");
+    assert!(
+        !sitemap.contains("<lastmod>"),
+        "no page of the bundled site has a date"
+    );
 }
 
 #[test]
@@ -101,11 +158,11 @@ fn every_case_exists_with_its_title_and_source() {
         );
         let source = between(
             &html,
-            "<aside class=\"source\" aria-label=\"资料来源\">",
+            "<aside class=\"source\" aria-labelledby=\"source-title\">",
             "</aside>",
         );
         assert!(
-            source.contains("<h2 class=\"source-title\">资料来源</h2>"),
+            source.contains("<h2 class=\"source-title\" id=\"source-title\">资料来源</h2>"),
             "{slug}"
         );
         // The case's own front matter names the source it was written from.
@@ -166,7 +223,11 @@ fn every_module_exists_with_its_title_and_lessons() {
     let (out, run) = bundled();
     run.expect_code(0);
     let courses = read(out, "courses/index.html");
-    let modules = between(&courses, "<ol class=\"modules\">", "</ol>\n</section>");
+    let modules = between(
+        &courses,
+        "<ol class=\"modules\">",
+        "</ol>\n  <p class=\"progress-reset",
+    );
     let links: Vec<(String, String)> = anchors(modules)
         .into_iter()
         .filter(|(h, _)| h.matches('/').count() == 3)
@@ -217,7 +278,7 @@ fn every_module_exists_with_its_title_and_lessons() {
             &format!("{}print/index.html", url.trim_start_matches('/')),
         );
         assert_eq!(
-            print.matches("<article class=\"print-lesson\"").count(),
+            print.matches("<section class=\"print-lesson\"").count(),
             lessons.len(),
             "{title} print page"
         );
@@ -340,4 +401,122 @@ fn no_page_requests_anything_from_another_host() {
             assert!(!tag.contains("href=\"http"), "{rel}: <link {tag}>");
         }
     }
+}
+
+#[test]
+fn regions_are_listed_provinces_then_cities_then_districts() {
+    let (out, run) = bundled();
+    run.expect_code(0);
+    let regions = read(out, "regions/index.html");
+    let tree = between(&regions, "<ul class=\"term-tree\">", "</main>");
+    let text = common::strip_tags(tree);
+    let words: Vec<&str> = text
+        .split_whitespace()
+        .filter(|w| !w.chars().all(|c| c.is_ascii_digit()))
+        .collect();
+    let at = |w: &str| {
+        words
+            .iter()
+            .position(|x| *x == w)
+            .unwrap_or_else(|| panic!("{w} in {words:?}"))
+    };
+    assert!(
+        at("江苏省") < at("南京市") && at("南京市") < at("鼓楼区"),
+        "{words:?}"
+    );
+    assert!(
+        at("广西壮族自治区") < at("南宁市") && at("山西省") < at("孝义市"),
+        "{words:?}"
+    );
+    // 鼓楼区 is nested two levels down.
+    assert!(
+        tree.contains("<ul>\n      <li><a href=\"/regions/鼓楼区/\">鼓楼区</a>"),
+        "{tree}"
+    );
+    // The district's page has the province and the city in its breadcrumbs.
+    let gulou = read(out, "regions/鼓楼区/index.html");
+    let crumbs = between(&gulou, "<nav class=\"breadcrumbs", "</nav>");
+    assert_eq!(
+        anchors(crumbs)
+            .into_iter()
+            .map(|(_, t)| t)
+            .collect::<Vec<_>>(),
+        ["首页", "地区", "江苏省", "南京市"]
+    );
+    // The case page shows each of its three regions once.
+    let case = read(out, "cases/gulou/index.html");
+    assert!(case.contains("<span class=\"terms-label\">地区：</span><a class=\"tag\" href=\"/regions/江苏省/\">江苏省</a><a class=\"tag\" href=\"/regions/南京市/\">南京市</a><a class=\"tag\" href=\"/regions/鼓楼区/\">鼓楼区</a></p>"));
+}
+
+/// WCAG contrast ratio of two `#rrggbb` colours.
+fn contrast(a: &str, b: &str) -> f64 {
+    let lum = |h: &str| {
+        let h = h.trim_start_matches('#');
+        let c = |i: usize| {
+            let v = u8::from_str_radix(&h[i..i + 2], 16).unwrap() as f64 / 255.0;
+            if v <= 0.03928 {
+                v / 12.92
+            } else {
+                ((v + 0.055) / 1.055).powf(2.4)
+            }
+        };
+        0.2126 * c(0) + 0.7152 * c(2) + 0.0722 * c(4)
+    };
+    let (x, y) = (lum(a), lum(b));
+    (x.max(y) + 0.05) / (x.min(y) + 0.05)
+}
+
+#[test]
+fn theme_colours_meet_contrast_minimums_in_light_and_dark_mode() {
+    let css =
+        std::fs::read_to_string(common::repo_root().join("themes/default/static/css/site.css"))
+            .unwrap();
+    let vars = |block: &str| -> std::collections::HashMap<String, String> {
+        block
+            .lines()
+            .filter_map(|l| {
+                let l = l.trim();
+                let (k, v) = l.strip_prefix("--")?.split_once(':')?;
+                let v = v.trim().split(';').next()?.trim();
+                v.starts_with('#').then(|| (k.to_string(), v.to_string()))
+            })
+            .collect()
+    };
+    let light = vars(between(&css, ":root {", "\n}"));
+    let mut dark = light.clone();
+    dark.extend(vars(between(
+        &css,
+        "@media (prefers-color-scheme: dark) {\n  :root {",
+        "\n  }",
+    )));
+    for (mode, v) in [("light", &light), ("dark", &dark)] {
+        let c = |a: &str, b: &str| contrast(&v[a], &v[b]);
+        // Text 4.5:1.
+        for (fg, bg) in [
+            ("fg", "bg"),
+            ("fg-muted", "bg"),
+            ("fg-muted", "bg-soft"),
+            ("link", "bg"),
+            ("accent", "bg"),
+            ("on-accent", "accent"),
+            ("link", "mark"),
+            ("fg", "mark"),
+            ("accent", "accent-soft"),
+        ] {
+            assert!(
+                c(fg, bg) >= 4.5,
+                "{mode}: {fg} on {bg} is {:.2}:1",
+                c(fg, bg)
+            );
+        }
+        // Edges of inputs and buttons 3:1.
+        assert!(
+            c("border-strong", "bg") >= 3.0,
+            "{mode}: input border {:.2}:1",
+            c("border-strong", "bg")
+        );
+    }
+    // Inputs and buttons use the strong border and the text colour made for the accent.
+    assert!(css.contains(".site-search input, .search-form input { font: inherit; color: var(--fg); background: var(--bg); border: 1px solid var(--border-strong);"));
+    assert!(css.contains("color: var(--on-accent); background: var(--accent);"));
 }

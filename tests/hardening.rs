@@ -739,10 +739,10 @@ fn location_cases() -> Vec<Case> {
         )
         .never(&["20230101-01-01"]),
         case(
-            "date: 202305 is advised as 2023-05-01",
+            "date: 202305 is advised as 2023-05",
             vec![files(&[("content/cases/d.md", "---\ntitle: 日期\ndate: 202305\n---\n")])],
             1,
-            &["2023-05-01"],
+            &["here perhaps 2023-05"],
         )
         .never(&["202305-01-01"]),
     ]

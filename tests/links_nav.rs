@@ -257,11 +257,17 @@ fn links_to_drafts_say_so() {
 fn backlinks_on_case_pages() {
     let f = built();
     let tianjin = f.read("cases/tianjin/index.html");
-    // a links twice (absolute and relative): listed once. z links once. In page order.
+    // a and z link to Tianjin, and both teach from it: they are listed once, as 相关课程,
+    // not a second time as 引用本页的内容.
     assert_eq!(
-        box_links(&tianjin, "引用本页的内容"),
+        box_links(&tianjin, "相关课程")
+            .into_iter()
+            .filter(|(h, _)| h.starts_with("/courses/m1/"))
+            .collect::<Vec<_>>(),
         pairs(&[("/courses/m1/a/", "第一课"), ("/courses/m1/z/", "第三课")])
     );
+    assert!(!tianjin.contains("引用本页的内容"));
+    // a links to Gulou (twice: listed once) without teaching from it: 引用本页的内容.
     let gulou = f.read("cases/gulou/index.html");
     assert_eq!(
         box_links(&gulou, "引用本页的内容"),
@@ -271,6 +277,30 @@ fn backlinks_on_case_pages() {
     assert!(!f
         .read("cases/nanning/index.html")
         .contains("引用本页的内容"));
+    // Every related page is shown once on a page, in the most specific list.
+    for page in [
+        "cases/tianjin/index.html",
+        "cases/gulou/index.html",
+        "courses/m1/a/index.html",
+    ] {
+        let html = f.read(page);
+        let mut seen = std::collections::BTreeSet::new();
+        for heading in ["本课案例", "相关课程", "引用本页的内容", "相关内容"] {
+            if html.contains(&format!(">{heading}</h2>")) {
+                for (href, _) in box_links(&html, heading) {
+                    assert!(seen.insert(href.clone()), "{page}: {href} listed twice");
+                }
+            }
+        }
+    }
+    // Related pages leave out what the other lists show: a's cases (Tianjin) share terms
+    // with it only through them.
+    let a = f.read("courses/m1/a/index.html");
+    if a.contains(">相关内容</h2>") {
+        assert!(!box_links(&a, "相关内容")
+            .iter()
+            .any(|(h, _)| h == "/cases/tianjin/" || h == "/cases/xiaoyi/"));
+    }
 }
 
 #[test]
@@ -359,7 +389,7 @@ fn related_pages_share_the_most_terms() {
 }
 
 #[test]
-fn prev_next_in_course_order_across_modules() {
+fn prev_next_within_a_module_and_the_next_module_at_its_end() {
     let f = built();
     let nav = |path: &str| -> (Option<String>, Option<String>) {
         let html = f.read(path);
@@ -377,23 +407,36 @@ fn prev_next_in_course_order_across_modules() {
         nav("courses/m1/b/index.html"),
         (s("/courses/m1/a/"), s("/courses/m1/z/"))
     );
-    // The last lesson of a module leads into the next module.
-    assert_eq!(
-        nav("courses/m1/z/index.html"),
-        (s("/courses/m1/b/"), s("/courses/m2/c/"))
-    );
-    assert_eq!(
-        nav("courses/m2/c/index.html"),
-        (s("/courses/m1/z/"), s("/courses/m2/d/"))
+    // The last lesson of a module does not run on into the next module: it links to the
+    // next module and says so.
+    assert_eq!(nav("courses/m1/z/index.html"), (s("/courses/m1/b/"), None));
+    let z = f.read("courses/m1/z/index.html");
+    assert!(z.contains("<a rel=\"prev\" href=\"/courses/m1/b/\"><span>上一课</span>第二课</a>"));
+    assert!(z.contains("<a class=\"module-link next-module\" href=\"/courses/m2/\"><span>本模块已学完 · 下一个模块</span>模块二</a>"), "{z}");
+    assert!(z.contains("<span class=\"lesson-number\">第3课/共3课</span>"));
+    // The first lesson of the next module starts there, and names the module before.
+    assert_eq!(nav("courses/m2/c/index.html"), (None, s("/courses/m2/d/")));
+    let c = f.read("courses/m2/c/index.html");
+    assert!(
+        c.contains(
+            "<a class=\"module-link\" href=\"/courses/m1/\"><span>上一个模块</span>模块一</a>"
+        ),
+        "{c}"
     );
     assert_eq!(nav("courses/m2/d/index.html"), (s("/courses/m2/c/"), None));
-    let z = f.read("courses/m1/z/index.html");
-    assert!(z.contains("<a rel=\"next\" href=\"/courses/m2/c/\"><span>下一篇</span>第四课</a>"));
-    // Cases (a top-level section sorted by date) stay within their section, newest first.
+    // The course's last lesson leads back to its module.
+    assert!(f
+        .read("courses/m2/d/index.html")
+        .contains("<span>本模块已学完</span>返回模块二</a>"));
+    // Cases (a top-level section sorted by date) stay within their section, newest first,
+    // with 上一篇/下一篇.
     assert_eq!(
         nav("cases/tianjin/index.html"),
         (s("/cases/xiaoyi/"), s("/cases/gulou/"))
     );
+    assert!(f
+        .read("cases/tianjin/index.html")
+        .contains("<span>下一篇</span>鼓楼</a>"));
 }
 
 #[test]
@@ -435,7 +478,10 @@ fn lesson_sidebar_breadcrumbs_and_module_listing() {
         .collect();
     assert_eq!(titles, ["第一课", "第二课", "第三课"]);
     let first = between(&m1, "<h3 class=\"card-title\">", "</li>");
-    assert!(first.contains("<span>约 1 分钟读完</span>"), "{first}");
+    assert!(first.contains("<span>阅读约 1 分钟</span>"), "{first}");
+    // Lesson cards are numbered.
+    assert!(m1.contains("<p class=\"card-kicker\">第1课</p>"));
+    assert!(m1.contains("<p class=\"card-kicker\">第3课</p>"));
     assert!(
         first.contains(
             "案例：<a href=\"/cases/tianjin/\">天津</a>、<a href=\"/cases/xiaoyi/\">孝义</a>"
@@ -617,32 +663,71 @@ fn term_feeds() {
 fn module_print_page() {
     let f = built();
     let print = f.read("courses/m1/print/index.html");
-    // All lessons in course order, each an article with a numbered heading.
+    // All lessons in course order, each a section with a numbered heading.
     let order: Vec<usize> = [
         "<h1>1. 第一课</h1>",
         "<h1>2. 第二课</h1>",
         "<h1>3. 第三课</h1>",
+        "<h1>附录：案例选段</h1>",
     ]
     .iter()
     .map(|h| print.find(h).unwrap_or_else(|| panic!("{h} missing")))
     .collect();
     assert!(order.windows(2).all(|w| w[0] < w[1]));
-    assert_eq!(print.matches("<article class=\"print-lesson\"").count(), 3);
-    assert!(print.contains("<article class=\"print-lesson\" id=\"l1\">"));
+    assert_eq!(print.matches("<section class=\"print-lesson\"").count(), 3);
+    assert!(print.contains("<section class=\"print-lesson\" id=\"l1\">"));
     // Ids are prefixed per lesson so the two `要点` headings stay distinct, and same-page
     // links follow.
     assert!(print.contains("<h2 id=\"l1-讨论题\">讨论题</h2>"));
     assert!(print.contains("<a href=\"#l1-%E8%AE%A8%E8%AE%BA%E9%A2%98\">讨论</a>"));
     assert!(print.contains("<h2 id=\"l2-要点\">要点</h2>"));
     assert!(print.contains("<h2 id=\"l3-要点\">要点</h2>"));
-    // Links to other pages are kept.
-    assert!(print.contains(
-        "<a href=\"/cases/tianjin/#%E4%B8%BB%E8%A6%81%E5%81%9A%E6%B3%95\">天津的做法</a>"
-    ));
+    // Links to case headings point to the passage in the appendix (each case once, in the
+    // order first cited; headings one level down); a link to a whole case with passages
+    // there points to the case; the link to a module lesson's own module, to a file and to
+    // a case without passages become plain text.
+    assert!(
+        print.contains("<a href=\"#c1-主要做法\">天津的做法</a>"),
+        "{print}"
+    );
+    assert!(print.contains("<a href=\"#c1-成效\">成效</a>"));
+    assert!(print.contains("<a href=\"#c2-党员议事会\">鼓楼</a>"));
+    assert!(print.contains("，孝义，"), "孝义 has no passage: text only");
+    assert!(print.contains("<a href=\"#c1\">天津</a>"));
+    assert!(
+        print.contains(" 指南 ") && print.contains(" 模块</p>"),
+        "{print}"
+    );
+    let appendix = between(&print, "<section class=\"print-appendix\"", "</main>");
+    assert!(appendix.contains("<section class=\"appendix-case\" id=\"c1\">\n    <h2>天津</h2>"));
+    assert!(appendix.contains("<h3 id=\"c1-主要做法\">主要做法</h3>\n<p>四个阶段。</p>"));
+    assert!(appendix.contains("<h3 id=\"c1-成效\">成效</h3>"));
+    assert!(appendix.contains("<h3 id=\"c2-党员议事会\">党员议事会</h3>\n<p>五步。</p>"));
+    assert_eq!(appendix.matches("四个阶段").count(), 1);
+    // Nothing in the handout leaves it: every link is to an id in it.
+    let main = between(&print, "<main", "</main>");
+    let ids = common::ids(&print);
+    for href in main
+        .split("href=\"")
+        .skip(1)
+        .map(|s| common::http_decode(s.split('"').next().unwrap()))
+    {
+        assert!(
+            href.starts_with('#') && ids.contains(&href[1..]),
+            "{href} leaves the handout or points nowhere"
+        );
+    }
+    // The lessons' cases point to the appendix.
+    assert!(print.contains("<li><a href=\"#c1\">天津</a>（见附录）</li>"));
     // A table of contents at the top, no navigation chrome.
     assert_eq!(
         anchors(between(&print, "<ol class=\"print-toc\">", "</ol>")),
-        pairs(&[("#l1", "第一课"), ("#l2", "第二课"), ("#l3", "第三课")])
+        pairs(&[
+            ("#l1", "第一课"),
+            ("#l2", "第二课"),
+            ("#l3", "第三课"),
+            ("#appendix", "附录：案例选段")
+        ])
     );
     for chrome in [
         "site-header",
@@ -657,19 +742,17 @@ fn module_print_page() {
     let css_url = common::between(&print, "<link rel=\"stylesheet\" href=\"/", "\"").to_string();
     assert!(css_url.starts_with("css/site."), "{css_url}");
     // The module page links to it; the print stylesheet breaks pages between lessons and
-    // writes link targets out.
+    // prints no URLs.
     assert!(f
         .read("courses/m1/index.html")
-        .contains("<a href=\"/courses/m1/print/\">打印本栏目全部内容</a>"));
+        .contains("<a href=\"/courses/m1/print/\">打印本模块讲义</a>"));
     let css = f.read(&css_url);
     let print_css = between(&css, "@media print {", "\n}\n");
     assert!(
-        print_css.contains(".print-lesson { break-before: page;"),
+        print_css.contains(".print-lesson, .print-appendix, .print-answers, .appendix-case + .appendix-case { break-before: page;"),
         "{print_css}"
     );
-    assert!(
-        print_css.contains("a[href]:not([href^=\"#\"])::after { content: \"（\" attr(href) \"）\"")
-    );
+    assert!(!css.contains("attr(href)"), "no URLs printed");
     assert!(print_css.contains(".site-header, .site-footer, .breadcrumbs"));
     // Every id on the print page is unique.
     let ids: Vec<&str> = print

@@ -11,7 +11,8 @@
 //! - **orphans**: a page or section is an orphan when no chain of links in the built site
 //!   leads to it from the home page. Section listings, navigation, previous/next, taxonomy
 //!   pages and links in the text all count; links from the 404 page and from redirect
-//!   (alias) pages do not, and neither do the sitemap and the feeds (they list everything);
+//!   (alias) pages do not, and neither do the sitemaps (sitemap.xml and the readers'
+//!   sitemap/) and the feeds (they list everything);
 //! - **unused cases**: a case (a page under `cases/` or with `source:`) that no lesson names
 //!   in its `cases:` list;
 //! - **images without alt text** in Markdown;
@@ -362,7 +363,8 @@ fn orphans(site: &Site, links: &Links, aliases: &BTreeSet<&str>, diags: &mut Dia
         queue.push_back("index.html");
     }
     while let Some(f) = queue.pop_front() {
-        if f == "404.html" || aliases.contains(f) {
+        // The readers' site map (sitemap/) lists everything, like sitemap.xml.
+        if f == "404.html" || f == "sitemap/index.html" || aliases.contains(f) {
             continue;
         }
         if let Some(targets) = links.edges.get(f) {

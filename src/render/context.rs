@@ -22,6 +22,10 @@ pub struct Values {
     /// The same with `pages`, the summaries of its pages: made when first asked for (a
     /// rebuild by `serve` usually needs few of them).
     full_sections: Vec<std::sync::OnceLock<Value>>,
+    /// Each section's module handout (print page), made when first asked for.
+    handouts: Vec<std::sync::OnceLock<super::handout::Handout>>,
+    /// URL → page, for the handouts' links (made once, when the first handout is made).
+    pub(super) page_by_url: std::sync::OnceLock<HashMap<String, usize>>,
     /// Each section's pages, in order.
     section_pages: Vec<Vec<usize>>,
     pub config: Value,
@@ -76,10 +80,17 @@ fn page_taxonomies(site: &Site, page: &Page) -> Value {
         let Some(terms) = page.meta.taxonomies.get(&t.name) else {
             continue;
         };
-        let list: Vec<Value> = terms
+        // `江苏省/南京市/鼓楼区` is three terms (see `resolve::taxonomy::term_path`).
+        let mut list: Vec<Value> = Vec::new();
+        for name in terms
             .iter()
-            .map(|name| json!({"name": name, "url": site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(name)))}))
-            .collect();
+            .flat_map(|w| crate::resolve::taxonomy::term_path(w))
+        {
+            let v = json!({"name": name, "url": site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(name)))});
+            if !list.contains(&v) {
+                list.push(v);
+            }
+        }
         map.insert(t.name.clone(), Value::Array(list));
     }
     Value::Object(map)
@@ -128,6 +139,15 @@ fn page_summary(site: &Site, graph: &Graph, i: usize) -> Value {
         "extra": f.extra,
         "section": link_value(site, Ref::Section(p.section)),
     })
+}
+
+/// `page.quiz`: the self-check questions of `extra.quiz`, checked and numbered (see
+/// [`crate::resolve::course::quiz`]; a malformed list was reported when resolving).
+pub fn quiz_value(p: &Page) -> Value {
+    match crate::resolve::course::quiz(&p.meta.fields.extra) {
+        Ok(items) => serde_json::to_value(items).unwrap_or(Value::Null),
+        Err(_) => Value::Array(Vec::new()),
+    }
 }
 
 /// A section's summary, without `pages`.
@@ -281,6 +301,8 @@ impl Values {
             pages,
             page_hashes,
             full_sections: sections.iter().map(|_| Default::default()).collect(),
+            handouts: sections.iter().map(|_| Default::default()).collect(),
+            page_by_url: Default::default(),
             section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
             sections,
             config,
@@ -301,6 +323,11 @@ impl Values {
             );
             v
         })
+    }
+
+    /// The handout of section `i` (its print page's lessons, appendix and introduction).
+    pub fn handout(&self, site: &Site, i: usize) -> &super::handout::Handout {
+        self.handouts[i].get_or_init(|| super::handout::build(site, self, i))
     }
 
     /// A section's summary without its pages (an entry of `subsections`).
@@ -329,6 +356,17 @@ impl Values {
                 Value::Array(refs(&graph.page_backlinks[i])),
             );
             m.insert("related".into(), Value::Array(sums(&graph.related[i])));
+            // What the page shows of them: each related page once, in the most specific
+            // list (see `course::shown_lists`).
+            m.insert(
+                "other_backlinks".into(),
+                Value::Array(refs(&graph.shown_backlinks[i])),
+            );
+            m.insert(
+                "other_related".into(),
+                Value::Array(sums(&graph.shown_related[i])),
+            );
+            m.insert("quiz".into(), quiz_value(p));
             m.insert("lessons".into(), Value::Array(sums(&graph.lessons[i])));
             m.insert("cases".into(), Value::Array(sums(&graph.cases[i])));
             let (prev, next) = graph.prev_next[i];
@@ -357,6 +395,26 @@ impl Values {
                 })
                 .collect();
             m.insert("siblings".into(), Value::Array(module));
+            // A lesson of a course module: its number, the module's size, the modules around.
+            let lesson = if crate::resolve::course::is_module(site, p.section) {
+                let (prev_m, next_m) = graph.modules[p.section];
+                let module_link = |s: Option<usize>| {
+                    s.map(|s| link_value(site, Ref::Section(s)))
+                        .unwrap_or(Value::Null)
+                };
+                json!({
+                    "number": at + 1,
+                    "count": section.pages.len(),
+                    "hours": p.meta.fields.extra.get("hours").cloned().unwrap_or(Value::Null),
+                    "module": link_value(site, Ref::Section(p.section)),
+                    "print_url": site.url(&format!("{}print/", section.path)),
+                    "prev_module": module_link(prev_m),
+                    "next_module": module_link(next_m),
+                })
+            } else {
+                Value::Null
+            };
+            m.insert("lesson".into(), lesson);
             m.insert(
                 "assets".into(),
                 Value::Array(
@@ -445,6 +503,7 @@ pub fn taxonomy_value(
                 "slug": term.slug,
                 "url": site.url(&term.path(&t.config.name)),
                 "count": term.pages.len(),
+                "parent": term.parent,
             });
             if with_pages {
                 v["pages"] = Value::Array(
@@ -457,11 +516,54 @@ pub fn taxonomy_value(
             v
         })
         .collect();
+    // `tree`: the terms under their parents (`江苏省` → `南京市` → `鼓楼区`), each level with
+    // the most used first; `null` when no term has a parent.
+    let tree = if t.terms.iter().any(|x| x.parent.is_some()) {
+        let known: std::collections::HashSet<&str> =
+            t.terms.iter().map(|x| x.slug.as_str()).collect();
+        fn level(
+            site: &Site,
+            t: &crate::resolve::Taxonomy,
+            known: &std::collections::HashSet<&str>,
+            parent: Option<&str>,
+            depth: usize,
+        ) -> Vec<Value> {
+            let mut list: Vec<&crate::resolve::Term> = t
+                .terms
+                .iter()
+                .filter(|x| {
+                    let p = x.parent.as_deref().filter(|p| known.contains(p));
+                    p == parent
+                })
+                .collect();
+            list.sort_by(|a, b| {
+                b.pages
+                    .len()
+                    .cmp(&a.pages.len())
+                    .then_with(|| a.slug.cmp(&b.slug))
+            });
+            list.into_iter()
+                .map(|x| {
+                    // A loop of parents (a/b and b/a) stops at a depth no real hierarchy has.
+                    let children = if depth < 8 {
+                        level(site, t, known, Some(&x.slug), depth + 1)
+                    } else {
+                        Vec::new()
+                    };
+                    json!({"name": x.name, "url": site.url(&x.path(&t.config.name)), "count": x.pages.len(), "children": children})
+                })
+                .collect()
+        }
+        Value::Array(level(site, t, &known, None, 0))
+    } else {
+        Value::Null
+    };
     json!({
         "name": t.config.name,
         "title": t.config.title,
         "url": site.url(&format!("{}/", t.config.name)),
         "terms": terms,
+        "tree": tree,
     })
 }
 
@@ -484,8 +586,13 @@ pub enum Part<'a> {
         per: Option<usize>,
         n: usize,
     },
-    /// The pages of a print page: summaries with their contents (ids prefixed).
+    /// The pages of a print page (a module handout): summaries with their contents (ids
+    /// prefixed, links pointing inside the handout).
     PrintPages(usize),
+    /// The appendix of a module handout: the case passages its lessons cite.
+    Appendix(usize),
+    /// The section's text as the handout shows it (links pointing inside the handout).
+    HandoutIntro(usize),
 }
 
 /// Hashes of what [`Values`] holds, built once per build for incremental rendering.
@@ -612,22 +719,9 @@ impl Values {
                 per,
                 n,
             } => super::paginator(site, base, list, per, n, &self.pages),
-            Part::PrintPages(i) => Value::Array(
-                site.sections[i]
-                    .pages
-                    .iter()
-                    .enumerate()
-                    .map(|(n, &p)| {
-                        let mut v = Value::clone(&self.pages[p]);
-                        v["content"] = Value::String(super::prefix_ids(
-                            &site.pages[p].links.html,
-                            &format!("l{}-", n + 1),
-                        ));
-                        v["anchor"] = Value::String(format!("l{}", n + 1));
-                        v
-                    })
-                    .collect(),
-            ),
+            Part::PrintPages(i) => Value::Array(self.handout(site, i).pages.clone()),
+            Part::Appendix(i) => Value::Array(self.handout(site, i).appendix.clone()),
+            Part::HandoutIntro(i) => Value::String(self.handout(site, i).intro.clone()),
         }
     }
 
@@ -676,6 +770,27 @@ impl Values {
                 h.write_u64(hashes.trail[p.section]);
                 refs(&graph.page_backlinks[i], h);
                 pages(&graph.related[i], h);
+                refs(&graph.shown_backlinks[i], h);
+                pages(&graph.shown_related[i], h);
+                // `lesson`: number, count, hours (in the summary's `extra`), modules around.
+                let module = crate::resolve::course::is_module(site, p.section);
+                h.write_u8(u8::from(module));
+                if module {
+                    let section = &site.sections[p.section];
+                    h.write_usize(section.pages.iter().position(|&q| q == i).unwrap_or(0));
+                    h.write_usize(section.pages.len());
+                    h.write_u64(hashes.section_link[p.section]);
+                    let (a, b) = graph.modules[p.section];
+                    for s in [a, b] {
+                        match s {
+                            Some(s) => {
+                                h.write_u8(1);
+                                h.write_u64(hashes.section_link[s]);
+                            }
+                            None => h.write_u8(0),
+                        }
+                    }
+                }
                 pages(&graph.lessons[i], h);
                 pages(&graph.cases[i], h);
                 let (prev, next) = graph.prev_next[i];
@@ -739,13 +854,11 @@ impl Values {
                     .collect();
                 pages(&slice, h);
             }
-            Part::PrintPages(i) => {
+            // A handout depends on its lessons and on every page they link to: it is built
+            // to be hashed (there is one per module).
+            Part::PrintPages(_) | Part::Appendix(_) | Part::HandoutIntro(_) => {
                 h.write_u8(13);
-                let list = &site.sections[*i].pages;
-                pages(list, h);
-                for &q in list {
-                    h.write_u64(hashes.content[q]);
-                }
+                super::memo::hash_value(&self.build_part(site, graph, part), h);
             }
         }
     }

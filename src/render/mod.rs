@@ -7,6 +7,7 @@
 mod blame;
 mod context;
 mod functions;
+mod handout;
 pub mod memo;
 pub mod recursion;
 pub mod refs;
@@ -86,6 +87,8 @@ enum Job {
     Term(usize, usize, usize),
     Feed(FeedKind),
     Sitemap,
+    /// The site map for readers (`sitemap/`): every section and page.
+    SiteMapPage,
     Robots,
     NotFound,
     /// The full-text index (many files) and the search page.
@@ -384,6 +387,12 @@ impl<'a> Renderer<'a> {
         }
         if self.has("sitemap.xml") {
             jobs.push(Job::Sitemap);
+        }
+        // A page or section of the site's own at sitemap/ wins over the generated one.
+        let taken = site.pages.iter().any(|p| p.path == "sitemap/")
+            || site.sections.iter().any(|s| s.path == "sitemap/");
+        if self.has("sitemap.html") && !taken {
+            jobs.push(Job::SiteMapPage);
         }
         if self.has("robots.txt") {
             jobs.push(Job::Robots);
@@ -832,6 +841,8 @@ impl<'a> Renderer<'a> {
                     vec![
                         ("section", Part::SectionWithoutPages(*i)),
                         ("pages", Part::PrintPages(*i)),
+                        ("appendix", Part::Appendix(*i)),
+                        ("intro", Part::HandoutIntro(*i)),
                         url,
                         current,
                     ],
@@ -867,6 +878,22 @@ impl<'a> Renderer<'a> {
                 let list_url = site.url(&format!("{}/", tax.config.name));
                 let mut trail = context::ancestors(site, 0);
                 trail.push(json!({"title": tax.config.title, "url": list_url}));
+                // The terms above it (江苏省 › 南京市 for 鼓楼区), outermost first.
+                let mut above = Vec::new();
+                let mut parent = term.parent.as_deref();
+                while let Some(p) = parent {
+                    let Some(t) = tax.terms.iter().find(|t| t.slug == p) else {
+                        break;
+                    };
+                    if above.len() > 8 || t.slug == term.slug {
+                        break;
+                    }
+                    above
+                        .push(json!({"title": t.name, "url": site.url(&t.path(&tax.config.name))}));
+                    parent = t.parent.as_deref();
+                }
+                above.reverse();
+                trail.extend(above);
                 let per = if tax.config.paginate_by == 0 {
                     None
                 } else {
@@ -920,7 +947,7 @@ impl<'a> Renderer<'a> {
                         .updated
                         .as_ref()
                         .or(f.date.as_ref())
-                        .map(|d| d.day.format("%Y-%m-%d").to_string());
+                        .map(|d| d.as_written());
                     entries.push(json!({"permalink": site.permalink(&p.path), "updated": d}));
                 }
                 for t in &self.graph.taxonomies {
@@ -939,6 +966,20 @@ impl<'a> Renderer<'a> {
                     "sitemap.xml",
                     Self::values_of(vec![("entries", Value::Array(entries))]),
                     "sitemap.xml".into(),
+                )
+            }
+            Job::SiteMapPage => {
+                let path = "sitemap/";
+                let mut entries = Self::values_of(vec![
+                    ("tree", self.site_tree(0)),
+                    ("ancestors", Value::Array(context::ancestors(site, 0))),
+                ]);
+                entries.extend(self.here(path));
+                template(
+                    format!("{path}index.html"),
+                    "sitemap.html",
+                    entries,
+                    "sitemap.html".into(),
                 )
             }
             Job::Robots => template(
@@ -990,6 +1031,26 @@ impl<'a> Renderer<'a> {
                     shown: PathBuf::from(CONTENT_DIR).join(rel),
                 }
             }
+        })
+    }
+
+    /// `{title, url, pages: [{title, url}], subsections: [...]}` of a section and everything
+    /// under it, in the site's order (the reader's site map).
+    fn site_tree(&self, i: usize) -> Value {
+        let site = self.site;
+        let s = &site.sections[i];
+        let pages: Vec<Value> = s
+            .pages
+            .iter()
+            .map(|&p| json!({"title": site.pages[p].meta.fields.title, "url": site.url(&site.pages[p].path)}))
+            .collect();
+        let subsections: Vec<Value> = s.subsections.iter().map(|&x| self.site_tree(x)).collect();
+        json!({
+            "title": s.title(),
+            "url": site.url(&s.path),
+            "description": s.meta.description,
+            "pages": pages,
+            "subsections": subsections,
         })
     }
 

@@ -1,5 +1,5 @@
-//! Course library structure: reading order, previous/next across modules, lessons ↔ cases,
-//! and related pages.
+//! Course library structure: reading order, previous/next within a module and the next
+//! module, lessons ↔ cases, related pages and which list shows each related page.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -29,38 +29,249 @@ pub fn reading_order(site: &Site) -> Vec<usize> {
     order
 }
 
-/// Previous/next page. In a section whose parent is not the home page (a module of a course),
-/// the sequence runs through all sibling sections in order, so the last lesson of a module
-/// leads to the first of the next; elsewhere it stays within the section.
+/// Previous/next page, within the page's own section: a module's lessons do not run on into
+/// the next module (its last lesson links to the next module instead, see [`next_module`]).
 pub fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
     let mut result = vec![(None, None); site.pages.len()];
-    let mut done = vec![false; site.sections.len()];
-    for s in 0..site.sections.len() {
-        if done[s] {
-            continue;
-        }
-        let seq: Vec<usize> = match site.sections[s].parent {
-            Some(parent) if parent != 0 => {
-                let siblings = &site.sections[parent].subsections;
-                for &sib in siblings {
-                    done[sib] = true;
-                }
-                siblings
-                    .iter()
-                    .flat_map(|&sib| site.sections[sib].pages.iter().copied())
-                    .collect()
-            }
-            _ => {
-                done[s] = true;
-                site.sections[s].pages.clone()
-            }
-        };
+    for s in &site.sections {
+        let seq = &s.pages;
         for (i, &p) in seq.iter().enumerate() {
             let prev = if i > 0 { Some(seq[i - 1]) } else { None };
             result[p] = (prev, seq.get(i + 1).copied());
         }
     }
     result
+}
+
+/// Is section `s` a course module: a section with pages whose parent is not the home page
+/// (`courses/m1/` under `courses/`)?
+pub fn is_module(site: &Site, s: usize) -> bool {
+    matches!(site.sections[s].parent, Some(p) if p != 0) && !site.sections[s].pages.is_empty()
+}
+
+/// For each section that is a module: the next module of its course (the next sibling
+/// section with pages), shown at the end of its last lesson; and the previous one.
+pub fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+    let mut result = vec![(None, None); site.sections.len()];
+    for (s, section) in site.sections.iter().enumerate() {
+        if !is_module(site, s) {
+            continue;
+        }
+        let Some(parent) = section.parent else {
+            continue;
+        };
+        let siblings: Vec<usize> = site.sections[parent]
+            .subsections
+            .iter()
+            .copied()
+            .filter(|&x| is_module(site, x))
+            .collect();
+        if let Some(at) = siblings.iter().position(|&x| x == s) {
+            let prev = if at > 0 { Some(siblings[at - 1]) } else { None };
+            result[s] = (prev, siblings.get(at + 1).copied());
+        }
+    }
+    result
+}
+
+/// Each related page is shown once, in the most specific list: a page's cases (本课案例) and
+/// lessons (相关课程) first, then the pages its text links to, then the pages linking to it
+/// (引用本页的内容), then pages sharing terms (相关内容). Returns the backlinks to show (links
+/// from lessons already listed as 相关课程 left out) and the related pages to show (none
+/// that appears in an earlier list).
+pub fn shown_lists(
+    site: &Site,
+    page_backlinks: &[Vec<crate::site::Ref>],
+    cases: &[Vec<usize>],
+    lessons: &[Vec<usize>],
+    related: &[Vec<usize>],
+) -> (Vec<Vec<crate::site::Ref>>, Vec<Vec<usize>>) {
+    use crate::site::Ref;
+    let n = site.pages.len();
+    // The pages each page's text links to.
+    let mut links_out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for (target, list) in page_backlinks.iter().enumerate() {
+        for r in list {
+            if let Ref::Page(from) = *r {
+                links_out[from].push(target);
+            }
+        }
+    }
+    let backlinks: Vec<Vec<Ref>> = (0..n)
+        .map(|i| {
+            page_backlinks[i]
+                .iter()
+                .copied()
+                .filter(|r| match *r {
+                    Ref::Page(q) => {
+                        !lessons[i].contains(&q)
+                            && !cases[i].contains(&q)
+                            && !links_out[i].contains(&q)
+                    }
+                    Ref::Section(_) => true,
+                })
+                .collect()
+        })
+        .collect();
+    let shown_related = (0..n)
+        .map(|i| {
+            related[i]
+                .iter()
+                .copied()
+                .filter(|q| {
+                    !lessons[i].contains(q)
+                        && !cases[i].contains(q)
+                        && !links_out[i].contains(q)
+                        && !backlinks[i].contains(&Ref::Page(*q))
+                })
+                .collect()
+        })
+        .collect();
+    (backlinks, shown_related)
+}
+
+/// One self-check question (自测题) of a lesson's `extra.quiz`.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QuizItem {
+    /// 1, 2, … in the lesson.
+    pub number: usize,
+    pub question: String,
+    pub options: Vec<QuizOption>,
+    /// The letters of the right options, in order (`["B"]`, `["A", "C"]`).
+    pub answer: Vec<String>,
+    /// More than one option is right (checkboxes rather than radio buttons).
+    pub multiple: bool,
+    pub explanation: Option<String>,
+}
+
+/// One option of a [`QuizItem`]: its letter (A, B, …) and text.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct QuizOption {
+    pub letter: String,
+    pub text: String,
+}
+
+/// The self-check questions of a page's `extra.quiz`:
+///
+/// ```yaml
+/// extra:
+///   quiz:
+///     - question: 议事会的秘书长由谁担任？
+///       options: [离退休党员, 社区党组织负责人, 居委会主任]
+///       answer: B                 # or [A, C] / "AC" for several right options
+///       explanation: 社区党组织负责人任秘书长，负责组织协调。
+/// ```
+///
+/// An error says which question is wrong and how.
+pub fn quiz(extra: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<QuizItem>, String> {
+    use serde_json::Value;
+    let Some(list) = extra.get("quiz") else {
+        return Ok(Vec::new());
+    };
+    let Value::Array(list) = list else {
+        return Err("`extra.quiz` must be a list of questions".into());
+    };
+    let text = |v: &Value| -> Option<String> {
+        match v {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Bool(b) => Some(if *b { "是" } else { "否" }.to_string()),
+            _ => None,
+        }
+    };
+    let mut items = Vec::new();
+    for (k, item) in list.iter().enumerate() {
+        let n = k + 1;
+        let Value::Object(item) = item else {
+            return Err(format!(
+                "`extra.quiz` question {n} must be a map with `question`, `options` and `answer`"
+            ));
+        };
+        for key in item.keys() {
+            if !["question", "options", "answer", "explanation"].contains(&key.as_str()) {
+                return Err(format!("`extra.quiz` question {n} has an unknown key `{key}` (known: question, options, answer, explanation)"));
+            }
+        }
+        let question = item
+            .get("question")
+            .and_then(text)
+            .ok_or_else(|| format!("`extra.quiz` question {n} has no `question` text"))?;
+        let options: Vec<String> = match item.get("options") {
+            Some(Value::Array(o)) => o
+                .iter()
+                .map(|v| {
+                    text(v).ok_or_else(|| {
+                        format!("`extra.quiz` question {n}: every option must be text")
+                    })
+                })
+                .collect::<Result<_, _>>()?,
+            _ => {
+                return Err(format!(
+                    "`extra.quiz` question {n} needs `options`, a list of at least two choices"
+                ))
+            }
+        };
+        if options.len() < 2 || options.len() > 26 {
+            return Err(format!(
+                "`extra.quiz` question {n} has {} option(s): give between 2 and 26",
+                options.len()
+            ));
+        }
+        let letters: Vec<char> = match item.get("answer") {
+            Some(Value::String(s)) => s.chars().filter(|c| c.is_alphabetic()).collect(),
+            Some(Value::Array(a)) => a
+                .iter()
+                .filter_map(|v| v.as_str())
+                .flat_map(|s| s.chars().filter(|c| c.is_alphabetic()).collect::<Vec<_>>())
+                .collect(),
+            _ => Vec::new(),
+        };
+        if letters.is_empty() {
+            return Err(format!("`extra.quiz` question {n} has no `answer`: write the letter of the right option (`answer: B`, or `answer: [A, C]`)"));
+        }
+        let last = (b'A' + options.len() as u8 - 1) as char;
+        let mut answer: Vec<String> = Vec::new();
+        for c in letters {
+            let c = c.to_ascii_uppercase();
+            if !c.is_ascii_uppercase() || c > last {
+                return Err(format!("`extra.quiz` question {n}: the answer `{c}` is not one of its options A–{last}"));
+            }
+            if !answer.contains(&c.to_string()) {
+                answer.push(c.to_string());
+            }
+        }
+        answer.sort();
+        items.push(QuizItem {
+            number: n,
+            question,
+            options: options
+                .into_iter()
+                .enumerate()
+                .map(|(i, text)| QuizOption {
+                    letter: ((b'A' + i as u8) as char).to_string(),
+                    text,
+                })
+                .collect(),
+            multiple: answer.len() > 1,
+            answer,
+            explanation: item.get("explanation").and_then(text),
+        });
+    }
+    Ok(items)
+}
+
+/// Check every page's self-check questions (`extra.quiz`).
+pub fn check_quizzes(site: &Site, diags: &mut Diagnostics) {
+    for page in &site.pages {
+        if let Err(e) = quiz(&page.meta.fields.extra) {
+            let line = page.meta.key_lines.get("extra").copied().unwrap_or(1);
+            diags.push(
+                Diagnostic::error(Path::new(CONTENT_DIR).join(&page.rel_path), e)
+                    .at_line(line)
+                    .with_help("see README, Self-check questions: each question has `question`, `options` (a list) and `answer` (the letter of the right option)"),
+            );
+        }
+    }
 }
 
 /// `cases:` of each page checked and linked both ways: (cases of each lesson, lessons of each
@@ -231,6 +442,85 @@ mod tests {
             out.push(list.into_iter().take(5).map(|(q, _)| q).collect());
         }
         out
+    }
+
+    fn quiz_of(v: serde_json::Value) -> Result<Vec<QuizItem>, String> {
+        quiz(&v.as_object().cloned().unwrap_or_default())
+    }
+
+    #[test]
+    fn self_check_questions_are_checked() {
+        use serde_json::json;
+        let q = quiz_of(json!({"quiz": [
+            {"question": "问", "options": ["甲", "乙", "丙"], "answer": "b"},
+            {"question": "多", "options": ["甲", "乙", "丙"], "answer": ["C", "A"], "explanation": "因为"},
+        ]}))
+        .unwrap();
+        assert_eq!(
+            (q[0].answer.clone(), q[0].multiple),
+            (vec!["B".to_string()], false)
+        );
+        assert_eq!(
+            (q[1].answer.clone(), q[1].multiple),
+            (vec!["A".to_string(), "C".to_string()], true)
+        );
+        assert_eq!(q[1].options[2].letter, "C");
+        assert_eq!(q[1].explanation.as_deref(), Some("因为"));
+        assert!(quiz_of(json!({"other": 1})).unwrap().is_empty());
+        let one = |item: serde_json::Value| json!({"quiz": [item]});
+        for (v, error) in [
+            (json!({"quiz": "问题"}), "must be a list"),
+            (
+                one(json!({"options": ["甲", "乙"], "answer": "A"})),
+                "question 1 has no `question`",
+            ),
+            (
+                one(json!({"question": "问", "options": ["甲"], "answer": "A"})),
+                "has 1 option(s)",
+            ),
+            (
+                one(json!({"question": "问", "options": ["甲", "乙"]})),
+                "has no `answer`",
+            ),
+            (
+                one(json!({"question": "问", "options": ["甲", "乙"], "answer": "D"})),
+                "the answer `D` is not one of its options A–B",
+            ),
+            (
+                one(
+                    json!({"question": "问", "options": ["甲", "乙"], "answer": "A", "answers": "B"}),
+                ),
+                "unknown key `answers`",
+            ),
+        ] {
+            let e = quiz_of(v.clone()).unwrap_err();
+            assert!(e.contains(error), "{v}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_bad_quiz_is_an_error_naming_the_file_and_line() {
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("_index.md"), "---\ntitle: 首页\n---\n").unwrap();
+        std::fs::write(
+            content.join("l.md"),
+            "---\ntitle: 课\nweight: 1\nextra:\n  quiz:\n    - question: 问\n      options: [甲, 乙]\n      answer: E\n---\n正文\n",
+        )
+        .unwrap();
+        let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        assert!(!diags.has_errors());
+        let mut diags = Diagnostics::new();
+        check_quizzes(&site, &mut diags);
+        assert!(diags.has_errors());
+        let text = format!("{diags:?}");
+        assert!(
+            text.contains("l.md") && text.contains("the answer `E` is not one of its options A–B"),
+            "{text}"
+        );
+        assert!(text.contains("Some(4)"), "the `extra:` line: {text}");
     }
 
     #[test]

@@ -26,8 +26,14 @@ pub struct Graph {
     pub section_backlinks: Vec<Vec<Ref>>,
     /// Position of each page in the site's reading order (sections depth first).
     pub order: Vec<usize>,
-    /// For each page: previous and next page in course order.
+    /// For each page: previous and next page of its section (a module's lessons).
     pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    /// For each section that is a course module: the previous and next module.
+    pub modules: Vec<(Option<usize>, Option<usize>)>,
+    /// For each page: the backlinks its page shows (those not already in another list).
+    pub shown_backlinks: Vec<Vec<Ref>>,
+    /// For each page: the related pages its page shows (those not already in another list).
+    pub shown_related: Vec<Vec<usize>>,
     /// For each page: the cases it teaches from (`cases:`).
     pub cases: Vec<Vec<usize>>,
     /// For each page: the lessons whose `cases:` name it, in course order.
@@ -47,6 +53,7 @@ pub fn generated_paths(site: &Site, taxonomies: &[Taxonomy]) -> BTreeSet<String>
         "robots.txt",
         "404.html",
         "search/",
+        "sitemap/",
     ]
     .iter()
     .map(|s| s.to_string())
@@ -103,11 +110,18 @@ pub fn resolve(
     let prev_next = course::prev_next(site);
     let (cases, lessons) = course::cases_and_lessons(site, &order, &mut diags);
     let related = course::related(site, &taxonomies);
+    let modules = course::next_module(site);
+    course::check_quizzes(site, &mut diags);
+    let (shown_backlinks, shown_related) =
+        course::shown_lists(site, &page_backlinks, &cases, &lessons, &related);
     let graph = Graph {
         page_backlinks,
         section_backlinks,
         order,
         prev_next,
+        modules,
+        shown_backlinks,
+        shown_related,
         cases,
         lessons,
         related,

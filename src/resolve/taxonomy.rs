@@ -3,6 +3,10 @@
 //! A term's path is `<taxonomy>/<term slug>/` with the slug from [`crate::slug::term_slug`]:
 //! Chinese kept, Latin lowercased, spaces and punctuation as `-`. Two spellings that give the
 //! same slug (`社会组织 党建` and `社会组织-党建`) are one term; a warning names both.
+//!
+//! A term written as a path, `江苏省/南京市/鼓楼区`, is three terms, each the parent of the
+//! next: the page is listed under all three, and the taxonomy's list shows provinces → cities
+//! → districts.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
@@ -26,6 +30,23 @@ pub struct Term {
     pub name: String,
     pub slug: String,
     pub pages: Vec<usize>,
+    /// The slug of the term above it (`江苏省` for `南京市` in `江苏省/南京市`).
+    pub parent: Option<String>,
+}
+
+/// The terms a written term stands for: `江苏省/南京市/鼓楼区` → `江苏省`, `南京市`, `鼓楼区`
+/// (each the parent of the next); a plain term is itself.
+pub fn term_path(name: &str) -> Vec<&str> {
+    let parts: Vec<&str> = name
+        .split('/')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect();
+    if parts.is_empty() {
+        vec![name]
+    } else {
+        parts
+    }
 }
 
 impl Term {
@@ -63,12 +84,30 @@ pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
             let mut slugs: HashMap<&str, String> = HashMap::new();
             for (i, page) in site.pages.iter().enumerate() {
                 let Some(list) = page.meta.taxonomies.get(&tc.name) else { continue };
-                for name in list {
-                    let slug = slugs.entry(name.as_str()).or_insert_with(|| term_slug(name));
+                for (name, parent) in list.iter().flat_map(|written| {
+                    let path = term_path(written);
+                    (0..path.len()).map(move |k| (path[k], if k > 0 { Some(path[k - 1]) } else { None })).collect::<Vec<_>>()
+                }) {
+                    let slug = slugs.entry(name).or_insert_with(|| term_slug(name));
+                    let parent_slug = parent.map(term_slug);
                     if !terms.contains_key(slug.as_str()) {
-                        terms.insert(slug.clone(), Term { name: name.clone(), slug: slug.clone(), pages: Vec::new() });
+                        terms.insert(slug.clone(), Term { name: name.to_string(), slug: slug.clone(), pages: Vec::new(), parent: None });
                     }
                     let Some(term) = terms.get_mut(slug.as_str()) else { continue };
+                    if let Some(ps) = parent_slug {
+                        match &term.parent {
+                            None if ps != term.slug => term.parent = Some(ps),
+                            Some(old) if *old != ps => {
+                                let line = page.meta.key_lines.get(&tc.name).copied().unwrap_or(1);
+                                diags.push(
+                                    Diagnostic::warning(Path::new(CONTENT_DIR).join(&page.rel_path), format!("{} `{name}` is under `{}` here but under another term elsewhere", tc.title, parent.unwrap_or_default()))
+                                        .at_line(line)
+                                        .with_help("write the same path (e.g. `江苏省/南京市`) everywhere the term is used"),
+                                );
+                            }
+                            _ => {}
+                        }
+                    }
                     if term.name != *name {
                         let line = page.meta.key_lines.get(&tc.name).copied().unwrap_or(1);
                         diags.push(
@@ -105,6 +144,53 @@ pub fn sort_newest_first(pages: &mut [usize], site: &Site) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_term_written_as_a_path_is_a_term_under_a_term() {
+        assert_eq!(
+            term_path("江苏省/南京市/鼓楼区"),
+            ["江苏省", "南京市", "鼓楼区"]
+        );
+        assert_eq!(term_path(" 天津市 "), ["天津市"]);
+        assert_eq!(term_path("a//b/"), ["a", "b"]);
+        let dir = tempfile::tempdir().unwrap();
+        let content = dir.path().join("content");
+        std::fs::create_dir_all(&content).unwrap();
+        std::fs::write(content.join("_index.md"), "---\ntitle: 首页\n---\n").unwrap();
+        for (f, r) in [
+            ("a", "[江苏省/南京市/鼓楼区]"),
+            ("b", "[江苏省/南京市]"),
+            ("c", "[南京市, 天津市]"),
+            ("d", "[浙江省/南京市]"),
+        ] {
+            std::fs::write(
+                content.join(format!("{f}.md")),
+                format!("---\ntitle: {f}\nregions: {r}\n---\n"),
+            )
+            .unwrap();
+        }
+        let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
+        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        assert!(!diags.has_errors());
+        let mut diags = Diagnostics::new();
+        let taxonomies = collect(&site, &mut diags);
+        let regions = taxonomies
+            .iter()
+            .find(|t| t.config.name == "regions")
+            .unwrap();
+        let term = |n: &str| regions.term(n).unwrap();
+        assert_eq!(term("江苏省").pages.len(), 2);
+        assert_eq!(term("南京市").pages.len(), 4);
+        assert_eq!(term("南京市").parent.as_deref(), Some("江苏省"));
+        assert_eq!(term("鼓楼区").parent.as_deref(), Some("南京市"));
+        assert_eq!(term("天津市").parent, None);
+        // 南京市 under another province is reported.
+        let text = format!("{:?}", diags);
+        assert!(
+            text.contains("is under `浙江省` here but under another term elsewhere"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn term_pages_are_newest_first() {

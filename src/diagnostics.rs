@@ -509,7 +509,8 @@ mod tests {
         let start = std::time::Instant::now();
         let text = render_plain(&ds, dir.path());
         // Quadratic work would take minutes even in a release build.
-        assert!(start.elapsed().as_secs() < 20, "{:?}", start.elapsed());
+        // (60 s: a debug build on a loaded 2-core machine took 27 s; quadratic would be hours.)
+        assert!(start.elapsed().as_secs() < 60, "{:?}", start.elapsed());
         assert!(
             text.contains("a.md:1:349994"),
             "{}",

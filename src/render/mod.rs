@@ -1129,7 +1129,15 @@ impl<'a> Renderer<'a> {
             })
             .max()
             .map(|d| d.rfc3339())
-            .unwrap_or_else(|| "1970-01-01T00:00:00+00:00".into());
+            // Undated pages (dates are optional): when their files last changed, a fact,
+            // rather than an invented date.
+            .or_else(|| {
+                pages
+                    .iter()
+                    .filter_map(|&p| file_modified(&site.pages[p].file))
+                    .max()
+            })
+            .unwrap_or_else(|| "2000-01-01T00:00:00+00:00".into());
         let entries: Vec<Value> = pages
             .iter()
             .map(|&p| {
@@ -1146,6 +1154,7 @@ impl<'a> Renderer<'a> {
                         .as_ref()
                         .or(f.date.as_ref())
                         .map(|d| d.rfc3339())
+                        .or_else(|| file_modified(&site.pages[p].file))
                         .unwrap_or_else(|| updated.clone()),
                 );
                 v
@@ -1191,6 +1200,14 @@ fn merge_repeated(failed: Vec<Diagnostic>) -> Diagnostics {
         diags.push(d);
     }
     diags
+}
+
+/// When `file` last changed, as an RFC 3339 timestamp in UTC (for feeds of undated pages).
+fn file_modified(file: &std::path::Path) -> Option<String> {
+    let t = std::fs::metadata(file).and_then(|m| m.modified()).ok()?;
+    Some(
+        chrono::DateTime::<chrono::Utc>::from(t).to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+    )
 }
 
 /// Check that every `template:` (and `page_template:`) named in front matter exists in the theme.

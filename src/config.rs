@@ -39,6 +39,9 @@ pub struct Config {
     /// Markdown options.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Script editions: `[variants] hant = true` adds a Traditional-Chinese edition.
+    #[serde(default)]
+    pub variants: crate::variants::VariantsConfig,
     /// Free data for templates, as is.
     #[serde(default)]
     pub extra: toml::Table,
@@ -132,6 +135,7 @@ pub const KEYS: &[&str] = &[
     "relative_urls",
     "taxonomies",
     "markdown",
+    "variants",
     "extra",
 ];
 
@@ -214,6 +218,7 @@ impl Config {
                 return Err(format!("taxonomy `{}` is defined twice", t.name));
             }
         }
+        self.variants.validate()?;
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.contains("..") {
             return Err(format!(
                 "theme `{}` must be a directory name under themes/",

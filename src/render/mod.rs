@@ -140,6 +140,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.set_escape_fn(escape_html);
     tera.register_filter("plaintext", functions::plaintext);
     tera.register_filter("truncate", functions::truncate);
+    tera.register_filter("chart", crate::chart::filter);
     // Tera's get_env would publish the build machine's environment (refs::check refuses
     // templates that call it; this is the second lock).
     tera.register_function(

@@ -314,8 +314,34 @@ impl Edition {
         Some(format!("{prefix}{}/{rest}", self.dir))
     }
 
-    /// Convert a generated HTML document.
-    pub fn html(&self, html: &str, _path: &str) -> String {
+    /// A relative `url` in output `from` that names an asset (`../js/search.js`): one more
+    /// `../`, since the twin is one directory deeper and assets are not copied. Relative
+    /// links to pages stay as they are (the edition has the same tree).
+    fn relative_asset(&self, url: &str, from: &str) -> Option<String> {
+        if url.is_empty() || url.starts_with(['#', '/', '?']) {
+            return None;
+        }
+        let path = url.split(['?', '#']).next().unwrap_or("");
+        if path.contains(':') {
+            return None;
+        }
+        let joined = crate::markdown::join_relative(crate::html::output_dir(from), path)?;
+        let file = if path.is_empty() || path.ends_with('/') {
+            format!("{joined}/index.html")
+                .trim_start_matches('/')
+                .to_string()
+        } else {
+            joined
+        };
+        let decoded = crate::markdown::percent_decode(&file);
+        let page = !self.assets.contains(&file)
+            && !self.assets.contains(&decoded)
+            && (file.ends_with(".html") || file.ends_with(".xml"));
+        (!page).then(|| format!("../{url}"))
+    }
+
+    /// Convert a generated HTML document at output `path`.
+    pub fn html(&self, html: &str, path: &str) -> String {
         let mut out = String::with_capacity(html.len() + html.len() / 8);
         // The element whose contents are kept as they are, and how deep inside it we are.
         let mut keep: Option<(String, usize)> = None;
@@ -379,7 +405,7 @@ impl Edition {
                     }
                 }
             } else {
-                self.push_tag(&mut out, raw, &tag);
+                self.push_tag(&mut out, raw, &tag, path);
             }
             if matches!(tag.name.as_str(), "script" | "style" | "textarea") {
                 // Raw text up to the closing tag, copied.
@@ -414,7 +440,7 @@ impl Edition {
 
     /// A start tag of the edition: readable attributes converted, page links pointed at the
     /// edition, `<html lang>` set.
-    fn push_tag(&self, out: &mut String, raw: &str, tag: &Tag) {
+    fn push_tag(&self, out: &mut String, raw: &str, tag: &Tag, path: &str) {
         let attrs: Vec<(&str, &str)> = tag.attrs(raw).collect();
         let get = |name: &str| attrs.iter().find(|(n, _)| *n == name).map(|(_, v)| *v);
         let has_hreflang = get("hreflang").is_some();
@@ -444,7 +470,9 @@ impl Edition {
                 "content" if tag.name == "meta" && get("property") == Some("og:url") => {
                     self.edition_url(value)
                 }
-                n if crate::html::is_url_attr(n) && !has_hreflang => self.edition_url(value),
+                n if crate::html::is_url_attr(n) && !has_hreflang => self
+                    .edition_url(value)
+                    .or_else(|| self.relative_asset(value, path)),
                 _ => None,
             };
             if let Some(new) = replacement {
@@ -751,7 +779,7 @@ mod tests {
     #[test]
     fn html_text_converted_code_urls_ids_kept() {
         let e = edition("");
-        let html = r##"<html lang="zh-CN"><head><meta name="description" content="党建"><link rel="stylesheet" href="/kb/css/site.css"></head><body><h2 id="主要做法">主要做法</h2><p title="说明">党员<a href="/kb/tags/党员发展/#发展">党员发展</a><code>党 x</code><cite translate="no">《关于党建》</cite><a href="#主要做法">之后</a></p><pre><code>发展 <b>党</b></code></pre><script>var a = "<b>党</b>";</script><img alt="图书馆" src="/kb/cases/x/图.png"><a href="https://example.org/党">外</a></body></html>"##;
+        let html = r##"<html lang="zh-CN"><head><meta name="description" content="党建"><link rel="stylesheet" href="/kb/css/site.css"></head><body><h2 id="主要做法">主要做法</h2><p title="说明">党员<a href="/kb/tags/党员发展/#发展">党员发展</a><code>党 x</code><cite translate="no">《关于党建》</cite><a href="#主要做法">之后</a></p><pre><code>发展 <b>党</b></code></pre><script>var a = "<b>党</b>";</script><img alt="图书馆" src="/kb/cases/x/图.png"><a href="https://example.org/党">外</a><script src="../../js/search.js"></script><a href="../y/">y</a></body></html>"##;
         let out = e.html(html, "cases/x/index.html");
         assert!(
             out.contains(r#"<html lang="zh-Hant" data-zhiku-edition="zh-hant/">"#),
@@ -778,6 +806,8 @@ mod tests {
             "{out}"
         );
         assert!(out.contains(r#"href="https://example.org/党""#), "{out}");
+        assert!(out.contains(r#"src="../../../js/search.js""#), "{out}");
+        assert!(out.contains(r#"<a href="../y/">y</a>"#), "{out}");
     }
 
     #[test]

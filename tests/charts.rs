@@ -43,19 +43,37 @@ fn fenced_chart_bars_follow_the_data() {
     let f = Fixture::new(&files);
     f.build(&[]).expect_code(0);
     let html = f.read("p/index.html");
-    let first = common::between(&html, "<figure class=\"chart chart-bar\" id=\"chart-1\"", "</figure>");
+    let first = common::between(
+        &html,
+        "<figure class=\"chart chart-bar\" id=\"chart-1\"",
+        "</figure>",
+    );
     assert!(first.contains("<title id=\"chart-1-t\">孝义市社会组织党建基本数据</title>"));
-    assert!(first.contains("<desc id=\"chart-1-d\">登记在册社会组织：101户；浙商商会党支部覆盖商家：55户。</desc>"));
+    assert!(first.contains(
+        "<desc id=\"chart-1-d\">登记在册社会组织：101户；浙商商会党支部覆盖商家：55户。</desc>"
+    ));
     assert!(first.contains("role=\"img\" aria-labelledby=\"chart-1-t chart-1-d\""));
     // Heights: the largest value is the full plot height (200), the others in proportion.
     let svg = common::between(first, "<svg", "</svg>");
-    let heights: Vec<f64> = attrs(svg, "rect", "height").iter().map(|h| h.parse().unwrap()).collect();
-    assert_eq!(heights, [200.0, (55.0 / 101.0 * 200.0 * 100.0f64).round() / 100.0]);
+    let heights: Vec<f64> = attrs(svg, "rect", "height")
+        .iter()
+        .map(|h| h.parse().unwrap())
+        .collect();
+    assert_eq!(
+        heights,
+        [200.0, (55.0 / 101.0 * 200.0 * 100.0f64).round() / 100.0]
+    );
     // Bars stand on the axis: y + height is the same for all.
-    let ys: Vec<f64> = attrs(svg, "rect", "y").iter().map(|h| h.parse().unwrap()).collect();
+    let ys: Vec<f64> = attrs(svg, "rect", "y")
+        .iter()
+        .map(|h| h.parse().unwrap())
+        .collect();
     assert_eq!(ys[0] + heights[0], ys[1] + heights[1]);
     assert_eq!(texts(svg, "chart-value"), ["101户", "55户"]);
-    assert_eq!(texts(svg, "chart-label"), ["登记在册社会组织", "浙商商会党支部覆盖商家"]);
+    assert_eq!(
+        texts(svg, "chart-label"),
+        ["登记在册社会组织", "浙商商会党支部覆盖商家"]
+    );
     // The data table behind a 数据表 toggle (no JavaScript).
     assert!(first.contains("<details class=\"chart-data\"><summary>数据表</summary><table>"));
     assert!(first.contains("<tr><th scope=\"row\">登记在册社会组织</th><td>101</td></tr>"));
@@ -84,18 +102,31 @@ fn bundled_cases_draw_their_figures() {
     // 自管党员人数变化 (kind: series) as a line; 年龄结构 as bars.
     let line = common::between(&gulou, "id=\"figure-1\"", "</figure>");
     assert!(line.contains("<title id=\"figure-1-t\">莫愁新寓社区自管党员人数变化</title>"));
-    assert_eq!(attrs(line, "circle", "data-value"), ["96", "119", "153", "163"]);
+    assert_eq!(
+        attrs(line, "circle", "data-value"),
+        ["96", "119", "153", "163"]
+    );
     // y of each point: 236 (the axis) − value / 163 × 200.
-    let cy: Vec<f64> = attrs(line, "circle", "cy").iter().map(|v| v.parse().unwrap()).collect();
+    let cy: Vec<f64> = attrs(line, "circle", "cy")
+        .iter()
+        .map(|v| v.parse().unwrap())
+        .collect();
     for (y, v) in cy.iter().zip([96.0, 119.0, 153.0, 163.0]) {
-        assert!((y - (236.0 - v / 163.0 * 200.0)).abs() < 0.01, "{y} for {v}");
+        assert!(
+            (y - (236.0 - v / 163.0 * 200.0)).abs() < 0.01,
+            "{y} for {v}"
+        );
     }
     let bars = common::between(&gulou, "id=\"figure-2\"", "</figure>");
-    assert_eq!(texts(bars, "chart-value"), ["17人", "12人", "17人", "21人", "96人"]);
+    assert_eq!(
+        texts(bars, "chart-value"),
+        ["17人", "12人", "17人", "21人", "96人"]
+    );
     assert_eq!(attrs(bars, "rect", "height")[4], "200");
     let tianjin = std::fs::read_to_string(out.path().join("cases/tianjin/index.html")).unwrap();
     assert!(tianjin.contains("<desc id=\"figure-1-d\">2010年：11.66%；2016年底：98.1%。</desc>"));
-    assert!(tianjin.contains("<desc id=\"figure-2-d\">市属社会组织：1460个；社会组织党组织：1111个。</desc>"));
+    assert!(tianjin
+        .contains("<desc id=\"figure-2-d\">市属社会组织：1460个；社会组织党组织：1111个。</desc>"));
 }
 
 #[test]

@@ -129,6 +129,9 @@ const MARK: u32 = 0xF0000;
 /// private-use character), and the markers replaced by their Traditional text after it.
 struct Conv {
     tables: &'static ZhConverter,
+    /// One-character phrases: replaced in the converted text (the tables left the character
+    /// as it was, or no phrase of the tables would have matched it). Cheaper than marking.
+    chars: Vec<(char, String)>,
     /// First character → phrases starting with it (longest first), with their index.
     starts: std::collections::HashMap<char, Vec<(String, usize)>>,
     targets: Vec<String>,
@@ -143,7 +146,13 @@ impl Conv {
         all.extend(site.iter().map(|(a, b)| (a.clone(), b.clone())));
         let mut starts: std::collections::HashMap<char, Vec<(String, usize)>> = Default::default();
         let mut targets = Vec::new();
+        let mut chars = Vec::new();
         for (from, to) in all {
+            let mut it = from.chars();
+            if let (Some(c), None) = (it.next(), it.next()) {
+                chars.push((c, to));
+                continue;
+            }
             if let Some(c) = from.chars().next() {
                 starts.entry(c).or_default().push((from, targets.len()));
                 targets.push(to);
@@ -154,6 +163,7 @@ impl Conv {
         }
         Conv {
             tables: zhconv::get_builtin_converter(variant.zhconv()),
+            chars,
             starts,
             targets,
         }
@@ -166,7 +176,19 @@ impl Conv {
     }
 
     fn convert_to(&self, text: &str, out: &mut String) {
-        if !text.chars().any(|c| self.starts.contains_key(&c)) {
+        let start = out.len();
+        self.convert_phrases(text, out);
+        for (c, to) in &self.chars {
+            if out[start..].contains(*c) {
+                let replaced = out[start..].replace(*c, to);
+                out.truncate(start);
+                out.push_str(&replaced);
+            }
+        }
+    }
+
+    fn convert_phrases(&self, text: &str, out: &mut String) {
+        if self.starts.is_empty() || !text.chars().any(|c| self.starts.contains_key(&c)) {
             self.tables.convert_to(text, out);
             return;
         }

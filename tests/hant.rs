@@ -335,3 +335,20 @@ async fn switch_remembered_choice_and_search_from_file_urls() {
     }
     b.close().await;
 }
+
+#[test]
+fn serve_serves_both_editions() {
+    let site = bundled_with_hant("");
+    let server = common::serve::Server::start(site.path());
+    let (status, _, body) = server.get("/cases/tianjin/");
+    assert_eq!(status, 200);
+    assert!(String::from_utf8_lossy(&body).contains("天津市社会组织党建"));
+    let (status, _, body) = server.get(&format!("/zh-hant/cases/{}/", "tianjin"));
+    assert_eq!(status, 200);
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert!(body.contains("<html lang=\"zh-Hant\""));
+    assert!(body.contains("天津市社會組織黨建"));
+    let (status, _, body) = server.get("/zh-hant/search/d/0.js");
+    assert_eq!(status, 200, "search documents of the edition");
+    assert!(String::from_utf8_lossy(&body).starts_with("__zhikuSearch(\"d\""));
+}

@@ -13,7 +13,7 @@
 //! tags and every other attribute (ids, classes, URLs, link targets — heading ids therefore stay
 //! the same in both editions), the contents of `<code>`, `<pre>`, `<kbd>`, `<samp>`,
 //! `<script>`, `<style>`, `<textarea>`, and any element marked `translate="no"` (the default
-//! theme marks quoted source titles so) or `data-zhiku-variant` (the 简/繁 switch). Internal
+//! theme marks the quoted source title of a case so) or `data-zhiku-variant` (the 简/繁 switch). Internal
 //! links to pages are pointed at the same page of the zh-Hant edition; links to assets (CSS,
 //! scripts, images, the shared search index) are left alone, so assets exist once.
 

@@ -163,7 +163,7 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     );
     assert!(
         b.contains(
-            "《<cite translate=\"no\">新时代提升社会组织党建工作组织力的探索与思考</cite>》"
+            "<cite translate=\"no\">《新时代提升社会组织党建工作组织力的探索与思考》</cite>"
         ),
         "source title kept"
     );

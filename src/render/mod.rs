@@ -1193,7 +1193,8 @@ fn missing_template(file: PathBuf, name: &str, line: usize, theme: &Theme) -> Di
     let names: Vec<&String> = theme
         .templates
         .keys()
-        .filter(|n| n.ends_with(".html"))
+        // Partials (included pieces such as the 简/繁 switch) are not page templates.
+        .filter(|n| n.ends_with(".html") && !n.starts_with("partials/"))
         .collect();
     let mut help = format!(
         "add templates/{name} to the site, or use one of: {}",

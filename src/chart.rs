@@ -387,8 +387,9 @@ impl Chart {
         .check(|_| None)
     }
 
-    /// The value every bar and point is scaled by: the largest value, or 100 for percentages
-    /// up to 100.
+    /// The value every bar and point is scaled by (the top of the axis): 100 for percentages
+    /// up to 100, else the smallest "round" number at or above the largest value whose
+    /// quarters are round too (four grid lines): 4 × {1, 2, 2.5, 3, 4, 5, 6, 8} × 10^k.
     pub fn scale(&self) -> f64 {
         let max = self
             .series
@@ -396,12 +397,19 @@ impl Chart {
             .flat_map(|s| s.values.iter().copied())
             .fold(0.0, f64::max);
         if self.unit.trim() == "%" && max <= 100.0 {
-            100.0
-        } else if max > 0.0 {
-            max
-        } else {
-            1.0
+            return 100.0;
         }
+        if max <= 0.0 {
+            return 1.0;
+        }
+        let step = max / 4.0;
+        let mag = 10f64.powf(step.log10().floor());
+        for m in [1.0, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0] {
+            if step <= m * mag * (1.0 + 1e-9) {
+                return 4.0 * m * mag;
+            }
+        }
+        max
     }
 
     /// The chart as HTML: figure, SVG and data table. `id` makes its element ids unique in the
@@ -824,6 +832,24 @@ mod tests {
         let t = parse_block("type = \"bar\"\ntitle = \"覆盖率\"\nunit = \"%\"\nlabels = [\"2010年\", \"2016年底\"]\nvalues = [11.66, 98.1]\n").unwrap();
         assert_eq!(y, t);
         assert_eq!(y.scale(), 100.0);
+        let scale = |v: &[f64]| {
+            Chart {
+                kind: Type::Bar,
+                title: String::new(),
+                unit: "人".into(),
+                labels: vec![String::new(); v.len()],
+                series: vec![Series {
+                    name: String::new(),
+                    values: v.to_vec(),
+                }],
+            }
+            .scale()
+        };
+        assert_eq!(scale(&[96.0, 163.0]), 200.0);
+        assert_eq!(scale(&[101.0, 55.0]), 120.0);
+        assert_eq!(scale(&[96.0]), 100.0);
+        assert_eq!(scale(&[1460.0, 1111.0]), 1600.0);
+        assert_eq!(scale(&[3.0, 2.0]), 3.2);
     }
 
     #[test]

@@ -53,16 +53,16 @@ fn fenced_chart_bars_follow_the_data() {
         "<desc id=\"chart-1-d\">登记在册社会组织：101户；浙商商会党支部覆盖商家：55户。</desc>"
     ));
     assert!(first.contains("role=\"img\" aria-labelledby=\"chart-1-t chart-1-d\""));
-    // Heights: the largest value is the full plot height (200), the others in proportion.
+    // Heights: value / top of the axis × plot height (200). The axis ends at 120, the
+    // round number above 101 whose quarters (30, 60, 90) are round.
     let svg = common::between(first, "<svg", "</svg>");
     let heights: Vec<f64> = attrs(svg, "rect", "height")
         .iter()
         .map(|h| h.parse().unwrap())
         .collect();
-    assert_eq!(
-        heights,
-        [200.0, (55.0 / 101.0 * 200.0 * 100.0f64).round() / 100.0]
-    );
+    let h = |v: f64| (v / 120.0 * 200.0 * 100.0f64).round() / 100.0;
+    assert_eq!(heights, [h(101.0), h(55.0)]);
+    assert_eq!(texts(svg, "chart-tick"), ["0", "30", "60", "90", "120"]);
     // Bars stand on the axis: y + height is the same for all.
     let ys: Vec<f64> = attrs(svg, "rect", "y")
         .iter()
@@ -113,7 +113,8 @@ fn bundled_cases_draw_their_figures() {
         .collect();
     for (y, v) in cy.iter().zip([96.0, 119.0, 153.0, 163.0]) {
         assert!(
-            (y - (236.0 - v / 163.0 * 200.0)).abs() < 0.01,
+            // 236 is the axis; the top of the axis is 200 (above 163).
+            (y - (236.0 - v / 200.0 * 200.0)).abs() < 0.01,
             "{y} for {v}"
         );
     }
@@ -122,7 +123,8 @@ fn bundled_cases_draw_their_figures() {
         texts(bars, "chart-value"),
         ["17人", "12人", "17人", "21人", "96人"]
     );
-    assert_eq!(attrs(bars, "rect", "height")[4], "200");
+    // 96 of an axis ending at 100.
+    assert_eq!(attrs(bars, "rect", "height")[4], "192");
     let tianjin = std::fs::read_to_string(out.path().join("cases/tianjin/index.html")).unwrap();
     assert!(tianjin.contains("<desc id=\"figure-1-d\">2010年：11.66%；2016年底：98.1%。</desc>"));
     assert!(tianjin

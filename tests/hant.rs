@@ -191,6 +191,14 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     );
     assert!(!out.join("zh-hant/search/manifest.js").exists());
     assert!(!out.join("zh-hant/css").exists());
+
+    // Every internal link and anchor of both editions resolves, also with --relative.
+    let broken = common::broken_links(&out, "/");
+    assert!(broken.is_empty(), "{broken:#?}");
+    let rel = site.path().join("relative");
+    build(site.path(), &rel, &["--relative"]);
+    let broken = common::broken_links(&rel, "/");
+    assert!(broken.is_empty(), "{broken:#?}");
 }
 
 #[test]

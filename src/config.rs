@@ -39,6 +39,9 @@ pub struct Config {
     /// Markdown options.
     #[serde(default)]
     pub markdown: MarkdownConfig,
+    /// Script editions: `[variants] hant = true` adds a Traditional-Chinese edition.
+    #[serde(default)]
+    pub variants: crate::variants::VariantsConfig,
     /// Free data for templates, as is.
     #[serde(default)]
     pub extra: toml::Table,
@@ -135,6 +138,7 @@ pub const KEYS: &[&str] = &[
     "relative_urls",
     "taxonomies",
     "markdown",
+    "variants",
     "extra",
 ];
 
@@ -218,6 +222,7 @@ impl Config {
             }
         }
         validate_base_url(&self.base_url)?;
+        self.variants.validate()?;
         if self.theme.is_empty() || self.theme.contains(['/', '\\']) || self.theme.contains("..") {
             return Err(format!(
                 "theme `{}` must be a directory name under themes/",

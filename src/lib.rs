@@ -16,6 +16,7 @@
 //! mode).
 
 pub mod build;
+pub mod chart;
 pub mod check;
 pub mod cjk;
 pub mod config;
@@ -36,4 +37,5 @@ pub mod site;
 pub mod slug;
 pub mod suggest;
 pub mod theme;
+pub mod variants;
 pub mod write;

@@ -508,6 +508,28 @@ enum Loaded {
     Page(Box<Page>),
 }
 
+/// Bad chart data (```` ```chart ```` blocks, `extra.figures`) as errors of the file.
+fn chart_errors(
+    file: &Path,
+    rendered: &markdown::Rendered,
+    figures: Vec<(usize, String)>,
+) -> Result<(), Vec<Diagnostic>> {
+    let all: Vec<Diagnostic> = figures
+        .into_iter()
+        .chain(rendered.chart_errors.iter().cloned())
+        .map(|(line, m)| {
+            Diagnostic::error(file, m)
+                .at_line(line)
+                .with_help("see the README's \"Charts\" section for the chart format")
+        })
+        .collect();
+    if all.is_empty() {
+        Ok(())
+    } else {
+        Err(all)
+    }
+}
+
 fn fm_diag(file: &Path, e: FrontMatterError) -> Diagnostic {
     let mut d = Diagnostic::error(file, e.message);
     d.line = Some(e.line);
@@ -560,6 +582,7 @@ fn parse_file(
                 format!("{dir}/")
             };
             let rendered = markdown::render(split.body, opts, src);
+            chart_errors(&shown, &rendered, Vec::new())?;
             Ok(Loaded::Section(Box::new(Section {
                 rel_path: f.rel.clone(),
                 dir,
@@ -592,6 +615,11 @@ fn parse_file(
                 format!("{dir}/{slug}/")
             };
             let rendered = markdown::render(split.body, opts, src);
+            chart_errors(
+                &shown,
+                &rendered,
+                crate::chart::check_figures(&meta.fields.extra, &text),
+            )?;
             Ok(Loaded::Page(Box::new(Page {
                 rel_path: f.rel.clone(),
                 file: f.path.clone(),

@@ -247,8 +247,8 @@ fn unknown_site_toml_key_lists_the_valid_ones() {
     expect_error(
         &f.build(&[]),
         "site.toml:3:1",
-        "invalid site.toml: unknown field `theem`, expected one of `title`, `description`, `base_url`, `language`, `theme`, `relative_urls`, `taxonomies`, `markdown`, `extra`",
-        "did you mean `theme`? valid keys here are `title`, `description`, `base_url`, `language`, `theme`, `relative_urls`, `taxonomies`, `markdown`, `extra`",
+        "invalid site.toml: unknown field `theem`, expected one of `title`, `description`, `base_url`, `language`, `theme`, `relative_urls`, `taxonomies`, `markdown`, `variants`, `extra`",
+        "did you mean `theme`? valid keys here are `title`, `description`, `base_url`, `language`, `theme`, `relative_urls`, `taxonomies`, `markdown`, `variants`, `extra`",
     );
     // Inside a table, the table's own keys are listed.
     let f = site(&[(

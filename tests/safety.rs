@@ -279,7 +279,7 @@ fn front_matter_values_are_escaped_everywhere_the_theme_prints_them() {
          tags: [\"主题{p}\"]\nregions: [\"地区{p}\"]\norg_types: [\"类型{p}\"]\n\
          aliases: [/old/]\n\
          source:\n  title: \"来源{p}\"\n  author: \"作者{p}\"\n  publication: \"刊物{p}\"\n  issue: \"期号{p}\"\n  url: \"https://example.org/?q=<script>\"\n\
-         extra:\n  figures:\n    - title: \"图表{p}\"\n      unit: \"单位{p}\"\n      kind: category\n      data:\n        - label: \"标签{p}\"\n          value: \"数值{p}\"\n\
+         extra:\n  figures:\n    - title: \"图表{p}\"\n      unit: \"单位{p}\"\n      kind: category\n      data:\n        - label: \"标签{p}\"\n          value: 1\n\
          ---\n正文。\n"
     );
     let section = format!("---\ntitle: \"栏目{p}\"\ndescription: \"栏目描述{p}\"\n---\n");

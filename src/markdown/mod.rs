@@ -110,6 +110,8 @@ pub struct Rendered {
     pub words: WordCount,
     /// Lines of images without alt text.
     pub images_without_alt: Vec<usize>,
+    /// Bad ```` ```chart ```` blocks: (line in the file, message). See `crate::chart`.
+    pub chart_errors: Vec<(usize, String)>,
 }
 
 /// Where the Markdown comes from, for link resolution and positions.
@@ -141,6 +143,7 @@ pub fn render(body: &str, opts: MarkdownOptions, src: SourceInfo<'_>) -> Rendere
     }
     let lines = LineIndex::new(body, src.first_line);
     let mut out = Rendered::default();
+    crate::chart::replace_fences(&mut events, body, src.first_line, &mut out.chart_errors);
     let headings = assign_heading_ids(&mut events, &mut out);
     out.toc = build_toc(&headings);
     rewrite_footnotes(&mut events, &mut out);

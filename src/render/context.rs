@@ -70,6 +70,7 @@ pub fn config_value(site: &Site) -> Value {
         "theme": c.theme,
         "taxonomies": taxonomies,
         "markdown": c.markdown,
+        "variants": {"hant": c.variants.hant, "hant_path": c.variants.hant_path},
         "extra": extra,
     })
 }

@@ -146,6 +146,7 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     tera.set_escape_fn(escape_html);
     tera.register_filter("plaintext", functions::plaintext);
     tera.register_filter("truncate", functions::truncate);
+    tera.register_filter("chart", crate::chart::filter);
     // Tera's get_env would publish the build machine's environment (refs::check refuses
     // templates that call it; this is the second lock).
     tera.register_function(
@@ -244,6 +245,8 @@ pub struct Renderer<'a> {
     reused: AtomicUsize,
     /// The search index's kept tokens (incremental rendering only).
     search: Option<std::sync::Mutex<&'a mut crate::search::SearchCache>>,
+    /// The zh-Hant edition (`[variants] hant = true`): every generated output gets a twin.
+    edition: Option<crate::variants::Edition>,
 }
 
 impl<'a> Renderer<'a> {
@@ -316,6 +319,12 @@ impl<'a> Renderer<'a> {
         // `config` and `nav` are in every context.
         memo::hash_value(&values.config, &mut h);
         memo::hash_value(&values.nav, &mut h);
+        let assets = theme
+            .statics
+            .keys()
+            .map(|k| theme.output_name(k).to_string())
+            .chain(site.content_assets.keys().cloned());
+        let edition = crate::variants::Edition::new(&site.config, assets);
         Renderer {
             site,
             graph,
@@ -332,6 +341,7 @@ impl<'a> Renderer<'a> {
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
             search: None,
+            edition,
         }
     }
 
@@ -420,6 +430,17 @@ impl<'a> Renderer<'a> {
 
     /// Render every output into `sink`; returns the number of files written.
     pub fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
+        let twins;
+        let sink: &dyn Sink = match &self.edition {
+            Some(edition) => {
+                twins = crate::variants::TwinSink {
+                    inner: sink,
+                    edition,
+                };
+                &twins
+            }
+            None => sink,
+        };
         let jobs = self.jobs();
         let results: Vec<Result<usize, Diagnostic>> =
             jobs.par_iter().map(|job| self.run(job, sink)).collect();
@@ -646,6 +667,27 @@ impl<'a> Renderer<'a> {
         path: String,
         bytes: Vec<u8>,
     ) -> Result<usize, Diagnostic> {
+        // The zh-Hant edition's twin, converted from this output (before relative links).
+        let twin = self.edition.as_ref().and_then(|e| {
+            let kind = match job {
+                Job::Feed(_) | Job::Sitemap => crate::variants::Kind::Xml,
+                j if j.is_generated_html() => crate::variants::Kind::Html,
+                _ => return None,
+            };
+            let text = std::str::from_utf8(&bytes).ok()?;
+            let twin_path = e.twin_path(&path);
+            let mut twin = e.convert(kind, &path, text);
+            if self.relative && kind == crate::variants::Kind::Html {
+                twin = crate::html::relativize(&twin, &twin_path, &self.base_path);
+            }
+            Some((twin_path, twin.into_bytes()))
+        });
+        let mut written = 1;
+        if let Some((twin_path, twin)) = twin {
+            sink.put(&twin_path, twin)
+                .map_err(|e| Diagnostic::global(format!("cannot write {twin_path}: {e}")))?;
+            written += 1;
+        }
         let bytes = if self.relative && job.is_generated_html() {
             match String::from_utf8(bytes) {
                 Ok(html) => crate::html::relativize(&html, &path, &self.base_path).into_bytes(),
@@ -662,7 +704,7 @@ impl<'a> Renderer<'a> {
         }
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
-        Ok(1)
+        Ok(written)
     }
 
     fn count(&self, reused: bool) {
@@ -1259,7 +1301,8 @@ fn missing_template(file: PathBuf, name: &str, line: usize, theme: &Theme) -> Di
     let names: Vec<&String> = theme
         .templates
         .keys()
-        .filter(|n| n.ends_with(".html"))
+        // Partials (included pieces such as the 简/繁 switch) are not page templates.
+        .filter(|n| n.ends_with(".html") && !n.starts_with("partials/"))
         .collect();
     let mut help = format!(
         "add templates/{name} to the site, or use one of: {}",

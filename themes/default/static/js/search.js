@@ -16,6 +16,10 @@
   var selfSrc = (self && self.src) || "";
   var root = selfSrc.replace(/js\/[^\/?#]*(?:[?#].*)?$/, "");
   var indexBase = root + "search/";
+  // A script edition (site.toml [variants], e.g. zh-hant/): its pages and its converted
+  // document files are under root + edition; manifest, fold table and shards are shared.
+  var edition = document.documentElement.getAttribute("data-zhiku-edition") || "";
+  var pageRoot = root + edition;
   var isFile = location.protocol === "file:";
 
   var PAGE_SIZE = 10;
@@ -210,7 +214,7 @@
     return load("s", n, "s/" + n + ".js");
   }
   function loadDoc(n) {
-    return load("d", n, "d/" + n + ".js");
+    return load("d", n, (edition ? "../" + edition + "search/" : "") + "d/" + n + ".js");
   }
 
   var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -526,12 +530,12 @@
   }
 
   function docUrl(path) {
-    var u = root + path;
+    var u = pageRoot + path;
     if (isFile && (path === "" || /\/$/.test(path))) u += "index.html";
     return u;
   }
   function searchPageUrl(q) {
-    return root + "search/" + (isFile ? "index.html" : "") + "?q=" + encodeURIComponent(q);
+    return pageRoot + "search/" + (isFile ? "index.html" : "") + "?q=" + encodeURIComponent(q);
   }
 
   // ---- User interface --------------------------------------------------------------------

@@ -56,10 +56,27 @@ pub struct Doc<'a> {
     /// Section trail for display: `课程库 › 党性教育`.
     pub section: String,
     pub headings: Vec<String>,
-    /// Taxonomy terms (shown with the result when the match is there).
+    /// The `id` of each heading (same order as `headings`; empty: the heading has none), so
+    /// that a result can link to the section where the query matched.
+    pub anchors: Vec<String>,
+    /// Taxonomy terms (shown with the result when the match is there), taxonomy after
+    /// taxonomy in the order of the site's `[[taxonomies]]`.
     pub terms: Vec<String>,
-    /// Body text (no markup, no template chrome), usually borrowed from the page.
+    /// How many of `terms` belong to each taxonomy, in that order (for the filters).
+    pub term_counts: Vec<usize>,
+    /// Title of the top-level section the document is in (`案例库`; empty for the home page):
+    /// the section filter.
+    pub top: String,
+    /// Body text (no markup, no template chrome), usually borrowed from the page: one block
+    /// (paragraph, heading, list item, table cell) a line.
     pub body: Cow<'a, str>,
+}
+
+/// A taxonomy for the filters: its name (`tags`) and the title readers see (`主题`).
+#[derive(Debug, Clone, Default)]
+pub struct Facet {
+    pub name: String,
+    pub title: String,
 }
 
 /// The index as files, plus figures for the build report and the benchmark.
@@ -811,12 +828,17 @@ pub(crate) fn doc_key(doc: &Doc) -> u128 {
     h.field(&doc.path);
     h.field(&doc.section);
     h.field(&doc.body);
-    for list in [&doc.headings, &doc.terms] {
+    for list in [&doc.headings, &doc.terms, &doc.anchors] {
         h.update(&(list.len() as u64).to_le_bytes());
         for s in list {
             h.field(s);
         }
     }
+    h.update(&(doc.term_counts.len() as u64).to_le_bytes());
+    for &n in &doc.term_counts {
+        h.update(&(n as u64).to_le_bytes());
+    }
+    h.field(&doc.top);
     h.finish()
 }
 
@@ -830,6 +852,9 @@ struct Manifest<'a> {
     layout: &'a str,
     shards: usize,
     docs: usize,
+    /// The taxonomies, `[name, title]`, in the order of the documents' terms (`k`, `n`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tax: Vec<[&'a str; 2]>,
 }
 
 /// `__zhikuSearch("kind","build",id,<data as JSON>);`
@@ -872,31 +897,38 @@ static SNIPPET_BYTES: [u8; 256] = {
     t
 };
 
-/// Append the snippet text of `body` as a JSON string (what serde_json writes): runs of
-/// whitespace become one space, none at either end (the text is only read as snippets), and
-/// at most [`MAX_TEXT_CHARS`] characters of `body` are read. One pass, copying runs of bytes.
+/// Append the snippet text of `body` as a JSON string (what serde_json writes): blocks (lines)
+/// stay apart, one `\n` between two blocks; within a block runs of whitespace become one space;
+/// no whitespace at either end of a block, no empty blocks; at most [`MAX_TEXT_CHARS`]
+/// characters of `body` are read. One pass, copying runs of bytes.
 fn snippet_json(body: &str, out: &mut Vec<u8>) {
-    // Characters are at most as many as bytes.
-    let body = match body.len() > MAX_TEXT_CHARS {
-        true => body
-            .char_indices()
-            .nth(MAX_TEXT_CHARS)
-            .map_or(body, |(cut, _)| &body[..cut]),
-        false => body,
-    };
+    let body = truncated(body);
     let b = body.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let start = out.len();
-    // `b[run..i]` is to be copied; a space is due before whatever comes next.
-    let (mut run, mut i, mut space) = (0, 0, false);
-    let flush = |out: &mut Vec<u8>, space: &mut bool, bytes: &[u8]| {
+    // `b[run..i]` is to be copied; what is due before whatever comes next: nothing, a space
+    // or a block break.
+    const NONE: u8 = 0;
+    const SP: u8 = 1;
+    const NL: u8 = 2;
+    let (mut run, mut i, mut due) = (0, 0, NONE);
+    let flush = |out: &mut Vec<u8>, due: &mut u8, bytes: &[u8]| {
         if !bytes.is_empty() {
-            if *space {
-                out.push(b' ');
-                *space = false;
+            match *due {
+                SP => out.push(b' '),
+                NL => out.extend_from_slice(b"\\n"),
+                _ => {}
             }
+            *due = NONE;
             out.extend_from_slice(bytes);
+        }
+    };
+    // A whitespace character: a space is due, or a break for a newline (when there is text
+    // before it).
+    let white = |out: &Vec<u8>, due: &mut u8, newline: bool| {
+        if out.len() > start {
+            *due = if newline || *due == NL { NL } else { SP };
         }
     };
     while i < b.len() {
@@ -904,17 +936,19 @@ fn snippet_json(body: &str, out: &mut Vec<u8>) {
         match SNIPPET_BYTES[usize::from(x)] {
             COPY => i += 1,
             SPACE => {
-                flush(out, &mut space, &b[run..i]);
-                space = out.len() > start;
+                flush(out, &mut due, &b[run..i]);
+                white(out, &mut due, x == b'\n');
                 i += 1;
                 run = i;
             }
             ESCAPE => {
-                flush(out, &mut space, &b[run..i]);
-                if space {
-                    out.push(b' ');
-                    space = false;
+                flush(out, &mut due, &b[run..i]);
+                match due {
+                    SP => out.push(b' '),
+                    NL => out.extend_from_slice(b"\\n"),
+                    _ => {}
                 }
+                due = NONE;
                 match x {
                     b'"' => out.extend_from_slice(b"\\\""),
                     b'\\' => out.extend_from_slice(b"\\\\"),
@@ -932,8 +966,8 @@ fn snippet_json(body: &str, out: &mut Vec<u8>) {
             _ => {
                 let c = body[i..].chars().next().unwrap_or(' ');
                 if c.is_whitespace() {
-                    flush(out, &mut space, &b[run..i]);
-                    space = out.len() > start;
+                    flush(out, &mut due, &b[run..i]);
+                    white(out, &mut due, false);
                     i += c.len_utf8();
                     run = i;
                 } else {
@@ -942,12 +976,61 @@ fn snippet_json(body: &str, out: &mut Vec<u8>) {
             }
         }
     }
-    flush(out, &mut space, &b[run..]);
+    flush(out, &mut due, &b[run..]);
     out.push(b'"');
 }
 
-/// The data of a document file: `{"t":title,"u":path,"s":section,"k":[terms],"x":text}`
-/// (`k` only when there are terms), as serde_json writes it.
+/// At most [`MAX_TEXT_CHARS`] characters of `body`.
+fn truncated(body: &str) -> &str {
+    // Characters are at most as many as bytes.
+    match body.len() > MAX_TEXT_CHARS {
+        true => body
+            .char_indices()
+            .nth(MAX_TEXT_CHARS)
+            .map_or(body, |(cut, _)| &body[..cut]),
+        false => body,
+    }
+}
+
+/// `s` with runs of whitespace as one space and none at the ends (a block of [`snippet_json`]).
+fn collapsed(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where the sections start among the blocks of the snippet text: (block, heading id) for
+/// each heading found in order as a block of its own (the id is empty for a heading
+/// without one: its section links to the top of the page).
+fn section_starts<'d>(d: &'d Doc) -> Vec<(usize, &'d str)> {
+    let mut out = Vec::new();
+    let mut heads = d
+        .headings
+        .iter()
+        .zip(d.anchors.iter().map(String::as_str))
+        .map(|(h, id)| (collapsed(h), id))
+        .peekable();
+    let mut block = 0;
+    for line in truncated(&d.body).split('\n') {
+        let line = collapsed(line);
+        if line.is_empty() {
+            continue;
+        }
+        // A heading not found as a block (unusual) is skipped when a later one is.
+        let found = match heads.peek() {
+            Some((h, id)) if *h == line => Some(*id),
+            _ => None,
+        };
+        if let Some(id) = found {
+            out.push((block, id));
+            heads.next();
+        }
+        block += 1;
+    }
+    out
+}
+
+/// The data of a document file: `{"t":title,"u":path,"s":section,"k":[terms],"n":[counts],
+/// "p":top,"h":[[block,id],…],"x":text}` (`k`, `n` only when there are terms, `p` only when
+/// there is a top section, `h` only when there are sections), as serde_json writes it.
 fn doc_json(d: &Doc, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"t\":");
     json_str(out, &d.title);
@@ -962,6 +1045,30 @@ fn doc_json(d: &Doc, out: &mut Vec<u8>) {
                 out.push(b',');
             }
             json_str(out, t);
+        }
+        out.extend_from_slice(b"],\"n\":[");
+        for (n, c) in d.term_counts.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            let _ = write!(out, "{c}");
+        }
+        out.push(b']');
+    }
+    if !d.top.is_empty() {
+        out.extend_from_slice(b",\"p\":");
+        json_str(out, &d.top);
+    }
+    let starts = section_starts(d);
+    if !starts.is_empty() {
+        out.extend_from_slice(b",\"h\":[");
+        for (n, (block, id)) in starts.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            let _ = write!(out, "[{block},");
+            json_str(out, id);
+            out.push(b']');
         }
         out.push(b']');
     }
@@ -1007,6 +1114,91 @@ impl Prepared {
         (self.doc_path(id), out)
     }
 
+    /// `search/facets.js`, the data of the filters: the top-level sections (`top`: titles;
+    /// `d`: each document's, as an index into `top`, −1 for none) and for each taxonomy its
+    /// name, title and terms, each with its documents (ids as deltas in the postings'
+    /// base-64 numbers), most used first. Loaded by the search page only.
+    pub fn facets_file(&self, docs: &[Doc], tax: &[Facet]) -> (String, Vec<u8>) {
+        #[derive(Serialize)]
+        struct Tax<'a> {
+            n: &'a str,
+            t: &'a str,
+            terms: Vec<(&'a str, String)>,
+        }
+        #[derive(Serialize)]
+        struct Facets<'a> {
+            top: Vec<&'a str>,
+            d: Vec<i32>,
+            tax: Vec<Tax<'a>>,
+        }
+        let mut top: Vec<&str> = Vec::new();
+        let mut d = Vec::with_capacity(docs.len());
+        let n_tax = docs
+            .iter()
+            .map(|x| x.term_counts.len())
+            .max()
+            .unwrap_or(0)
+            .max(tax.len());
+        let mut per: Vec<HashMap<&str, Vec<u32>>> = vec![HashMap::new(); n_tax];
+        for (id, doc) in docs.iter().enumerate() {
+            if doc.top.is_empty() {
+                d.push(-1);
+            } else {
+                let i = match top.iter().position(|t| *t == doc.top) {
+                    Some(i) => i,
+                    None => {
+                        top.push(&doc.top);
+                        top.len() - 1
+                    }
+                };
+                d.push(i as i32);
+            }
+            let mut at = 0;
+            for (t, &n) in doc.term_counts.iter().enumerate() {
+                let end = (at + n).min(doc.terms.len());
+                for term in &doc.terms[at.min(end)..end] {
+                    let ids = per[t].entry(term.as_str()).or_default();
+                    if ids.last() != Some(&(id as u32)) {
+                        ids.push(id as u32);
+                    }
+                }
+                at = end;
+            }
+        }
+        let tax = per
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut terms: Vec<(&str, Vec<u32>)> = m.into_iter().collect();
+                terms.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+                let (n, t) = tax
+                    .get(i)
+                    .map_or(("", ""), |f| (f.name.as_str(), f.title.as_str()));
+                Tax {
+                    n,
+                    t,
+                    terms: terms
+                        .into_iter()
+                        .map(|(term, ids)| {
+                            let mut s = String::with_capacity(ids.len() * 2);
+                            let mut prev = 0;
+                            for id in ids {
+                                vlq(id - prev, &mut s);
+                                prev = id;
+                            }
+                            (term, s)
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let data = Facets { top, d, tax };
+        (
+            format!("{}facets.js", self.dir),
+            jsonp("t", &self.build, 0, &data),
+        )
+    }
+
     /// All files, in the order of [`Index::files`].
     pub fn into_index(self, docs: &[Doc]) -> Index {
         let doc_files: Vec<(String, Vec<u8>)> = docs
@@ -1014,7 +1206,9 @@ impl Prepared {
             .enumerate()
             .map(|(i, d)| self.doc_file(i, d))
             .collect();
+        let facets = self.facets_file(docs, &[]);
         let mut files = self.head;
+        files.push(facets);
         files.extend(doc_files);
         Index {
             files,
@@ -1029,18 +1223,24 @@ impl Prepared {
 
 /// Build the index of `docs` as files under `dir` (`search/`).
 pub fn build(docs: &[Doc], dir: &str) -> Index {
-    prepare(docs, dir, None).into_index(docs)
+    prepare(docs, dir, None, &[]).into_index(docs)
 }
 
 /// [`build`], tokenizing only the documents that are not in `cache` (see
 /// [`super::SearchCache`]); the files are the same.
 pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> Index {
-    prepare(docs, dir, Some(cache)).into_index(docs)
+    prepare(docs, dir, Some(cache), &[]).into_index(docs)
 }
 
 /// The index of `docs` but for the document files; with a cache, only documents that are not
 /// in it are tokenized.
-pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Prepared {
+/// `tax`: the site's taxonomies, named in the manifest for the search page's filters.
+pub fn prepare(
+    docs: &[Doc],
+    dir: &str,
+    cache: Option<&mut super::SearchCache>,
+    tax: &[Facet],
+) -> Prepared {
     let owned: Vec<Encoded>;
     let layout = layout_id(docs);
     // With a cache, `same` tells which document files are the same as last time.
@@ -1118,6 +1318,10 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
         layout: &layout,
         shards,
         docs: docs.len(),
+        tax: tax
+            .iter()
+            .map(|f| [f.name.as_str(), f.title.as_str()])
+            .collect(),
     };
     head.push((
         format!("{dir}manifest.js"),
@@ -1209,7 +1413,10 @@ mod tests {
             section: "案例库".into(),
             headings: vec![],
             terms: vec!["党员发展".into()],
+            term_counts: vec![1],
+            top: "案例库".into(),
             body: body.to_string().into(),
+            ..Default::default()
         }
     }
 
@@ -1261,6 +1468,7 @@ mod tests {
             body: "党建工作，党建引领。ꀀꀁ가나 1,460个 98.1% gdp 龥龦 〇〇"
                 .repeat(3)
                 .into(),
+            ..Default::default()
         };
         let mut expected = std::collections::BTreeMap::<String, u32>::new();
         let fields = [(d.title.as_str(), TITLE, true), (&d.body, 0, true)]
@@ -1330,6 +1538,8 @@ mod tests {
         s: &'a str,
         #[serde(skip_serializing_if = "<[String]>::is_empty")]
         k: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        n: Option<&'a [usize]>,
         x: &'a str,
     }
 
@@ -1339,21 +1549,26 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    /// The first version of `snippet_text`, character by character.
+    /// `snippet_json`'s text, character by character.
     fn snippet_reference(body: &str) -> String {
         let mut out = String::with_capacity(body.len());
-        let mut space = false;
+        // 0: nothing due, 1: a space, 2: a block break.
+        let mut due = 0;
         for (n, c) in body.chars().enumerate() {
             if n >= MAX_TEXT_CHARS {
                 break;
             }
             if c.is_whitespace() {
-                space = !out.is_empty();
-            } else {
-                if space {
-                    out.push(' ');
-                    space = false;
+                if !out.is_empty() {
+                    due = if c == '\n' || due == 2 { 2 } else { 1 };
                 }
+            } else {
+                match due {
+                    1 => out.push(' '),
+                    2 => out.push('\n'),
+                    _ => {}
+                }
+                due = 0;
                 out.push(c);
             }
         }
@@ -1391,7 +1606,9 @@ mod tests {
                 } else {
                     vec![]
                 },
+                term_counts: if len % 2 == 0 { vec![1, 1] } else { vec![] },
                 body: text.as_str().into(),
+                ..Default::default()
             };
             let mut ours = Vec::new();
             doc_json(&d, &mut ours);
@@ -1401,6 +1618,7 @@ mod tests {
                 u: &d.path,
                 s: &d.section,
                 k: &d.terms,
+                n: (!d.terms.is_empty()).then_some(d.term_counts.as_slice()),
                 x: &x,
             };
             assert_eq!(ours, serde_json::to_vec(&reference).unwrap());
@@ -1411,7 +1629,9 @@ mod tests {
             json,
             serde_json::to_string(&snippet_reference(&long)).unwrap()
         );
-        assert_eq!(json.chars().count(), MAX_TEXT_CHARS - 1 + 2);
+        let text: String = serde_json::from_str(&json).unwrap();
+        assert_eq!(text.chars().count(), MAX_TEXT_CHARS - 1);
+        assert!(text.contains("党 建\n党 建"), "blocks stay apart");
     }
 
     #[test]

@@ -758,8 +758,9 @@
     };
   }
 
-  // The block to show for a document: the one with the most parts (a heading's own block
-  // counts less than the paragraph under it); its section's heading id for the link.
+  // The block to show for a document: the one with the most parts, a heading before the
+  // text (a section whose heading has the query is the place to go); its section's heading
+  // id for the link.
   function bestBlock(p, parts) {
     var best = -1, bestN = 0;
     for (var b = 0; b < p.folded.length; b++) {
@@ -767,7 +768,7 @@
       for (var k = 0; k < parts.length; k++) {
         if (occurrences(p.folded[b], parts[k].text, 1).length) n++;
       }
-      var v = n * 2 - (n && p.isHead[b] !== undefined ? 1 : 0);
+      var v = n * 2 + (n && p.isHead[b] !== undefined ? 1 : 0);
       if (v > bestN) {
         bestN = v;
         best = b;
@@ -807,12 +808,11 @@
     var p = prep(id, d);
     var b = bestBlock(p, parts);
     if (b >= 0) {
+      var section = sectionOf(p, b);
+      // A heading alone says little (it is shown as the section): the text under it.
+      if (p.isHead[b] !== undefined && b + 1 < p.blocks.length && p.isHead[b + 1] === undefined) b++;
       var text = p.blocks[b];
-      // A heading alone says little: the block after it, if that has a part too.
-      if (p.isHead[b] !== undefined && b + 1 < p.blocks.length &&
-          matchesIn(p.blocks[b + 1], parts).length) b++;
-      text = p.blocks[b];
-      return { html: cutBlock(text, matchesIn(text, parts), 120).html, section: sectionOf(p, b) };
+      return { html: cutBlock(text, matchesIn(text, parts), 120).html, section: section };
     }
     var hits = [];
     termGroups(d).forEach(function (g) {

@@ -468,10 +468,83 @@ fn dir_bytes(dir: &Path) -> (u64, usize) {
     (total, n)
 }
 
-/// Bytes of the resources this page loaded whose URL contains one of `needles`.
-const BYTES_JS: &str = "return performance.getEntriesByType('resource')
-  .filter(e => arguments[0].some(n => e.name.includes(n)))
-  .reduce((s, e) => s + (e.encodedBodySize || e.transferSize || 0), 0);";
+/// A static server like `common::http` that also counts the bytes it sends by path, and
+/// forbids caching, so that every page load fetches what it needs (Pagefind fetches from a
+/// web worker, which the page's Resource Timing does not see).
+struct CountingServer {
+    port: u16,
+    sent: std::sync::Arc<std::sync::Mutex<Vec<(String, usize)>>>,
+}
+
+impl CountingServer {
+    fn start(dir: &Path) -> CountingServer {
+        use std::io::{BufRead, BufReader, Write};
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let sent = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+        let (dir, log) = (dir.to_path_buf(), sent.clone());
+        std::thread::spawn(move || {
+            for stream in listener.incoming().flatten() {
+                let (dir, log) = (dir.clone(), log.clone());
+                std::thread::spawn(move || {
+                    let mut stream = stream;
+                    let mut reader = BufReader::new(stream.try_clone().unwrap());
+                    let mut line = String::new();
+                    if reader.read_line(&mut line).is_err() {
+                        return;
+                    }
+                    loop {
+                        let mut h = String::new();
+                        if reader.read_line(&mut h).is_err() || h == "\r\n" || h.is_empty() {
+                            break;
+                        }
+                    }
+                    let raw = line.split_whitespace().nth(1).unwrap_or("/");
+                    let path = common::http_decode(raw.split(['?', '#']).next().unwrap_or("/"));
+                    let mut file = dir.join(path.trim_start_matches('/'));
+                    if path.contains("..") {
+                        file = dir.join("__nope__");
+                    }
+                    if file.is_dir() {
+                        file = file.join("index.html");
+                    }
+                    let body = std::fs::read(&file).unwrap_or_default();
+                    let ct = match file.extension().and_then(|e| e.to_str()).unwrap_or("") {
+                        "html" => "text/html; charset=utf-8",
+                        "css" => "text/css",
+                        "js" => "text/javascript; charset=utf-8",
+                        "json" => "application/json",
+                        "wasm" => "application/wasm",
+                        _ => "application/octet-stream",
+                    };
+                    let status = if file.is_file() {
+                        "200 OK"
+                    } else {
+                        "404 Not Found"
+                    };
+                    let _ = write!(stream, "HTTP/1.1 {status}\r\nContent-Type: {ct}\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n", body.len());
+                    let _ = stream.write_all(&body);
+                    log.lock().unwrap().push((path, body.len()));
+                });
+            }
+        });
+        CountingServer { port, sent }
+    }
+    fn url(&self, path: &str) -> String {
+        format!("http://127.0.0.1:{}{path}", self.port)
+    }
+    fn reset(&self) {
+        self.sent.lock().unwrap().clear();
+    }
+    /// Bytes sent for paths starting with one of `prefixes`.
+    fn bytes(&self, prefixes: &[&str]) -> f64 {
+        let sent = self.sent.lock().unwrap();
+        sent.iter()
+            .filter(|(p, _)| prefixes.iter().any(|x| p.starts_with(x)))
+            .map(|(_, n)| *n as f64)
+            .sum()
+    }
+}
 
 /// Needs Pagefind 1.6.0 installed with npm in `PAGEFIND_DIR` (see `benches/pagefind.sh`).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -525,7 +598,9 @@ async fn compare_with_pagefind() {
     }
     // Bytes loaded by a first query: a fresh page, one query, its first page of results
     // (zhiku: the search page until its results are shown; Pagefind: search() and the data
-    // of the first 10 results), everything each engine fetched, its script included.
+    // of the first 10 results), everything each engine fetched, its scripts and Pagefind's
+    // WebAssembly included, counted by the server, nothing cached.
+    let counting = CountingServer::start(&site);
     let mut zb = Vec::new();
     let mut pb = Vec::new();
     for q in qs.iter().filter(|q| q.cat != "absent").take(40) {
@@ -539,8 +614,9 @@ async fn compare_with_pagefind() {
                     }
                 })
                 .collect();
+        counting.reset();
         b.client
-            .goto(&server.url(&format!("/search/?q={enc}")))
+            .goto(&counting.url(&format!("/search/?q={enc}")))
             .await
             .unwrap();
         b.wait_for(
@@ -548,16 +624,15 @@ async fn compare_with_pagefind() {
             20,
         )
         .await;
-        let v = b
-            .client
-            .execute(
-                BYTES_JS,
-                vec![serde_json::json!(["/search/", "/js/search."])],
-            )
-            .await
-            .unwrap();
-        zb.push(v.as_f64().unwrap_or(0.0));
-        b.client.goto(&server.url("/404.html")).await.unwrap();
+        zb.push(counting.bytes(&[
+            "/search/s",
+            "/search/d",
+            "/search/m",
+            "/search/f",
+            "/js/search.",
+        ]));
+        b.client.goto(&counting.url("/404.html")).await.unwrap();
+        counting.reset();
         let v = b
             .client
             .execute_async(
@@ -565,15 +640,13 @@ async fn compare_with_pagefind() {
                  import('/pagefind/pagefind.js')
                    .then(pf => pf.search(arguments[0]))
                    .then(r => Promise.all(r.results.slice(0, 10).map(x => x.data())))
-                   .then(() => done(performance.getEntriesByType('resource')
-                      .filter(e => e.name.includes('/pagefind/'))
-                      .reduce((s, e) => s + (e.encodedBodySize || e.transferSize || 0), 0)),
-                      e => done(-1));",
+                   .then(r => done(r.length), e => done(-1));",
                 vec![serde_json::json!(q.q)],
             )
             .await
             .unwrap();
-        pb.push(v.as_f64().unwrap_or(0.0));
+        assert!(v.as_i64().unwrap_or(-1) >= 0, "{}: pagefind failed", q.q);
+        pb.push(counting.bytes(&["/pagefind/"]));
     }
     b.close().await;
 
@@ -588,8 +661,32 @@ async fn compare_with_pagefind() {
         zt.add(z, &t, &ideal);
         pt.add(p, &t, &ideal);
     }
-    let (zsize, zfiles) = dir_bytes(&site.join("search"));
-    let (psize, pfiles) = dir_bytes(&site.join("pagefind"));
+    // Index data (what is built from the documents) and the scripts a query runs.
+    let (zall, zfiles) = dir_bytes(&site.join("search"));
+    let zpage = std::fs::metadata(site.join("search/index.html")).map_or(0, |m| m.len());
+    let (zsize, zfiles) = (zall - zpage, zfiles - 1);
+    let zjs: u64 = std::fs::read_dir(site.join("js"))
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with("search."))
+        .map(|e| e.metadata().map_or(0, |m| m.len()))
+        .sum();
+    let pf = site.join("pagefind");
+    let (pfrag, nfrag) = dir_bytes(&pf.join("fragment"));
+    let (pidx, nidx) = dir_bytes(&pf.join("index"));
+    let mut pmeta = 0;
+    let mut pjs = 0;
+    for e in std::fs::read_dir(&pf).unwrap().filter_map(|e| e.ok()) {
+        let name = e.file_name().to_string_lossy().to_string();
+        let len = e.metadata().map_or(0, |m| m.len());
+        if name.ends_with(".pf_meta") || name == "pagefind-entry.json" {
+            pmeta += len;
+        } else if name == "pagefind.js" || name == "pagefind-worker.js" || name.starts_with("wasm.")
+        {
+            pjs += len;
+        }
+    }
+    let (psize, pfiles) = (pfrag + pidx + pmeta, nfrag + nidx + 2);
     let range = |v: &[f64]| {
         let mut v = v.to_vec();
         v.sort_by(|a, b| a.total_cmp(b));
@@ -616,9 +713,14 @@ async fn compare_with_pagefind() {
         );
     }
     println!(
-        "| index size | {:.1} KB in {zfiles} files | {:.1} KB in {pfiles} files |",
+        "| index data | {:.1} KB in {zfiles} files (plain JavaScript) | {:.1} KB in {pfiles} files (gzip-compressed) |",
         zsize as f64 / 1024.0,
         psize as f64 / 1024.0
+    );
+    println!(
+        "| search script | {:.1} KB (search.js) | {:.1} KB (pagefind.js, worker, WebAssembly) |",
+        zjs as f64 / 1024.0,
+        pjs as f64 / 1024.0
     );
     println!(
         "| loaded by a first query (page of results) | {} | {} |",

@@ -30,9 +30,10 @@
   var PAGE_SIZE = 10;
   var POPUP_SIZE = 8;
   var DEBOUNCE_MS = 120;
-  // Documents checked against their text at once, and at most in the first round.
+  // Documents checked against their text at once; all of them in the first round when
+  // there are at most CHECK_ALL (then the count is exact from the start).
   var CHECK_BATCH = 24;
-  var CHECK_FIRST = 72;
+  var CHECK_ALL = 40;
   var TITLE = 1;
   var META = 2;
 
@@ -500,7 +501,7 @@
     var byScore = function (a, b) { return b.score - a.score || a.doc - b.doc; };
     open.sort(byScore);
     var res = { list: list, open: open, parts: parts };
-    return check(res, CHECK_FIRST).then(function () {
+    return check(res, open.length <= CHECK_ALL ? open.length : CHECK_BATCH).then(function () {
       list.sort(byScore);
       return res;
     });

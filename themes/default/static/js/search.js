@@ -298,9 +298,19 @@
     return out;
   }
 
+  // The tokens of group `g` as {suffix: postings}; a shard holds each group as one string
+  // "suffix:postings,suffix:postings" (read on first use).
   function groups(shards, g) {
     var sh = shards[shardOf(g)];
-    return (sh && sh[g]) || null;
+    var v = sh && sh[g];
+    if (typeof v !== "string") return v || null;
+    var obj = {};
+    v.split(",").forEach(function (e) {
+      var i = e.indexOf(":");
+      if (i >= 0) obj[e.slice(0, i)] = e.slice(i + 1);
+    });
+    sh[g] = obj;
+    return obj;
   }
 
   // Is this token in the index at all?

@@ -828,3 +828,29 @@ async fn filters_by_section_and_taxonomy() {
     assert_eq!(page_of(&tj[0].href), server.url("/cases/tianjin/"));
     b.close().await;
 }
+
+/// The header box says 没有找到 too, and shows near matches apart in its popup.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_box_shows_partial_matches_apart() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/cases/gulou/")).await.unwrap();
+    let input = b.client.find(Locator::Css("#site-search-q")).await.unwrap();
+    input.click().await.unwrap();
+    input.send_keys("议事会 网格").await.unwrap();
+    b.wait_for(
+        "return document.querySelector('form.site-search').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let v = b
+        .js("const p = document.querySelector('.search-popup'); const part = p.querySelector('.search-partial'); return [p.querySelector('.search-status').textContent, p.querySelectorAll('.search-results .search-result').length, !part.hidden, part.querySelectorAll('.search-partial-result').length, part.querySelector('.search-partial-note').innerHTML]")
+        .await;
+    let (status, main, shown, partial, note): (String, usize, bool, usize, String) =
+        serde_json::from_value(v).unwrap();
+    assert!(status.contains("没有找到"), "{status}");
+    assert_eq!(main, 0);
+    assert!(shown && partial > 0, "{partial}");
+    assert!(note.contains("<s>网格</s>"), "{note}");
+    b.close().await;
+}

@@ -1002,27 +1002,35 @@ fn collapsed(s: &str) -> String {
 /// each heading found in order as a block of its own (the id is empty for a heading
 /// without one: its section links to the top of the page).
 fn section_starts<'d>(d: &'d Doc) -> Vec<(usize, &'d str)> {
-    let mut out = Vec::new();
-    let mut heads = d
+    let heads: Vec<(String, &str)> = d
         .headings
         .iter()
         .zip(d.anchors.iter().map(String::as_str))
         .map(|(h, id)| (collapsed(h), id))
-        .peekable();
-    let mut block = 0;
+        .collect();
+    let mut out = Vec::new();
+    let (mut next, mut block) = (0, 0);
     for line in truncated(&d.body).split('\n') {
-        let line = collapsed(line);
+        let line = line.trim();
         if line.is_empty() {
             continue;
         }
-        // A heading not found as a block (unusual) is skipped when a later one is.
-        let found = match heads.peek() {
-            Some((h, id)) if *h == line => Some(*id),
-            _ => None,
+        // The next heading, or one of the two after it (a heading not found as a block of its
+        // own, which is unusual, does not hide the later ones). Most lines are not headings:
+        // they are collapsed only when they could be one.
+        let same = |h: &str| {
+            line == h
+                || (line.len() > h.len()
+                    && line.contains(char::is_whitespace)
+                    && collapsed(line) == h)
         };
-        if let Some(id) = found {
-            out.push((block, id));
-            heads.next();
+        if let Some(k) = heads[next.min(heads.len())..]
+            .iter()
+            .take(3)
+            .position(|(h, _)| same(h))
+        {
+            out.push((block, heads[next + k].1));
+            next += k + 1;
         }
         block += 1;
     }
@@ -1676,6 +1684,30 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), n);
         assert_eq!(doc_key(&a), doc_key(&a.clone()));
+    }
+
+    #[test]
+    fn sections_start_at_their_headings() {
+        let d = Doc {
+            headings: vec![
+                "背景".into(),
+                "做 法".into(),
+                "缺失的标题".into(),
+                "结语".into(),
+            ],
+            anchors: vec!["bj".into(), "zf".into(), "qs".into(), "".into()],
+            body: "导语。\n背景\n\n正文，背景介绍。\n  做   法 \n一段。\n结语\n完。".into(),
+            ..Default::default()
+        };
+        // Blocks: 导语 0, 背景 1, 正文 2, 做法 3, 一段 4, 结语 5, 完 6.
+        assert_eq!(section_starts(&d), [(1, "bj"), (3, "zf"), (5, "")]);
+        let mut out = Vec::new();
+        doc_json(&d, &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["h"], serde_json::json!([[1, "bj"], [3, "zf"], [5, ""]]));
+        let blocks: Vec<&str> = v["x"].as_str().unwrap().split('\n').collect();
+        assert_eq!(blocks[3], "做 法");
+        assert_eq!(blocks.len(), 7);
     }
 
     #[test]

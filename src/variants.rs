@@ -287,8 +287,10 @@ impl Edition {
         }
     }
 
-    /// The twin of search document file `bytes` (`__zhikuSearch("d",…,{"t":…,"u":…,…});`):
-    /// everything converted but the URL path `u`.
+    /// The twin of search document file `bytes` (`__zhikuSearch("d",…,{"t":…,"u":…,"s":…,
+    /// "k":…,"n":…,"p":…,"h":…,"x":…});`, keys in that order): everything converted but the
+    /// URL path `u` and the heading ids `p` (top section) and `h` (section starts), which are
+    /// the same in both editions so that deep links land on the heading.
     pub fn search_doc(&self, bytes: &[u8]) -> Vec<u8> {
         let Ok(text) = std::str::from_utf8(bytes) else {
             return bytes.to_vec();
@@ -298,9 +300,18 @@ impl Edition {
         };
         let value = start + 6;
         let end = json_string_end(text, value);
+        // Outside strings a key can only be `,"key":` (quotes inside strings are escaped).
+        let text_at = text[end..].find(",\"x\":").map_or(text.len(), |i| end + i);
+        let ids_at = [",\"p\":", ",\"h\":"]
+            .iter()
+            .filter_map(|k| text[end..text_at].find(k).map(|i| end + i))
+            .min()
+            .unwrap_or(text_at);
         let mut out = self.text(&text[..value]);
         out.push_str(&text[value..end]);
-        out.push_str(&self.text(&text[end..]));
+        out.push_str(&self.text(&text[end..ids_at]));
+        out.push_str(&text[ids_at..text_at]);
+        out.push_str(&self.text(&text[text_at..]));
         out.into_bytes()
     }
 
@@ -846,6 +857,13 @@ mod tests {
         assert_eq!(
             out,
             r#"__zhikuSearch("d","ab",3,{"t":"黨建","u":"tags/党员发展/","s":"案例","x":"發展\"黨員\""});"#
+        );
+        // Heading ids (top section, section starts) stay as they are in both editions.
+        let doc = r#"__zhikuSearch("d","ab",3,{"t":"党建","u":"a/","s":"案例","k":["党员"],"n":[1],"p":"党建工作","h":[[1,"党员发展"]],"x":"党员"});"#;
+        let out = String::from_utf8(e.search_doc(doc.as_bytes())).unwrap();
+        assert_eq!(
+            out,
+            r#"__zhikuSearch("d","ab",3,{"t":"黨建","u":"a/","s":"案例","k":["黨員"],"n":[1],"p":"党建工作","h":[[1,"党员发展"]],"x":"黨員"});"#
         );
     }
 

@@ -130,6 +130,14 @@ fn file_url(p: &Path) -> String {
     s
 }
 
+/// A result link without its `?hl=` and `#section`: the page.
+fn page_of(href: &str) -> String {
+    href.split(['?', '#'])
+        .next()
+        .unwrap_or_default()
+        .to_string()
+}
+
 /// The issue's queries and what each must find. `base` is the site's root URL.
 async fn check_issue_queries(b: &Browser, base: &str, search_page: &str) {
     let expect: &[(&str, &[&str], &str)] = &[
@@ -195,7 +203,11 @@ async fn check_issue_queries(b: &Browser, base: &str, search_page: &str) {
         );
         let shown: Vec<String> = hits
             .iter()
-            .map(|h| h.href.trim_start_matches(base).replace("index.html", ""))
+            .map(|h| {
+                page_of(&h.href)
+                    .trim_start_matches(base)
+                    .replace("index.html", "")
+            })
             .map(|p| common::http_decode(&p))
             .collect();
         for p in *paths {
@@ -261,7 +273,9 @@ async fn issue_queries_from_file_urls() {
         .await;
     b.wait_for("return document.querySelector('article h1') !== null", 10)
         .await;
-    assert!(b.url().await.ends_with("/index.html"), "{}", b.url().await);
+    let url = b.url().await;
+    assert!(page_of(&url).ends_with("/index.html"), "{url}");
+    assert!(url.contains("?hl=议事会"), "{url}");
     b.close().await;
 }
 
@@ -279,7 +293,11 @@ async fn deep_link_opens_with_results() {
         .await;
     assert_eq!(value, "党员发展");
     assert!(status.contains("找到"), "{status}");
-    assert_eq!(hits[0].href, server.url("/cases/tianjin/"), "{hits:?}");
+    assert_eq!(
+        page_of(&hits[0].href),
+        server.url("/cases/tianjin/"),
+        "{hits:?}"
+    );
     assert!(hits[0].marked().iter().any(|m| m == "党员发展"), "{hits:?}");
     // The results are announced: the status is a live region and the input is labelled.
     let a11y = b
@@ -404,7 +422,11 @@ async fn works_under_a_sub_path() {
     let hrefs = b
         .js("return [...document.querySelectorAll('.search-popup .search-result a')].map(a => a.getAttribute('href'))")
         .await;
-    let hrefs: Vec<String> = serde_json::from_value(hrefs).unwrap();
+    let hrefs: Vec<String> = serde_json::from_value::<Vec<String>>(hrefs)
+        .unwrap()
+        .iter()
+        .map(|h| page_of(h))
+        .collect();
     assert!(!hrefs.is_empty());
     assert!(
         hrefs.iter().all(|h| h.starts_with(&server.url("/kb/"))),
@@ -422,7 +444,7 @@ async fn works_under_a_sub_path() {
     let (hits, _) = page_results(&b).await;
     assert!(hits
         .iter()
-        .any(|h| h.href == server.url("/kb/cases/tianjin/")));
+        .any(|h| page_of(&h.href) == server.url("/kb/cases/tianjin/")));
     b.close().await;
 }
 
@@ -451,21 +473,21 @@ async fn browser_tokenizer_agrees_with_the_index() {
         "社會組織黨組織覆蓋率",
         "Party-Building，党建",
         "2010，2016年",
+        "3月26日 18法 163人",
+        "党",
         "，。 ",
     ];
     for q in cases {
         let js = b
             .client
             .execute(
-                "return window.__zhikuSearchUI.terms(arguments[0])",
+                "return window.__zhikuSearchUI.parse(arguments[0]).map(p => [p.text, p.units.map(u => u.t)])",
                 vec![serde_json::json!(q)],
             )
             .await
             .unwrap();
-        let js: Vec<String> = serde_json::from_value(js).unwrap();
-        let mut rust = zhiku::search::tokenize::query_terms(q);
-        let mut seen = std::collections::HashSet::new();
-        rust.retain(|t| seen.insert(t.clone()));
+        let js: Vec<(String, Vec<String>)> = serde_json::from_value(js).unwrap();
+        let rust = zhiku::search::tokenize::query_parts(q);
         assert_eq!(js, rust, "query {q:?}");
     }
     b.close().await;
@@ -518,4 +540,317 @@ fn a_page_at_search_is_an_error_not_a_silent_overwrite() {
         .expect_code(1)
         .expect_stderr(&["content/search.md", "/search/", "slug"]);
     assert!(!f.exists("index.html"), "nothing published");
+}
+
+/// The search page's state after `?q=`: status, main results, and the partial section
+/// (visible, its note's HTML, its results' titles).
+async fn page_state(b: &Browser, url: &str) -> (String, Vec<Hit>, bool, String, Vec<String>) {
+    b.client.goto(url).await.unwrap();
+    b.wait_for(
+        "return document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let (hits, status) = page_results(b).await;
+    let v = b
+        .js("const p = document.querySelector('.search-area .search-partial'); return [!!p && !p.hidden, p ? (p.querySelector('.search-partial-note') || {innerHTML: ''}).innerHTML : '', p ? [...p.querySelectorAll('.search-partial-result .search-result-title')].map(a => a.textContent) : []]")
+        .await;
+    let (visible, note, titles): (bool, String, Vec<String>) = serde_json::from_value(v).unwrap();
+    (status, hits, visible, note, titles)
+}
+
+/// Words that occur nowhere find nothing: no result, and no partial section made of single
+/// characters; a phrase whose characters or words all occur, but never together, has no
+/// result either (at most near matches, apart).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn absent_words_find_nothing() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    for (q, single_chars_only) in [
+        ("乡村振兴", true),
+        ("党风廉政", true),
+        ("完全不存在的词语组合", false),
+        ("社区发展", false),
+        ("示范覆盖", false),
+        ("孝义三同步", false),
+    ] {
+        let (status, hits, partial, _, _) =
+            page_state(&b, &server.url(&format!("/search/?q={}", encode_query(q)))).await;
+        assert!(hits.is_empty(), "{q}: {hits:?}");
+        assert!(status.contains("没有找到"), "{q}: {status}");
+        if single_chars_only {
+            assert!(!partial, "{q}: a partial section of single characters");
+        }
+        let marks = b
+            .js("return document.querySelectorAll('.search-area .search-results mark').length")
+            .await;
+        assert_eq!(marks, 0, "{q}: nothing is highlighted");
+    }
+    // 孝义三同步 is never written so; pages with both words are near matches, named so.
+    let (_, _, partial, note, titles) = page_state(
+        &b,
+        &server.url(&format!("/search/?q={}", encode_query("孝义三同步"))),
+    )
+    .await;
+    assert!(partial && !titles.is_empty(), "{note}");
+    assert!(note.contains("没有连在一起的“孝义三同步”"), "{note}");
+    assert!(
+        note.contains("<b>孝义</b>") && note.contains("<b>三同步</b>"),
+        "{note}"
+    );
+    b.close().await;
+}
+
+/// When one word occurs and another does not, the page says 没有找到 and shows, apart, the
+/// pages with the word that occurs, naming the missing one struck out.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn partial_matches_are_apart_and_name_the_missing_word() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    let (status, hits, partial, note, titles) = page_state(
+        &b,
+        &server.url(&format!("/search/?q={}", encode_query("议事会 网格"))),
+    )
+    .await;
+    assert!(hits.is_empty(), "{hits:?}");
+    assert!(status.contains("没有找到"), "{status}");
+    assert!(partial, "partial section shown");
+    assert!(
+        note.contains("<b>议事会</b>") && note.contains("<s>网格</s>"),
+        "{note}"
+    );
+    assert!(!titles.is_empty());
+    let heading = b
+        .js("return document.querySelector('.search-partial-title').textContent")
+        .await;
+    assert_eq!(heading, "部分匹配");
+    // Every partial result has 议事会 highlighted, nothing else.
+    let marks = b
+        .js("return [...document.querySelectorAll('.search-partial mark')].map(m => m.textContent)")
+        .await;
+    let marks: Vec<String> = serde_json::from_value(marks).unwrap();
+    assert!(
+        !marks.is_empty() && marks.iter().all(|m| m == "议事会"),
+        "{marks:?}"
+    );
+    // Unspaced: 党员网格化 is 党员 + 网格化 (员网 is never written); 网格化 is missing.
+    let (status, hits, partial, note, _) = page_state(
+        &b,
+        &server.url(&format!("/search/?q={}", encode_query("党员网格化"))),
+    )
+    .await;
+    assert!(
+        hits.is_empty() && status.contains("没有找到"),
+        "{status} {hits:?}"
+    );
+    assert!(partial && note.contains("<s>网格化</s>"), "{note}");
+    b.close().await;
+}
+
+/// A result links to the heading of the section that matched; the page opened from it
+/// scrolls there and highlights the query.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn deep_links_land_on_the_matching_heading() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    for (q, page, heading) in [
+        ("千企议科长", "/cases/nanning/", "千企议科长"),
+        ("杨丽丽", "/cases/nanning/", ""),
+        // A figures row and a table cell under 成效 both have it: some section, any.
+        ("登记在册社会组织", "/cases/xiaoyi/", "*"),
+    ] {
+        let (_, hits, _, _, _) =
+            page_state(&b, &server.url(&format!("/search/?q={}", encode_query(q)))).await;
+        let hit = hits
+            .iter()
+            .find(|h| page_of(&h.href) == server.url(page))
+            .unwrap_or_else(|| panic!("{q}: {page} not in {hits:?}"));
+        let hash = hit.href.split_once('#').map(|x| x.1.to_string());
+        b.client.goto(&hit.href).await.unwrap();
+        b.wait_for(
+            "return document.documentElement.getAttribute('data-search-hits')",
+            10,
+        )
+        .await;
+        let hits_on_page = b
+            .js("return [...document.querySelectorAll('mark.search-hit')].map(m => m.textContent)")
+            .await;
+        let hits_on_page: Vec<String> = serde_json::from_value(hits_on_page).unwrap();
+        assert!(!hits_on_page.is_empty(), "{q}: nothing highlighted");
+        assert!(hits_on_page.iter().all(|m| m == q), "{q}: {hits_on_page:?}");
+        if heading.is_empty() {
+            // The source has no heading id: no hash, the first mark is brought into view.
+            assert_eq!(hash, None, "{q}");
+            let seen = b
+                .js("const r = document.querySelector('mark.search-hit').getBoundingClientRect(); return r.top >= 0 && r.bottom <= innerHeight")
+                .await;
+            assert_eq!(seen, true, "{q}: the mark is in view");
+        } else {
+            let id = common::http_decode(&hash.unwrap_or_else(|| panic!("{q}: no #section")));
+            let v = b
+                .client
+                .execute(
+                    "const h = document.getElementById(arguments[0]); if (!h) return null;
+                     const heads = [...document.querySelectorAll('h2, h3, h4')];
+                     const next = heads[heads.indexOf(h) + 1];
+                     const inside = [...document.querySelectorAll('mark.search-hit')].some(m =>
+                       (h.compareDocumentPosition(m) & 4) && (!next || (m.compareDocumentPosition(next) & 4)));
+                     return [h.textContent.trim(), Math.round(h.getBoundingClientRect().top), inside]",
+                    vec![serde_json::json!(id)],
+                )
+                .await
+                .unwrap();
+            let (text, top, inside): (String, i64, bool) = serde_json::from_value(v).unwrap();
+            assert!(
+                heading == "*" || text.contains(heading),
+                "{q}: #{id} is {text}"
+            );
+            assert!(inside, "{q}: nothing highlighted in the section {text}");
+            assert!(
+                (-2..200).contains(&top),
+                "{q}: heading at {top}px, not scrolled to"
+            );
+        }
+    }
+    b.close().await;
+}
+
+/// Snippets are one block of the page: a table cell, a heading and a paragraph are never
+/// run together; headings of sections are named apart.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snippets_do_not_cross_blocks() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    for q in ["492个", "覆盖率", "党员议事会", "2016年底"] {
+        page_state(&b, &server.url(&format!("/search/?q={}", encode_query(q)))).await;
+        let v = b
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 const items = [...document.querySelectorAll('.search-area .search-result')];
+                 Promise.all(items.map(li => window.__zhikuSearchUI.doc(+li.getAttribute('data-doc'))))
+                   .then(docs => done(items.map((li, i) => [li.querySelector('.search-result-snippet').textContent, docs[i].x.split('\\n'), docs[i].t])));",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let rows: Vec<(String, Vec<String>, String)> = serde_json::from_value(v).unwrap();
+        assert!(!rows.is_empty(), "{q}");
+        for (snippet, blocks, title) in rows {
+            let s = snippet.trim_start_matches('…').trim_end_matches('…');
+            assert!(
+                blocks.iter().any(|b| b.contains(s)) || s.contains('：'),
+                "{q}: {title}: snippet {snippet:?} is not one block"
+            );
+            assert!(!snippet.contains("时间 社会组织党组织数"), "{q}: {snippet}");
+        }
+    }
+    b.close().await;
+}
+
+/// Filters: 全部 and the top-level sections, and the site's taxonomies under their own
+/// titles (主题, 地区), as links that keep the query.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn filters_by_section_and_taxonomy() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    let (status, all, _, _, _) = page_state(
+        &b,
+        &server.url(&format!("/search/?q={}", encode_query("组织覆盖率"))),
+    )
+    .await;
+    assert!(status.contains("找到"), "{status}");
+    let rows = b
+        .js("return [...document.querySelectorAll('.search-filters .search-filter-row')].map(r => r.querySelector('.search-filter-label').textContent)")
+        .await;
+    let rows: Vec<String> = serde_json::from_value(rows).unwrap();
+    assert!(rows.contains(&"范围：".to_string()), "{rows:?}");
+    assert!(rows.contains(&"主题：".to_string()), "{rows:?}");
+    assert!(rows.contains(&"地区：".to_string()), "{rows:?}");
+    let text = b
+        .js("return document.querySelector('.search-area').innerText")
+        .await;
+    assert!(
+        !text.as_str().unwrap().contains("标签"),
+        "the site says 主题"
+    );
+    // 案例库: only cases, the query kept in the URL.
+    let href = b
+        .js("return [...document.querySelectorAll('.search-filters a')].find(a => a.textContent.startsWith('案例库')).href")
+        .await;
+    let href = href.as_str().unwrap().to_string();
+    assert!(
+        common::http_decode(&href).contains("q=组织覆盖率"),
+        "{href}"
+    );
+    b.js("[...document.querySelectorAll('.search-filters a')].find(a => a.textContent.startsWith('案例库')).click()")
+        .await;
+    b.wait_for(
+        "return decodeURIComponent(location.search).includes('in=案例库')",
+        10,
+    )
+    .await;
+    b.wait_for(
+        "return document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let (cases, _) = page_results(&b).await;
+    assert!(
+        !cases.is_empty() && cases.len() < all.len(),
+        "{} of {}",
+        cases.len(),
+        all.len()
+    );
+    assert!(
+        cases.iter().all(|h| h.href.contains("/cases/")),
+        "{cases:?}"
+    );
+    let current = b
+        .js("return document.querySelector('.search-filters a[aria-current][data-filter=in]').textContent")
+        .await;
+    assert!(current.as_str().unwrap().starts_with("案例库"), "{current}");
+    // A region on top of it.
+    b.js("[...document.querySelectorAll('.search-filters a[data-filter=regions]')].find(a => a.textContent.startsWith('天津市')).click()")
+        .await;
+    b.wait_for(
+        "return decodeURIComponent(location.search).includes('regions=天津市')",
+        10,
+    )
+    .await;
+    b.wait_for(
+        "return document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let (tj, _) = page_results(&b).await;
+    assert_eq!(tj.len(), 1, "{tj:?}");
+    assert_eq!(page_of(&tj[0].href), server.url("/cases/tianjin/"));
+    b.close().await;
+}
+
+/// The header box says 没有找到 too, and shows near matches apart in its popup.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_box_shows_partial_matches_apart() {
+    let (_tmp, server) = served();
+    let b = Browser::start().await;
+    b.client.goto(&server.url("/cases/gulou/")).await.unwrap();
+    let input = b.client.find(Locator::Css("#site-search-q")).await.unwrap();
+    input.click().await.unwrap();
+    input.send_keys("议事会 网格").await.unwrap();
+    b.wait_for(
+        "return document.querySelector('form.site-search').getAttribute('data-state') === 'done'",
+        15,
+    )
+    .await;
+    let v = b
+        .js("const p = document.querySelector('.search-popup'); const part = p.querySelector('.search-partial'); return [p.querySelector('.search-status').textContent, p.querySelectorAll('.search-results .search-result').length, !part.hidden, part.querySelectorAll('.search-partial-result').length, part.querySelector('.search-partial-note').innerHTML]")
+        .await;
+    let (status, main, shown, partial, note): (String, usize, bool, usize, String) =
+        serde_json::from_value(v).unwrap();
+    assert!(status.contains("没有找到"), "{status}");
+    assert_eq!(main, 0);
+    assert!(shown && partial > 0, "{partial}");
+    assert!(note.contains("<s>网格</s>"), "{note}");
+    b.close().await;
 }

@@ -219,6 +219,7 @@ mod tests {
             headings: vec!["主要做法".into(), format!("经验{i}")],
             terms: vec!["党员发展".into(), "GDP".into()],
             body: body.to_string().into(),
+            ..Default::default()
         }
     }
 

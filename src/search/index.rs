@@ -3,7 +3,8 @@
 //! Postings: for every token, the documents that contain it, each with a code
 //! `min(tf, MAX_TF) << 2 | fields` (fields: [`TITLE`], [`META`]). A token's postings are
 //! written as one string: pairs (doc id delta, code), each number in a base-64 variable-length
-//! encoding (5 bits per character, like source maps), which is 2–3 bytes a posting.
+//! encoding (5 bits per character, like source maps), which is 2–3 bytes a posting. A shard
+//! holds each group as one string of `suffix:postings` entries (see `shard_file`).
 //!
 //! Tokens are grouped by their first two characters (the *group*: a bigram, or a one-character
 //! token itself), and each group lives in exactly one shard, chosen by a hash of the group. A
@@ -56,10 +57,27 @@ pub struct Doc<'a> {
     /// Section trail for display: `课程库 › 党性教育`.
     pub section: String,
     pub headings: Vec<String>,
-    /// Taxonomy terms (shown with the result when the match is there).
+    /// The `id` of each heading (same order as `headings`; empty: the heading has none), so
+    /// that a result can link to the section where the query matched.
+    pub anchors: Vec<String>,
+    /// Taxonomy terms (shown with the result when the match is there), taxonomy after
+    /// taxonomy in the order of the site's `[[taxonomies]]`.
     pub terms: Vec<String>,
-    /// Body text (no markup, no template chrome), usually borrowed from the page.
+    /// How many of `terms` belong to each taxonomy, in that order (for the filters).
+    pub term_counts: Vec<usize>,
+    /// Title of the top-level section the document is in (`案例库`; empty for the home page):
+    /// the section filter.
+    pub top: String,
+    /// Body text (no markup, no template chrome), usually borrowed from the page: one block
+    /// (paragraph, heading, list item, table cell) a line.
     pub body: Cow<'a, str>,
+}
+
+/// A taxonomy for the filters: its name (`tags`) and the title readers see (`主题`).
+#[derive(Debug, Clone, Default)]
+pub struct Facet {
+    pub name: String,
+    pub title: String,
 }
 
 /// The index as files, plus figures for the build report and the benchmark.
@@ -811,12 +829,17 @@ pub(crate) fn doc_key(doc: &Doc) -> u128 {
     h.field(&doc.path);
     h.field(&doc.section);
     h.field(&doc.body);
-    for list in [&doc.headings, &doc.terms] {
+    for list in [&doc.headings, &doc.terms, &doc.anchors] {
         h.update(&(list.len() as u64).to_le_bytes());
         for s in list {
             h.field(s);
         }
     }
+    h.update(&(doc.term_counts.len() as u64).to_le_bytes());
+    for &n in &doc.term_counts {
+        h.update(&(n as u64).to_le_bytes());
+    }
+    h.field(&doc.top);
     h.finish()
 }
 
@@ -830,6 +853,9 @@ struct Manifest<'a> {
     layout: &'a str,
     shards: usize,
     docs: usize,
+    /// The taxonomies, `[name, title]`, in the order of the documents' terms (`k`, `n`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    tax: Vec<[&'a str; 2]>,
 }
 
 /// `__zhikuSearch("kind","build",id,<data as JSON>);`
@@ -872,31 +898,38 @@ static SNIPPET_BYTES: [u8; 256] = {
     t
 };
 
-/// Append the snippet text of `body` as a JSON string (what serde_json writes): runs of
-/// whitespace become one space, none at either end (the text is only read as snippets), and
-/// at most [`MAX_TEXT_CHARS`] characters of `body` are read. One pass, copying runs of bytes.
+/// Append the snippet text of `body` as a JSON string (what serde_json writes): blocks (lines)
+/// stay apart, one `\n` between two blocks; within a block runs of whitespace become one space;
+/// no whitespace at either end of a block, no empty blocks; at most [`MAX_TEXT_CHARS`]
+/// characters of `body` are read. One pass, copying runs of bytes.
 fn snippet_json(body: &str, out: &mut Vec<u8>) {
-    // Characters are at most as many as bytes.
-    let body = match body.len() > MAX_TEXT_CHARS {
-        true => body
-            .char_indices()
-            .nth(MAX_TEXT_CHARS)
-            .map_or(body, |(cut, _)| &body[..cut]),
-        false => body,
-    };
+    let body = truncated(body);
     let b = body.as_bytes();
     out.reserve(b.len() + 2);
     out.push(b'"');
     let start = out.len();
-    // `b[run..i]` is to be copied; a space is due before whatever comes next.
-    let (mut run, mut i, mut space) = (0, 0, false);
-    let flush = |out: &mut Vec<u8>, space: &mut bool, bytes: &[u8]| {
+    // `b[run..i]` is to be copied; what is due before whatever comes next: nothing, a space
+    // or a block break.
+    const NONE: u8 = 0;
+    const SP: u8 = 1;
+    const NL: u8 = 2;
+    let (mut run, mut i, mut due) = (0, 0, NONE);
+    let flush = |out: &mut Vec<u8>, due: &mut u8, bytes: &[u8]| {
         if !bytes.is_empty() {
-            if *space {
-                out.push(b' ');
-                *space = false;
+            match *due {
+                SP => out.push(b' '),
+                NL => out.extend_from_slice(b"\\n"),
+                _ => {}
             }
+            *due = NONE;
             out.extend_from_slice(bytes);
+        }
+    };
+    // A whitespace character: a space is due, or a break for a newline (when there is text
+    // before it).
+    let white = |out: &Vec<u8>, due: &mut u8, newline: bool| {
+        if out.len() > start {
+            *due = if newline || *due == NL { NL } else { SP };
         }
     };
     while i < b.len() {
@@ -904,17 +937,19 @@ fn snippet_json(body: &str, out: &mut Vec<u8>) {
         match SNIPPET_BYTES[usize::from(x)] {
             COPY => i += 1,
             SPACE => {
-                flush(out, &mut space, &b[run..i]);
-                space = out.len() > start;
+                flush(out, &mut due, &b[run..i]);
+                white(out, &mut due, x == b'\n');
                 i += 1;
                 run = i;
             }
             ESCAPE => {
-                flush(out, &mut space, &b[run..i]);
-                if space {
-                    out.push(b' ');
-                    space = false;
+                flush(out, &mut due, &b[run..i]);
+                match due {
+                    SP => out.push(b' '),
+                    NL => out.extend_from_slice(b"\\n"),
+                    _ => {}
                 }
+                due = NONE;
                 match x {
                     b'"' => out.extend_from_slice(b"\\\""),
                     b'\\' => out.extend_from_slice(b"\\\\"),
@@ -932,8 +967,8 @@ fn snippet_json(body: &str, out: &mut Vec<u8>) {
             _ => {
                 let c = body[i..].chars().next().unwrap_or(' ');
                 if c.is_whitespace() {
-                    flush(out, &mut space, &b[run..i]);
-                    space = out.len() > start;
+                    flush(out, &mut due, &b[run..i]);
+                    white(out, &mut due, false);
                     i += c.len_utf8();
                     run = i;
                 } else {
@@ -942,12 +977,69 @@ fn snippet_json(body: &str, out: &mut Vec<u8>) {
             }
         }
     }
-    flush(out, &mut space, &b[run..]);
+    flush(out, &mut due, &b[run..]);
     out.push(b'"');
 }
 
-/// The data of a document file: `{"t":title,"u":path,"s":section,"k":[terms],"x":text}`
-/// (`k` only when there are terms), as serde_json writes it.
+/// At most [`MAX_TEXT_CHARS`] characters of `body`.
+fn truncated(body: &str) -> &str {
+    // Characters are at most as many as bytes.
+    match body.len() > MAX_TEXT_CHARS {
+        true => body
+            .char_indices()
+            .nth(MAX_TEXT_CHARS)
+            .map_or(body, |(cut, _)| &body[..cut]),
+        false => body,
+    }
+}
+
+/// `s` with runs of whitespace as one space and none at the ends (a block of [`snippet_json`]).
+fn collapsed(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Where the sections start among the blocks of the snippet text: (block, heading id) for
+/// each heading found in order as a block of its own (the id is empty for a heading
+/// without one: its section links to the top of the page).
+fn section_starts<'d>(d: &'d Doc) -> Vec<(usize, &'d str)> {
+    let heads: Vec<(String, &str)> = d
+        .headings
+        .iter()
+        .zip(d.anchors.iter().map(String::as_str))
+        .map(|(h, id)| (collapsed(h), id))
+        .collect();
+    let mut out = Vec::new();
+    let (mut next, mut block) = (0, 0);
+    for line in truncated(&d.body).split('\n') {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        // The next heading, or one of the two after it (a heading not found as a block of its
+        // own, which is unusual, does not hide the later ones). Most lines are not headings:
+        // they are collapsed only when they could be one.
+        let same = |h: &str| {
+            line == h
+                || (line.len() > h.len()
+                    && line.contains(char::is_whitespace)
+                    && collapsed(line) == h)
+        };
+        if let Some(k) = heads[next.min(heads.len())..]
+            .iter()
+            .take(3)
+            .position(|(h, _)| same(h))
+        {
+            out.push((block, heads[next + k].1));
+            next += k + 1;
+        }
+        block += 1;
+    }
+    out
+}
+
+/// The data of a document file: `{"t":title,"u":path,"s":section,"k":[terms],"n":[counts],
+/// "p":top,"h":[[block,id],…],"x":text}` (`k`, `n` only when there are terms, `p` only when
+/// there is a top section, `h` only when there are sections), as serde_json writes it.
 fn doc_json(d: &Doc, out: &mut Vec<u8>) {
     out.extend_from_slice(b"{\"t\":");
     json_str(out, &d.title);
@@ -962,6 +1054,30 @@ fn doc_json(d: &Doc, out: &mut Vec<u8>) {
                 out.push(b',');
             }
             json_str(out, t);
+        }
+        out.extend_from_slice(b"],\"n\":[");
+        for (n, c) in d.term_counts.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            let _ = write!(out, "{c}");
+        }
+        out.push(b']');
+    }
+    if !d.top.is_empty() {
+        out.extend_from_slice(b",\"p\":");
+        json_str(out, &d.top);
+    }
+    let starts = section_starts(d);
+    if !starts.is_empty() {
+        out.extend_from_slice(b",\"h\":[");
+        for (n, (block, id)) in starts.iter().enumerate() {
+            if n > 0 {
+                out.push(b',');
+            }
+            let _ = write!(out, "[{block},");
+            json_str(out, id);
+            out.push(b']');
         }
         out.push(b']');
     }
@@ -1007,6 +1123,91 @@ impl Prepared {
         (self.doc_path(id), out)
     }
 
+    /// `search/facets.js`, the data of the filters: the top-level sections (`top`: titles;
+    /// `d`: each document's, as an index into `top`, −1 for none) and for each taxonomy its
+    /// name, title and terms, each with its documents (ids as deltas in the postings'
+    /// base-64 numbers), most used first. Loaded by the search page only.
+    pub fn facets_file(&self, docs: &[Doc], tax: &[Facet]) -> (String, Vec<u8>) {
+        #[derive(Serialize)]
+        struct Tax<'a> {
+            n: &'a str,
+            t: &'a str,
+            terms: Vec<(&'a str, String)>,
+        }
+        #[derive(Serialize)]
+        struct Facets<'a> {
+            top: Vec<&'a str>,
+            d: Vec<i32>,
+            tax: Vec<Tax<'a>>,
+        }
+        let mut top: Vec<&str> = Vec::new();
+        let mut d = Vec::with_capacity(docs.len());
+        let n_tax = docs
+            .iter()
+            .map(|x| x.term_counts.len())
+            .max()
+            .unwrap_or(0)
+            .max(tax.len());
+        let mut per: Vec<HashMap<&str, Vec<u32>>> = vec![HashMap::new(); n_tax];
+        for (id, doc) in docs.iter().enumerate() {
+            if doc.top.is_empty() {
+                d.push(-1);
+            } else {
+                let i = match top.iter().position(|t| *t == doc.top) {
+                    Some(i) => i,
+                    None => {
+                        top.push(&doc.top);
+                        top.len() - 1
+                    }
+                };
+                d.push(i as i32);
+            }
+            let mut at = 0;
+            for (t, &n) in doc.term_counts.iter().enumerate() {
+                let end = (at + n).min(doc.terms.len());
+                for term in &doc.terms[at.min(end)..end] {
+                    let ids = per[t].entry(term.as_str()).or_default();
+                    if ids.last() != Some(&(id as u32)) {
+                        ids.push(id as u32);
+                    }
+                }
+                at = end;
+            }
+        }
+        let tax = per
+            .into_iter()
+            .enumerate()
+            .map(|(i, m)| {
+                let mut terms: Vec<(&str, Vec<u32>)> = m.into_iter().collect();
+                terms.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+                let (n, t) = tax
+                    .get(i)
+                    .map_or(("", ""), |f| (f.name.as_str(), f.title.as_str()));
+                Tax {
+                    n,
+                    t,
+                    terms: terms
+                        .into_iter()
+                        .map(|(term, ids)| {
+                            let mut s = String::with_capacity(ids.len() * 2);
+                            let mut prev = 0;
+                            for id in ids {
+                                vlq(id - prev, &mut s);
+                                prev = id;
+                            }
+                            (term, s)
+                        })
+                        .collect(),
+                }
+            })
+            .collect();
+        let data = Facets { top, d, tax };
+        (
+            format!("{}facets.js", self.dir),
+            jsonp("t", &self.build, 0, &data),
+        )
+    }
+
     /// All files, in the order of [`Index::files`].
     pub fn into_index(self, docs: &[Doc]) -> Index {
         let doc_files: Vec<(String, Vec<u8>)> = docs
@@ -1014,7 +1215,9 @@ impl Prepared {
             .enumerate()
             .map(|(i, d)| self.doc_file(i, d))
             .collect();
+        let facets = self.facets_file(docs, &[]);
         let mut files = self.head;
+        files.push(facets);
         files.extend(doc_files);
         Index {
             files,
@@ -1029,18 +1232,24 @@ impl Prepared {
 
 /// Build the index of `docs` as files under `dir` (`search/`).
 pub fn build(docs: &[Doc], dir: &str) -> Index {
-    prepare(docs, dir, None).into_index(docs)
+    prepare(docs, dir, None, &[]).into_index(docs)
 }
 
 /// [`build`], tokenizing only the documents that are not in `cache` (see
 /// [`super::SearchCache`]); the files are the same.
 pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> Index {
-    prepare(docs, dir, Some(cache)).into_index(docs)
+    prepare(docs, dir, Some(cache), &[]).into_index(docs)
 }
 
 /// The index of `docs` but for the document files; with a cache, only documents that are not
 /// in it are tokenized.
-pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Prepared {
+/// `tax`: the site's taxonomies, named in the manifest for the search page's filters.
+pub fn prepare(
+    docs: &[Doc],
+    dir: &str,
+    cache: Option<&mut super::SearchCache>,
+    tax: &[Facet],
+) -> Prepared {
     let owned: Vec<Encoded>;
     let layout = layout_id(docs);
     // With a cache, `same` tells which document files are the same as last time.
@@ -1118,6 +1327,10 @@ pub fn prepare(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) 
         layout: &layout,
         shards,
         docs: docs.len(),
+        tax: tax
+            .iter()
+            .map(|f| [f.name.as_str(), f.title.as_str()])
+            .collect(),
     };
     head.push((
         format!("{dir}manifest.js"),
@@ -1162,31 +1375,41 @@ fn layout_id(docs: &[Doc]) -> String {
     h.finalize().to_hex()[..12].to_string()
 }
 
-/// A shard: `{"group":{"suffix":"postings",…},…}` (what serde_json writes for nested maps),
-/// tokens in order.
+/// A shard: `{"group":"suffix:postings,suffix:postings",…}`, tokens in order (a token is its
+/// group and a suffix, empty for the group itself; tokens never hold `:` or `,`, and postings
+/// are base 64). One string per group rather than an object: a third smaller, since most
+/// tokens have one or two postings.
 fn shard_file<'a>(build: &str, id: usize, tokens: impl Iterator<Item = &'a Encoded>) -> Vec<u8> {
     let mut out = format!("{CALLBACK}(\"s\",\"{build}\",{id},{{").into_bytes();
     let mut group: Option<&str> = None;
+    let mut entries = String::new();
+    let flush = |out: &mut Vec<u8>, g: &str, entries: &str, first: bool| {
+        if !first {
+            out.push(b',');
+        }
+        json_str(out, g);
+        out.push(b':');
+        json_str(out, entries);
+    };
+    let mut first = true;
     for (tok, postings, _) in tokens {
         let g = group_of(tok);
         if group != Some(g) {
-            if group.is_some() {
-                out.extend_from_slice(b"},");
+            if let Some(prev) = group {
+                flush(&mut out, prev, &entries, first);
+                first = false;
             }
-            json_str(&mut out, g);
-            out.extend_from_slice(b":{");
+            entries.clear();
             group = Some(g);
         } else {
-            out.push(b',');
+            entries.push(',');
         }
-        json_str(&mut out, &tok[g.len()..]);
-        out.extend_from_slice(b":\"");
-        // The base-64 alphabet needs no escaping.
-        out.extend_from_slice(postings.as_bytes());
-        out.push(b'"');
+        entries.push_str(&tok[g.len()..]);
+        entries.push(':');
+        entries.push_str(postings);
     }
-    if group.is_some() {
-        out.push(b'}');
+    if let Some(prev) = group {
+        flush(&mut out, prev, &entries, first);
     }
     out.extend_from_slice(b"});\n");
     out
@@ -1209,7 +1432,10 @@ mod tests {
             section: "案例库".into(),
             headings: vec![],
             terms: vec!["党员发展".into()],
+            term_counts: vec![1],
+            top: "案例库".into(),
             body: body.to_string().into(),
+            ..Default::default()
         }
     }
 
@@ -1228,7 +1454,12 @@ mod tests {
             .trim_end()
             .trim_end_matches(");");
         let v: serde_json::Value = serde_json::from_str(json).ok()?;
-        let s = v.get(g)?.get(&token[g.len()..])?.as_str()?;
+        let entries = v.get(g)?.as_str()?;
+        let suffix = &token[g.len()..];
+        let s = entries
+            .split(',')
+            .find_map(|e| e.split_once(':').filter(|(k, _)| *k == suffix))?
+            .1;
         Some(decode_postings(s))
     }
 
@@ -1261,6 +1492,7 @@ mod tests {
             body: "党建工作，党建引领。ꀀꀁ가나 1,460个 98.1% gdp 龥龦 〇〇"
                 .repeat(3)
                 .into(),
+            ..Default::default()
         };
         let mut expected = std::collections::BTreeMap::<String, u32>::new();
         let fields = [(d.title.as_str(), TITLE, true), (&d.body, 0, true)]
@@ -1330,6 +1562,8 @@ mod tests {
         s: &'a str,
         #[serde(skip_serializing_if = "<[String]>::is_empty")]
         k: &'a [String],
+        #[serde(skip_serializing_if = "Option::is_none")]
+        n: Option<&'a [usize]>,
         x: &'a str,
     }
 
@@ -1339,21 +1573,26 @@ mod tests {
         String::from_utf8(out).unwrap()
     }
 
-    /// The first version of `snippet_text`, character by character.
+    /// `snippet_json`'s text, character by character.
     fn snippet_reference(body: &str) -> String {
         let mut out = String::with_capacity(body.len());
-        let mut space = false;
+        // 0: nothing due, 1: a space, 2: a block break.
+        let mut due = 0;
         for (n, c) in body.chars().enumerate() {
             if n >= MAX_TEXT_CHARS {
                 break;
             }
             if c.is_whitespace() {
-                space = !out.is_empty();
-            } else {
-                if space {
-                    out.push(' ');
-                    space = false;
+                if !out.is_empty() {
+                    due = if c == '\n' || due == 2 { 2 } else { 1 };
                 }
+            } else {
+                match due {
+                    1 => out.push(' '),
+                    2 => out.push('\n'),
+                    _ => {}
+                }
+                due = 0;
                 out.push(c);
             }
         }
@@ -1391,7 +1630,9 @@ mod tests {
                 } else {
                     vec![]
                 },
+                term_counts: if len % 2 == 0 { vec![1, 1] } else { vec![] },
                 body: text.as_str().into(),
+                ..Default::default()
             };
             let mut ours = Vec::new();
             doc_json(&d, &mut ours);
@@ -1401,6 +1642,7 @@ mod tests {
                 u: &d.path,
                 s: &d.section,
                 k: &d.terms,
+                n: (!d.terms.is_empty()).then_some(d.term_counts.as_slice()),
                 x: &x,
             };
             assert_eq!(ours, serde_json::to_vec(&reference).unwrap());
@@ -1411,7 +1653,9 @@ mod tests {
             json,
             serde_json::to_string(&snippet_reference(&long)).unwrap()
         );
-        assert_eq!(json.chars().count(), MAX_TEXT_CHARS - 1 + 2);
+        let text: String = serde_json::from_str(&json).unwrap();
+        assert_eq!(text.chars().count(), MAX_TEXT_CHARS - 1);
+        assert!(text.contains("党 建\n党 建"), "blocks stay apart");
     }
 
     #[test]
@@ -1440,6 +1684,30 @@ mod tests {
         keys.dedup();
         assert_eq!(keys.len(), n);
         assert_eq!(doc_key(&a), doc_key(&a.clone()));
+    }
+
+    #[test]
+    fn sections_start_at_their_headings() {
+        let d = Doc {
+            headings: vec![
+                "背景".into(),
+                "做 法".into(),
+                "缺失的标题".into(),
+                "结语".into(),
+            ],
+            anchors: vec!["bj".into(), "zf".into(), "qs".into(), "".into()],
+            body: "导语。\n背景\n\n正文，背景介绍。\n  做   法 \n一段。\n结语\n完。".into(),
+            ..Default::default()
+        };
+        // Blocks: 导语 0, 背景 1, 正文 2, 做法 3, 一段 4, 结语 5, 完 6.
+        assert_eq!(section_starts(&d), [(1, "bj"), (3, "zf"), (5, "")]);
+        let mut out = Vec::new();
+        doc_json(&d, &mut out);
+        let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+        assert_eq!(v["h"], serde_json::json!([[1, "bj"], [3, "zf"], [5, ""]]));
+        let blocks: Vec<&str> = v["x"].as_str().unwrap().split('\n').collect();
+        assert_eq!(blocks[3], "做 法");
+        assert_eq!(blocks.len(), 7);
     }
 
     #[test]

@@ -35,6 +35,11 @@ pub use index::{Doc, Index};
 pub const DIR: &str = "search/";
 
 /// The documents of `site`: every page, and every section with text of its own.
+///
+/// A page's document is what the page shows: title, headings, taxonomy terms, body, and for
+/// a case its figures (`extra.figures`: caption, then one block per row, `label value unit`,
+/// under the heading 数据一览) and its source (资料来源: author, title, publication, issue),
+/// as the default theme's `page.html` shows them.
 pub fn docs(site: &Site) -> Vec<Doc<'_>> {
     let trail = |mut s: usize| {
         let mut names = Vec::new();
@@ -45,26 +50,36 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
         names.reverse();
         names.join(" › ")
     };
+    // The title of the top-level section `s` is in (itself if it is one; none for the root).
+    let top = |mut s: usize| {
+        while let Some(parent) = site.sections[s].parent {
+            if site.sections[parent].parent.is_none() {
+                return site.sections[s].title();
+            }
+            s = parent;
+        }
+        String::new()
+    };
     let headings = |toc: &[crate::markdown::TocEntry]| {
-        let mut out = Vec::new();
+        let (mut titles, mut ids) = (Vec::new(), Vec::new());
         let mut stack: Vec<&crate::markdown::TocEntry> = toc.iter().rev().collect();
         while let Some(e) = stack.pop() {
-            out.push(e.title.clone());
+            titles.push(e.title.clone());
+            ids.push(e.id.clone());
             stack.extend(e.children.iter().rev());
         }
-        out
+        (titles, ids)
     };
     let mut docs = Vec::with_capacity(site.pages.len() + site.sections.len());
     for p in &site.pages {
         let f = &p.meta.fields;
-        let terms: Vec<String> = site
-            .config
-            .taxonomies
-            .iter()
-            .filter_map(|t| p.meta.taxonomies.get(&t.name))
-            .flatten()
-            .cloned()
-            .collect();
+        let mut terms = Vec::new();
+        let mut term_counts = Vec::with_capacity(site.config.taxonomies.len());
+        for t in &site.config.taxonomies {
+            let list = p.meta.taxonomies.get(&t.name);
+            term_counts.push(list.map_or(0, Vec::len));
+            terms.extend(list.into_iter().flatten().cloned());
+        }
         let text = p.rendered.plain_text.as_str();
         let extras: Vec<&str> = [&f.summary, &f.description]
             .into_iter()
@@ -72,16 +87,32 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
             .map(|e| e.trim())
             .filter(|e| !e.is_empty() && !text.contains(e))
             .collect();
+        let (mut heads, mut anchors) = headings(&p.rendered.toc);
+        let shown = shown_extras(f, &mut heads, &mut anchors);
+        let body = with_extras(&extras, text);
+        let body = if shown.is_empty() {
+            body
+        } else {
+            let mut b = body.into_owned();
+            if !b.ends_with('\n') {
+                b.push('\n');
+            }
+            b.push_str(&shown);
+            Cow::Owned(b)
+        };
         docs.push(Doc {
             title: f.title.clone(),
             path: p.path.clone(),
             section: trail(p.section),
-            headings: headings(&p.rendered.toc),
+            headings: heads,
+            anchors,
             terms,
-            body: with_extras(&extras, text),
+            term_counts,
+            top: top(p.section),
+            body,
         });
     }
-    for s in &site.sections {
+    for (i, s) in site.sections.iter().enumerate() {
         let text = s.rendered.plain_text.trim();
         if text.is_empty() {
             continue;
@@ -93,16 +124,107 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
             .map(|d| d.trim())
             .filter(|d| !text.contains(d))
             .collect();
+        let (heads, anchors) = headings(&s.rendered.toc);
         docs.push(Doc {
             title: s.title(),
             path: s.path.clone(),
             section: s.parent.map(trail).unwrap_or_default(),
-            headings: headings(&s.rendered.toc),
+            headings: heads,
+            anchors,
             terms: Vec::new(),
+            term_counts: Vec::new(),
+            top: top(i),
             body: with_extras(&extras, text),
         });
     }
     docs
+}
+
+/// The taxonomies of `site` for the search filters.
+pub fn facets(site: &Site) -> Vec<index::Facet> {
+    site.config
+        .taxonomies
+        .iter()
+        .map(|t| index::Facet {
+            name: t.name.clone(),
+            title: t.title.clone(),
+        })
+        .collect()
+}
+
+/// The figures and the source of a case as text blocks (one a line), after the body as the
+/// page shows them; their headings are added to `heads` (数据一览 with the theme's id
+/// `figures-title`; 资料来源, which has no id).
+fn shown_extras(
+    f: &crate::frontmatter::PageFields,
+    heads: &mut Vec<String>,
+    anchors: &mut Vec<String>,
+) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let scalar = |v: &serde_json::Value| match v {
+        serde_json::Value::String(s) => s.trim().to_string(),
+        serde_json::Value::Number(n) => n.to_string(),
+        serde_json::Value::Bool(b) => b.to_string(),
+        _ => String::new(),
+    };
+    if let Some(serde_json::Value::Array(list)) = f.extra.get("figures") {
+        let mut lines = String::new();
+        for fig in list {
+            let get = |k: &str| fig.get(k).map(scalar).unwrap_or_default();
+            let (title, unit) = (get("title"), get("unit"));
+            if !title.is_empty() {
+                lines.push_str(&title);
+                if !unit.is_empty() {
+                    let _ = write!(lines, "（单位：{unit}）");
+                }
+                lines.push('\n');
+            }
+            if let Some(serde_json::Value::Array(rows)) = fig.get("data") {
+                for row in rows {
+                    let label = row.get("label").map(scalar).unwrap_or_default();
+                    let value = row.get("value").map(scalar).unwrap_or_default();
+                    if label.is_empty() && value.is_empty() {
+                        continue;
+                    }
+                    let _ = writeln!(lines, "{label} {value}{unit}");
+                }
+            }
+        }
+        if !lines.is_empty() {
+            heads.push("数据一览".into());
+            anchors.push("figures-title".into());
+            out.push_str("数据一览\n");
+            out.push_str(&lines);
+        }
+    }
+    if let Some(src) = &f.source {
+        let mut line = String::new();
+        if let Some(a) = src.author.as_deref().filter(|a| !a.trim().is_empty()) {
+            let _ = write!(line, "{}：", a.trim());
+        }
+        match src.title.as_deref().filter(|t| !t.trim().is_empty()) {
+            Some(t) => {
+                let _ = write!(line, "《{}》", t.trim());
+            }
+            None => line.push_str("文章（原文未署标题）"),
+        }
+        if let Some(p) = src.publication.as_deref().filter(|p| !p.trim().is_empty()) {
+            let _ = write!(line, "，{}", p.trim());
+        }
+        if let Some(i) = src.issue.as_deref().filter(|i| !i.trim().is_empty()) {
+            line.push_str(i.trim());
+        } else if let Some(d) = src.date.as_deref().filter(|d| !d.trim().is_empty()) {
+            let _ = write!(line, "，{}", d.trim());
+        }
+        line.push('。');
+        heads.push("资料来源".into());
+        anchors.push(String::new());
+        out.push_str("资料来源\n");
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
 }
 
 /// `text`, after `extras` (a line each) if there are any: borrowed when there are none.
@@ -171,14 +293,16 @@ fn write_with(
 ) -> Result<usize, Diagnostic> {
     use rayon::prelude::*;
     let docs = docs(site);
-    let mut prepared = index::prepare(&docs, DIR, cache);
+    let tax = facets(site);
+    let mut prepared = index::prepare(&docs, DIR, cache, &tax);
     let head = std::mem::take(&mut prepared.head);
-    let n = head.len() + docs.len();
+    let n = head.len() + docs.len() + 1;
     let put = |(path, bytes): (String, Vec<u8>)| {
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
     };
     head.into_par_iter().try_for_each(put)?;
+    put(prepared.facets_file(&docs, &tax))?;
     // Document files go to the sink as they are made; with a cache, a file that is the same
     // as last time is kept if the sink still has it (serve).
     docs.par_iter().enumerate().try_for_each(|(i, d)| {

@@ -222,6 +222,8 @@ pub enum Kind {
     Word,
     /// A Latin word or a number.
     Latin,
+    /// A number with the CJK character that follows it (`163人`, `3月`).
+    Unit,
 }
 
 /// The character at byte `i` of `s` and its length in bytes.
@@ -310,18 +312,31 @@ pub(crate) fn scan<'a>(folded: &'a str, sink: &mut impl TokenSink<'a>) {
                         break;
                     }
                 }
-                if numeric && bytes.get(i) == Some(&b'%') {
+                let percent = numeric && bytes.get(i) == Some(&b'%');
+                if percent {
                     i += 1;
                 }
                 let word = &folded[start..i];
-                sink.other(
-                    if has_sep {
-                        Cow::Owned(word.replace(',', ""))
-                    } else {
-                        Cow::Borrowed(word)
-                    },
-                    Kind::Latin,
-                );
+                let word = if has_sep {
+                    Cow::Owned(word.replace(',', ""))
+                } else {
+                    Cow::Borrowed(word)
+                };
+                // A number and the CJK character right after it (a unit or measure word:
+                // 18法, 163人, 3月) are also one token, so that `163人` is not 163 and 人.
+                let unit = match char_at(folded, i) {
+                    Some((u, m)) if numeric && !percent && class(u) == Class::Cjk => Some((u, m)),
+                    _ => None,
+                };
+                if let Some((_, m)) = unit {
+                    let mut with = String::with_capacity(word.len() + m);
+                    with.push_str(&word);
+                    with.push_str(&folded[i..i + m]);
+                    sink.other(word, Kind::Latin);
+                    sink.other(Cow::Owned(with), Kind::Unit);
+                } else {
+                    sink.other(word, Kind::Latin);
+                }
             }
             Class::Other => i += n,
         }
@@ -336,27 +351,108 @@ pub fn tokenize(text: &str) -> Vec<(String, Kind)> {
     out
 }
 
-/// A query as `search.js` reads it: whitespace-separated parts, each cut into CJK runs and
-/// Latin words (no jieba: CJK runs are matched through their bigrams). Used by the tests to
-/// pin down what the JavaScript does.
-pub fn query_terms(query: &str) -> Vec<String> {
+/// A query as `search.js` reads it: its parts (separated by whitespace; every part must
+/// occur), each folded with the thousands separators of its numbers removed, and with the
+/// tokens of the index that every document having the part must have (its *units*):
+/// - a CJK run of two or more characters: its bigrams;
+/// - a CJK character alone: itself, unless it follows a number (`163人`: the unit token);
+/// - a number followed by a CJK character: the number with that character (`18法`);
+/// - any other number or Latin word: itself.
+///
+/// Duplicate units are dropped. Used by the tests to pin down what the JavaScript does.
+pub fn query_parts(query: &str) -> Vec<(String, Vec<String>)> {
     let folded = fold(query);
-    let mut terms = Vec::new();
-    let mut rest = folded.as_str();
-    while !rest.is_empty() {
-        let cjk = rest.starts_with(is_cjk_letter);
-        let cut = rest
-            .find(|c: char| is_cjk_letter(c) != cjk)
-            .unwrap_or(rest.len());
-        let (seg, tail) = rest.split_at(cut);
-        if cjk {
-            terms.push(seg.to_string());
-        } else {
-            tokens(seg, |t, _| terms.push(t.into_owned()));
+    let mut out: Vec<(String, Vec<String>)> = Vec::new();
+    for p in folded.split(|c: char| c.is_whitespace()) {
+        let units = part_units(p);
+        let text = without_separators(p);
+        if !units.is_empty() && !out.iter().any(|o| o.0 == text) {
+            out.push((text, units));
         }
-        rest = tail;
     }
-    terms
+    out
+}
+
+/// `s` without the commas between digits (`1,460` → `1460`), as the index reads numbers.
+pub fn without_separators(s: &str) -> String {
+    let cs: Vec<char> = s.chars().collect();
+    let mut out = String::with_capacity(s.len());
+    for (i, &c) in cs.iter().enumerate() {
+        let between = c == ','
+            && i > 0
+            && cs[i - 1].is_ascii_digit()
+            && cs.get(i + 1).is_some_and(char::is_ascii_digit);
+        if !between {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The units of one folded query part (see [`query_parts`]).
+fn part_units(part: &str) -> Vec<String> {
+    let cs: Vec<char> = part.chars().collect();
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |u: String| {
+        if !out.contains(&u) {
+            out.push(u);
+        }
+    };
+    let mut i = 0;
+    // The CJK character at this index is covered by a number's unit token.
+    let mut covered = usize::MAX;
+    while i < cs.len() {
+        match class(cs[i]) {
+            Class::Cjk => {
+                let start = i;
+                while i < cs.len() && class(cs[i]) == Class::Cjk {
+                    i += 1;
+                }
+                if i - start == 1 {
+                    if start != covered {
+                        push(cs[start].to_string());
+                    }
+                } else {
+                    for k in start..i - 1 {
+                        push([cs[k], cs[k + 1]].iter().collect());
+                    }
+                }
+            }
+            Class::Word => {
+                let start = i;
+                let mut numeric = true;
+                while i < cs.len() {
+                    let ch = cs[i];
+                    if class(ch) == Class::Word {
+                        numeric &= ch.is_ascii_digit();
+                        i += 1;
+                    } else if (ch == '.' || ch == ',')
+                        && i > start
+                        && cs[i - 1].is_ascii_digit()
+                        && cs.get(i + 1).is_some_and(char::is_ascii_digit)
+                    {
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+                let percent = numeric && cs.get(i) == Some(&'%');
+                if percent {
+                    i += 1;
+                }
+                let word: String = cs[start..i].iter().filter(|&&c| c != ',').collect();
+                match cs.get(i) {
+                    Some(&u) if numeric && !percent && class(u) == Class::Cjk => {
+                        covered = i;
+                        push(format!("{word}{u}"));
+                    }
+                    _ => push(word),
+                }
+            }
+            Class::Other => i += 1,
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -525,6 +621,11 @@ mod tests {
                 let word = &folded[chars[start].0..end_of(i)];
                 out.push((word.replace(',', ""), Kind::Latin));
                 let _ = has_sep;
+                if numeric && !word.ends_with('%') {
+                    if let Some(&(_, u)) = chars.get(i).filter(|n| slow_cjk(n.1)) {
+                        out.push((format!("{}{u}", word.replace(',', "")), Kind::Unit));
+                    }
+                }
             } else {
                 i += 1;
             }
@@ -564,12 +665,29 @@ mod tests {
     }
 
     #[test]
-    fn query_terms_split_like_search_js() {
-        assert_eq!(query_terms("组织覆盖率"), ["组织覆盖率"]);
-        assert_eq!(query_terms("黨建 工作"), ["党建", "工作"]);
-        assert_eq!(query_terms("党员发展2016年"), ["党员发展", "2016", "年"]);
-        assert_eq!(query_terms("覆盖率98.1%"), ["覆盖率", "98.1%"]);
-        assert_eq!(query_terms("1,460个 GDP"), ["1460", "个", "gdp"]);
-        assert!(query_terms("，。 ").is_empty());
+    fn query_parts_like_search_js() {
+        let units =
+            |q: &str| -> Vec<Vec<String>> { query_parts(q).into_iter().map(|(_, u)| u).collect() };
+        assert_eq!(units("组织覆盖率"), [["组织", "织覆", "覆盖", "盖率"]]);
+        assert_eq!(units("黨建 工作"), [["党建"], ["工作"]]);
+        assert_eq!(
+            units("党员发展2016年"),
+            [vec!["党员", "员发", "发展", "2016年"]]
+        );
+        assert_eq!(units("覆盖率98.1%"), [["覆盖", "盖率", "98.1%"]]);
+        assert_eq!(units("1,460个 GDP"), [["1460个"], ["gdp"]]);
+        assert_eq!(units("3月26日"), [["3月", "26日"]]);
+        assert_eq!(units("18法"), [["18法"]]);
+        assert_eq!(units("党"), [["党"]]);
+        assert!(query_parts("，。 ").is_empty());
+        assert_eq!(query_parts("1,460个")[0].0, "1460个");
+        // The index has the same unit tokens.
+        let toks: Vec<String> = tokenize("共有163人，3月26日")
+            .into_iter()
+            .map(|t| t.0)
+            .collect();
+        for t in ["163人", "163", "3月", "26日"] {
+            assert!(toks.contains(&t.to_string()), "{t}: {toks:?}");
+        }
     }
 }

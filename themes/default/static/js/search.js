@@ -1,11 +1,20 @@
-// 知库 full-text search. Loaded by site.js the first time a search box is used, and by the
-// search page. No framework, no network beyond this site's own search/ files, which are
-// JavaScript (JSONP) so that they load from file:// as well as over HTTP.
+// 知库 full-text search. Loaded by site.js the first time a search box is used, by the
+// search page, and on a page opened from a search result (to highlight what matched). No
+// framework, no network beyond this site's own search/ files, which are JavaScript (JSONP)
+// so that they load from file:// as well as over HTTP.
 //
 // The index (see src/search/ in zhiku): search/manifest.js, search/fold.js, shards
-// search/s/<n>.js (tokens grouped by their first two characters, hashed to a shard) and one
-// file per document search/d/<n>.js. A query loads the manifest, the fold table, one shard
-// per bigram or Latin word of the query, and the documents it shows.
+// search/s/<n>.js (tokens grouped by their first two characters, hashed to a shard), one
+// file per document search/d/<n>.js and the filters' data search/facets.js. A query loads
+// the manifest, the fold table, one shard per unit of the query, and the documents it must
+// check or show.
+//
+// What matches: a query is cut at spaces into parts, and a document matches when every part
+// occurs in it as written (after folding Traditional to Simplified, full width to half
+// width, upper to lower case). The index finds the documents that have every unit of a part
+// (its character pairs, numbers with their unit, words); documents where that does not prove
+// the part is written as such are checked against their text. A single character of a longer
+// part never matches on its own.
 (function () {
   "use strict";
   if (window.__zhikuSearchUI) return;
@@ -25,6 +34,10 @@
   var PAGE_SIZE = 10;
   var POPUP_SIZE = 8;
   var DEBOUNCE_MS = 120;
+  // Documents checked against their text at once; all of them in the first round when
+  // there are at most CHECK_ALL (then the count is exact from the start).
+  var CHECK_BATCH = 24;
+  var CHECK_ALL = 40;
   var TITLE = 1;
   var META = 2;
 
@@ -136,66 +149,83 @@
       (c >= 0x20000 && c <= 0x2fffd) || (c >= 0x30000 && c <= 0x3fffd);
   }
   function isCjkLetter(ch) {
-    return isCjk(ch.codePointAt(0)) && ALNUM.test(ch);
+    return ch !== undefined && isCjk(ch.codePointAt(0)) && ALNUM.test(ch);
   }
   function isWordChar(ch) {
-    return ALNUM.test(ch) && !isCjkLetter(ch);
+    return ch !== undefined && ALNUM.test(ch) && !isCjkLetter(ch);
   }
   function isDigit(ch) {
     return ch !== undefined && ch >= "0" && ch <= "9";
   }
 
-  // Latin words and numbers of a folded run without CJK letters.
-  function latinTokens(cps, out) {
-    var i = 0;
-    while (i < cps.length) {
-      if (!isWordChar(cps[i])) {
-        i++;
-        continue;
-      }
-      var start = i;
-      var sep = false;
-      while (i < cps.length) {
-        var ch = cps[i];
-        if (isWordChar(ch)) {
-          i++;
-        } else if ((ch === "." || ch === ",") && i > start && isDigit(cps[i - 1]) && isDigit(cps[i + 1])) {
-          if (ch === ",") sep = true;
-          i++;
-        } else {
-          break;
-        }
-      }
-      var numeric = cps.slice(start, i).every(function (x) {
-        return isDigit(x) || x === "." || x === ",";
-      });
-      if (numeric && cps[i] === "%") i++;
-      var w = cps.slice(start, i).join("");
-      out.push(sep ? w.replace(/,/g, "") : w);
-    }
+  // Commas between digits removed (1,460 → 1460), as the index reads numbers.
+  function noSeparators(s) {
+    return s.replace(/(\d),(?=\d)/g, "$1");
   }
 
-  // The query's terms: CJK runs (matched through their bigrams) and Latin words.
-  function terms(query) {
-    var cps = Array.from(fold(query));
+  // The units of one folded query part (tokenize.rs `part_units`): bigrams of CJK runs, a
+  // CJK character alone (unless it follows a number), numbers with the CJK character after
+  // them (18法), other numbers and Latin words. `prefix`: a Latin word matches longer words.
+  function partUnits(part) {
+    var cs = Array.from(part);
     var out = [];
-    var i = 0;
-    while (i < cps.length) {
-      var cjk = isCjkLetter(cps[i]);
-      var start = i;
-      while (i < cps.length && isCjkLetter(cps[i]) === cjk) i++;
-      if (cjk) {
-        out.push(cps.slice(start, i).join(""));
+    function push(t, prefix) {
+      for (var k = 0; k < out.length; k++) if (out[k].t === t) return;
+      out.push({ t: t, prefix: !!prefix });
+    }
+    var i = 0, covered = -1;
+    while (i < cs.length) {
+      var ch = cs[i];
+      if (isCjkLetter(ch)) {
+        var start = i;
+        while (i < cs.length && isCjkLetter(cs[i])) i++;
+        if (i - start === 1) {
+          if (start !== covered) push(cs[start]);
+        } else {
+          for (var k = start; k + 1 < i; k++) push(cs[k] + cs[k + 1]);
+        }
+      } else if (isWordChar(ch)) {
+        var s0 = i, numeric = true;
+        while (i < cs.length) {
+          var c = cs[i];
+          if (isWordChar(c)) {
+            if (!isDigit(c)) numeric = false;
+            i++;
+          } else if ((c === "." || c === ",") && i > s0 && isDigit(cs[i - 1]) && isDigit(cs[i + 1])) {
+            i++;
+          } else {
+            break;
+          }
+        }
+        var percent = numeric && cs[i] === "%";
+        if (percent) i++;
+        var w = cs.slice(s0, i).join("").replace(/,/g, "");
+        if (numeric && !percent && isCjkLetter(cs[i])) {
+          covered = i;
+          push(w + cs[i]);
+        } else {
+          push(w, !numeric && Array.from(w).length >= 2);
+        }
       } else {
-        latinTokens(cps.slice(start, i), out);
+        i++;
       }
     }
-    var seen = {};
-    return out.filter(function (t) {
-      if (seen[t]) return false;
-      seen[t] = true;
-      return true;
+    return out;
+  }
+
+  // The query's parts: [{text, units, cjk}] (`cjk`: the part is CJK letters only).
+  function parse(query) {
+    var out = [];
+    fold(query).split(/\s+/).forEach(function (p) {
+      if (!p) return;
+      var units = partUnits(p);
+      if (!units.length) return;
+      var text = noSeparators(p);
+      for (var k = 0; k < out.length; k++) if (out[k].text === text) return;
+      var cs = Array.from(text);
+      out.push({ text: text, units: units, cjk: cs.every(isCjkLetter) });
     });
+    return out;
   }
 
   // ---- Shards and postings --------------------------------------------------------------
@@ -215,6 +245,13 @@
   }
   function loadDoc(n) {
     return load("d", n, (edition ? "../" + edition + "search/" : "") + "d/" + n + ".js");
+  }
+  var facets = null;
+  function loadFacets() {
+    return load("t", 0, "facets.js").then(function (f) {
+      facets = f;
+      return f;
+    });
   }
 
   var DIGITS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
@@ -246,30 +283,54 @@
     decoded.set(s, out);
     return out;
   }
+  // Document ids written as deltas (facets.js) → array.
+  function decodeIds(s) {
+    var out = [];
+    var doc = 0, v = 0, shift = 0;
+    for (var i = 0; i < s.length; i++) {
+      var d = DEC[s.charCodeAt(i)];
+      v += (d & 31) * Math.pow(2, shift);
+      if (d >= 32) {
+        shift += 5;
+        continue;
+      }
+      doc += v;
+      out.push(doc);
+      v = 0;
+      shift = 0;
+    }
+    return out;
+  }
 
+  // The tokens of group `g` as {suffix: postings}; a shard holds each group as one string
+  // "suffix:postings,suffix:postings" (read on first use).
   function groups(shards, g) {
     var sh = shards[shardOf(g)];
-    return (sh && sh[g]) || null;
+    var v = sh && sh[g];
+    if (typeof v !== "string") return v || null;
+    var obj = {};
+    v.split(",").forEach(function (e) {
+      var i = e.indexOf(":");
+      if (i >= 0) obj[e.slice(0, i)] = e.slice(i + 1);
+    });
+    sh[g] = obj;
+    return obj;
   }
 
-  // The units of a term: what must all be present for a document to match it.
-  // CJK: its bigrams (or the character itself); Latin: the word, as a prefix.
-  function unitsOf(term) {
-    var cps = Array.from(term);
-    if (!isCjkLetter(cps[0])) return [term];
-    if (cps.length === 1) return [term];
-    var u = [];
-    for (var i = 0; i + 1 < cps.length; i++) u.push(cps[i] + cps[i + 1]);
-    return u;
+  // Is this token in the index at all?
+  function known(shards, token) {
+    var g = groupOf(token);
+    var grp = groups(shards, g);
+    return !!grp && grp[token.slice(g.length)] !== undefined;
   }
 
-  // Postings of one unit; `prefix` for Latin words of two or more characters.
-  function unitPostings(shards, unit, prefix) {
-    var g = groupOf(unit);
+  // Postings of one unit; `prefix`: every token that starts with it.
+  function unitPostings(shards, unit) {
+    var g = groupOf(unit.t);
     var grp = groups(shards, g);
     if (!grp) return new Map();
-    var rest = unit.slice(g.length);
-    if (!prefix) return decode(grp[rest]);
+    var rest = unit.t.slice(g.length);
+    if (!unit.prefix) return decode(grp[rest]);
     var merged = null;
     Object.keys(grp).forEach(function (suffix) {
       if (suffix.slice(0, rest.length) !== rest) return;
@@ -287,174 +348,372 @@
     return merged || new Map();
   }
 
-  // Jieba words (three or more characters) of the index that occur in a CJK term: their
-  // documents rank above documents that only contain the bigrams.
-  function wordPostings(shards, term) {
-    var cps = Array.from(term);
-    var out = [];
-    for (var i = 0; i + 2 < cps.length; i++) {
-      var grp = groups(shards, cps[i] + cps[i + 1]);
-      if (!grp) continue;
-      var after = cps.slice(i + 2).join("");
-      Object.keys(grp).forEach(function (suffix) {
-        if (suffix && after.slice(0, suffix.length) === suffix) out.push(decode(grp[suffix]));
-      });
-    }
-    return out;
-  }
-
-  // Documents matching every unit of a term: Map(doc → {tf, title, meta}).
-  function matchTerm(shards, term) {
-    var units = unitsOf(term);
-    var latin = !isCjkLetter(Array.from(term)[0]);
-    var lists = units.map(function (u) {
-      return unitPostings(shards, u, latin && Array.from(u).length >= 2);
-    });
-    lists.sort(function (a, b) { return a.size - b.size; });
-    var out = new Map();
-    lists[0].forEach(function (code, doc) {
-      var tf = code >> 2, all = code & 3;
-      for (var k = 1; k < lists.length; k++) {
-        var c = lists[k].get(doc);
-        if (c === undefined) return;
-        tf = Math.min(tf, c >> 2);
-        all &= c;
-      }
-      out.set(doc, { tf: tf, title: (all & TITLE) !== 0, meta: (all & META) !== 0 });
-    });
-    return out;
-  }
-
-  function shardsFor(termList) {
+  function shardsFor(parts, shards) {
     var need = {};
-    termList.forEach(function (t) {
-      unitsOf(t).forEach(function (u) {
-        need[shardOf(groupOf(u))] = true;
+    parts.forEach(function (p) {
+      p.units.forEach(function (u) {
+        var n = shardOf(groupOf(u.t));
+        if (!shards[n]) need[n] = true;
       });
     });
     var ids = Object.keys(need).map(Number);
     return Promise.all(ids.map(loadShard)).then(function (datas) {
-      var shards = {};
       ids.forEach(function (id, i) { shards[id] = datas[i]; });
       return shards;
     });
   }
 
-  // Split CJK terms where a bigram occurs nowhere in the index (天津党建 → 天津, 党建 when
-  // 津党 is never written): such a term could match no document as a whole.
-  function splitAbsent(shards, termList) {
+  // The candidates of one part: Map(doc → {code, sure}). `sure`: the index proves the part
+  // is written in the document (it is one token, or a word of the index that is the whole
+  // part); otherwise the document's text is checked.
+  function candidates(shards, part) {
+    var lists = part.units.map(function (u) { return unitPostings(shards, u); });
+    var order = lists.slice().sort(function (a, b) { return a.size - b.size; });
+    var single = part.units.length === 1 && part.units[0].t === part.text;
+    var word = null;
+    if (!single && part.cjk && Array.from(part.text).length >= 3 && known(shards, part.text)) {
+      word = unitPostings(shards, { t: part.text });
+    }
+    var out = new Map();
+    order[0].forEach(function (code, doc) {
+      var tf = code >> 2, all = code & 3;
+      for (var k = 1; k < order.length; k++) {
+        var c = order[k].get(doc);
+        if (c === undefined) return;
+        tf = Math.min(tf, c >> 2);
+        all &= c;
+      }
+      var w = word ? word.get(doc) : undefined;
+      if (w !== undefined) out.set(doc, { tf: w >> 2, fields: w & 3, sure: true });
+      else out.set(doc, { tf: tf, fields: all, sure: single });
+    });
+    return out;
+  }
+
+  // ---- Checking a document's text ------------------------------------------------------
+  var WORDISH = /[\p{Alphabetic}\p{N}]/u;
+  // Start offsets (UTF-16) where `needle` (folded) occurs as written in `hay` (folded,
+  // separators removed): a part that starts with a letter or digit does not start inside
+  // a word; one that ends with a digit does not end inside a number.
+  function occurrences(hay, needle, max) {
     var out = [];
-    termList.forEach(function (t) {
-      var cps = Array.from(t);
-      if (cps.length < 3 || !isCjkLetter(cps[0])) {
-        out.push(t);
-        return;
+    if (!needle) return out;
+    var first = Array.from(needle)[0];
+    var startsWord = isWordChar(first);
+    var endsDigit = isDigit(needle[needle.length - 1]);
+    var from = 0;
+    for (;;) {
+      var i = hay.indexOf(needle, from);
+      if (i < 0) break;
+      from = i + 1;
+      if (startsWord && i > 0) {
+        var before = hay.slice(Math.max(0, i - 2), i);
+        var prev = Array.from(before).pop();
+        if (isWordChar(prev)) continue;
       }
-      var start = 0;
-      for (var i = 0; i + 1 < cps.length; i++) {
-        var b = cps[i] + cps[i + 1];
-        var grp = groups(shards, b);
-        if (!grp || grp[""] === undefined) {
-          if (i + 1 - start >= 1) out.push(cps.slice(start, i + 1).join(""));
-          start = i + 1;
-        }
+      if (endsDigit) {
+        var next = hay[i + needle.length], after = hay[i + needle.length + 1];
+        if (isDigit(next) || next === "%" || (next === "." && isDigit(after))) continue;
       }
-      out.push(cps.slice(start).join(""));
-    });
-    return out.filter(function (t, i) { return t && out.indexOf(t) === i; });
+      out.push(i);
+      if (max && out.length >= max) break;
+    }
+    return out;
   }
 
-  function rank(shards, termList) {
-    var scores = new Map();
-    var anyFull = false;
-    termList.forEach(function (term) {
-      var m = matchTerm(shards, term);
-      if (m.size) anyFull = true;
-      m.forEach(function (hit, doc) {
-        var s = scores.get(doc);
-        if (!s) {
-          s = { doc: doc, terms: 0, title: 0, meta: 0, words: 0, tf: 0 };
-          scores.set(doc, s);
-        }
-        s.terms++;
-        if (hit.title) s.title++;
-        if (hit.meta) s.meta++;
-        s.tf += hit.tf;
+  // A document's text, folded, ready to check and score: cached per document.
+  var prepared = new Map();
+  function prep(id, d) {
+    var hit = prepared.get(id);
+    if (hit) return hit;
+    var blocks = d.x ? d.x.split("\n") : [];
+    var heads = {};
+    (d.h || []).forEach(function (h) { heads[h[0]] = h[1]; });
+    var p = {
+      d: d,
+      id: id,
+      title: noSeparators(fold(d.t)),
+      meta: noSeparators(fold([d.s].concat(d.k || []).join("\n"))),
+      blocks: blocks,
+      folded: blocks.map(function (b) { return noSeparators(fold(b)); }),
+      isHead: heads,
+    };
+    if (prepared.size > 400) prepared.clear();
+    prepared.set(id, p);
+    return p;
+  }
+
+  // Does part `text` occur in the document, and where: {title, head, meta, tf, blocks}.
+  function features(p, text) {
+    var f = { title: occurrences(p.title, text, 1).length > 0, head: false, meta: false, tf: 0, blocks: [] };
+    f.meta = occurrences(p.meta, text, 1).length > 0;
+    for (var b = 0; b < p.folded.length; b++) {
+      var n = occurrences(p.folded[b], text, 50).length;
+      if (!n) continue;
+      f.blocks.push(b);
+      if (p.isHead[b] !== undefined) f.head = true;
+      f.tf += n;
+    }
+    f.any = f.title || f.meta || f.tf > 0;
+    return f;
+  }
+
+  // ---- Ranking -------------------------------------------------------------------------
+  // Per part: the phrase in the title counts most, then in a heading, then a taxonomy term
+  // or section name, then the text, with term frequency saturating (tf / (tf + 2)), so that a
+  // long page is not favoured by its length alone. Several parts in one block (a paragraph,
+  // a heading) add a proximity bonus.
+  function partScore(title, head, meta, tf) {
+    return (title ? 8 : 0) + (head ? 3 : 0) + (meta ? 2 : 0) + 3 * tf / (tf + 2);
+  }
+
+  function scoreFromText(p, parts) {
+    var s = 0, sets = [];
+    for (var k = 0; k < parts.length; k++) {
+      var f = features(p, parts[k].text);
+      if (!f.any) return null;
+      s += partScore(f.title, f.head, f.meta, f.tf);
+      sets.push(f.blocks);
+    }
+    if (parts.length > 1) {
+      var common = sets[0].filter(function (b) {
+        return sets.every(function (set) { return set.indexOf(b) >= 0; });
       });
-      var tcps = Array.from(term);
-      if (tcps.length >= 3 && isCjkLetter(tcps[0])) {
-        wordPostings(shards, term).forEach(function (p) {
-          p.forEach(function (code, doc) {
-            var s = scores.get(doc);
-            if (s) s.words++;
-          });
-        });
-      }
-    });
-    var list = Array.from(scores.values());
-    list.sort(function (a, b) {
-      return b.terms - a.terms || b.title - a.title || b.meta - a.meta ||
-        b.words - a.words || b.tf - a.tf || a.doc - b.doc;
-    });
-    return { list: list, anyFull: anyFull };
+      if (common.length) s += 2;
+    }
+    if (p.title === parts.map(function (x) { return x.text; }).join("")) s += 2;
+    return s;
   }
 
-  // The whole query: resolves to {terms, results: [{doc, …}], partial}.
+  function scoreFromIndex(hits) {
+    var s = 0;
+    hits.forEach(function (h) {
+      s += partScore((h.fields & TITLE) !== 0, (h.fields & META) !== 0, false, h.tf);
+    });
+    return s;
+  }
+
+  // ---- The whole query -----------------------------------------------------------------
+  // A result set for `parts`: every document that has every part. Resolves to
+  // {list: [{doc, score, checked}], open: [unchecked candidates, by score], parts}.
+  function match(parts, shards) {
+    var per = parts.map(function (p) { return candidates(shards, p); });
+    per.sort(function (a, b) { return a.size - b.size; });
+    var list = [], open = [];
+    if (!per.length) return Promise.resolve({ list: list, open: open, parts: parts });
+    per[0].forEach(function (h0, doc) {
+      var hits = [h0], sure = h0.sure;
+      for (var k = 1; k < per.length; k++) {
+        var h = per[k].get(doc);
+        if (!h) return;
+        hits.push(h);
+        sure = sure && h.sure;
+      }
+      var r = { doc: doc, score: scoreFromIndex(hits), checked: false, sure: sure };
+      (sure ? list : open).push(r);
+    });
+    var byScore = function (a, b) { return b.score - a.score || a.doc - b.doc; };
+    open.sort(byScore);
+    var res = { list: list, open: open, parts: parts };
+    return check(res, open.length <= CHECK_ALL ? open.length : CHECK_BATCH).then(function () {
+      list.sort(byScore);
+      return res;
+    });
+  }
+
+  // Check up to `n` of the open candidates against their text; those that have every part
+  // join the list (scored from their text).
+  function check(res, n) {
+    var batch = res.open.splice(0, n);
+    if (!batch.length) return Promise.resolve(res);
+    return Promise.all(batch.map(function (r) { return loadDoc(r.doc); })).then(function (docs) {
+      batch.forEach(function (r, i) {
+        var s = scoreFromText(prep(r.doc, docs[i]), res.parts);
+        if (s === null) return;
+        r.score = s;
+        r.checked = true;
+        res.list.push(r);
+      });
+      return res;
+    });
+  }
+
+  // Cut a CJK part at the character pairs that occur nowhere in the index (天津覆盖率 →
+  // 天津 + 覆盖率 when 津覆 is never written): [{text, ok}], `ok` for pieces of two or more
+  // characters; characters left alone are merged into pieces that are not `ok`. Null for a
+  // part that is not CJK or does not split.
+  function splitAtAbsent(shards, part) {
+    var cs = Array.from(part.text);
+    if (!part.cjk || cs.length < 3) return null;
+    var pieces = [], start = 0;
+    for (var i = 0; i + 1 < cs.length; i++) {
+      if (!known(shards, cs[i] + cs[i + 1])) {
+        pieces.push(cs.slice(start, i + 1).join(""));
+        start = i + 1;
+      }
+    }
+    pieces.push(cs.slice(start).join(""));
+    if (pieces.length < 2) return null;
+    var items = [];
+    pieces.forEach(function (t) {
+      var ok = Array.from(t).length >= 2;
+      var top = items[items.length - 1];
+      if (!ok && top && !top.ok) top.text += t;
+      else items.push({ text: t, ok: ok });
+    });
+    return items;
+  }
+
+  function toParts(texts) {
+    var out = [];
+    texts.forEach(function (t) {
+      parse(t).forEach(function (p) {
+        if (!out.some(function (o) { return o.text === p.text; })) out.push(p);
+      });
+    });
+    return out;
+  }
+
+  function some(res) {
+    return !!res && (res.list.length > 0 || res.open.length > 0);
+  }
+
+  // The whole query: resolves to {parts, results, open, res, split, partial}.
+  // - results: documents with every part (`open`: candidates not checked yet; `res` both);
+  // - split: {part: pieces} when a part written nowhere was read as separate words;
+  // - partial: when nothing matches, {found: [parts], missing: [texts], res} of the
+  //   documents that have the parts that do occur (null when no part of two or more
+  //   characters occurs anywhere: single characters never count).
   function search(query) {
-    var termList = [];
+    var shards = {};
+    var parts = [];
     return init()
       .then(function () {
         // Only now: folding needs the Traditional → Simplified table.
-        termList = terms(query);
-        return termList.length ? shardsFor(termList) : null;
+        parts = parse(query);
+        return parts.length ? shardsFor(parts, shards) : null;
       })
-      .then(function (shards) {
-        if (!shards) return { terms: [], results: [], partial: false };
-        var split = splitAbsent(shards, termList);
-        // Characters left alone by the split need their own shard.
-        return shardsFor(split).then(function (more) {
-          Object.keys(more).forEach(function (k) { shards[k] = more[k]; });
-          var r = rank(shards, split);
-          var partial = false;
-          if (!r.anyFull) {
-            // Nothing has a whole term: rank by the bigrams found instead.
-            var pieces = [];
-            split.forEach(function (t) {
-              unitsOf(t).forEach(function (u) { if (pieces.indexOf(u) < 0) pieces.push(u); });
-            });
-            r = rank(shards, pieces);
-            partial = r.list.length > 0;
-          }
-          return { terms: split, results: r.list, partial: partial };
+      .then(function () {
+        if (!parts.length) return finish({ list: [], open: [], parts: [] }, null, null);
+        return match(parts, shards).then(function (res) {
+          if (some(res)) return finish(res, null, null);
+          return fallback(parts, shards);
         });
       });
   }
 
-  // ---- Snippets and highlighting ---------------------------------------------------------
+  function finish(res, split, partial) {
+    return { parts: res.parts, results: res.list, open: res.open, res: res, split: split, partial: partial };
+  }
+
+  // Nothing has every part. A part written nowhere is cut where its character pairs never
+  // occur; when the pieces (two or more characters each) occur together, those pages are
+  // the near matches (孝义三同步 → pages with 孝义 and 三同步), otherwise the parts and pieces
+  // that do occur give them. Near matches are shown apart, never as results.
+  function fallback(parts, shards) {
+    var alone = parts.map(function (p) {
+      return parts.length > 1 ? match([p], shards) : Promise.resolve(null);
+    });
+    return Promise.all(alone).then(function (single) {
+      var split = null, broken = false, next = [], missing = [];
+      parts.forEach(function (p, i) {
+        if (some(single[i])) {
+          next.push(p);
+          return;
+        }
+        var items = splitAtAbsent(shards, p);
+        if (items && items.every(function (x) { return x.ok; })) {
+          split = split || {};
+          split[p.text] = items.map(function (x) { return x.text; });
+          next = next.concat(toParts(split[p.text]));
+        } else if (items && items.some(function (x) { return x.ok; })) {
+          broken = true;
+          items.forEach(function (x) {
+            if (x.ok) next = next.concat(toParts([x.text]));
+            else missing.push(x.text);
+          });
+        } else {
+          next.push(p);
+        }
+      });
+      var go = split || broken ? shardsFor(next, shards) : Promise.resolve();
+      return go.then(function () {
+        return split && !broken ? match(next, shards) : null;
+      }).then(function (res) {
+        // Not written together, but each word is there: a near match, never a result.
+        if (some(res)) {
+          return finish({ list: [], open: [], parts: parts }, split,
+            { found: next, missing: [], split: split, res: res });
+        }
+        return partialOf(next, shards, missing);
+      });
+    });
+  }
+
+  // Partial matches for parts that do not occur together: the documents with all the parts
+  // that occur (or, when each occurs but never all together, with any of them).
+  function partialOf(parts, shards, missing) {
+    var empty = { list: [], open: [], parts: parts };
+    return Promise.all(parts.map(function (p) { return match([p], shards); })).then(function (single) {
+      var found = [], foundRes = [];
+      missing = missing.slice();
+      parts.forEach(function (p, i) {
+        // A single character never stands for a longer query.
+        var long = !p.cjk || Array.from(p.text).length >= 2;
+        if (some(single[i]) && long) {
+          found.push(p);
+          foundRes.push(single[i]);
+        } else {
+          missing.push(p.text);
+        }
+      });
+      if (!found.length) return finish(empty, null, null);
+      var together = missing.length ? match(found, shards) : Promise.resolve(null);
+      return together.then(function (res) {
+        if (!some(res)) {
+          // Any of them: the union, best first.
+          var seen = {}, list = [], open = [];
+          foundRes.forEach(function (r) {
+            r.list.forEach(function (x) { if (!seen[x.doc]) { seen[x.doc] = true; list.push(x); } });
+            r.open.forEach(function (x) { if (!seen[x.doc]) { seen[x.doc] = true; open.push(x); } });
+          });
+          list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+          res = { list: list, open: open, parts: found };
+          if (!missing.length) return finish(empty, null, { found: found, missing: [], any: true, res: res });
+        }
+        return finish(empty, null, { found: found, missing: missing, any: false, res: res });
+      });
+    });
+  }
+
+  // ---- Snippets, deep links and highlighting --------------------------------------------
   function escapeHtml(s) {
     return s.replace(/[&<>"']/g, function (c) {
       return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
     });
   }
 
-  // Match intervals [start, end, needle] of the query's terms in `text` (UTF-16 offsets;
-  // the folded text has the same offsets as the original).
-  // With `whole`, only terms as written (titles); otherwise the pieces of a term that is not
-  // written as such are marked too (snippets).
-  function matches(text, termList, whole) {
-    var f = fold(text);
+  // Offsets in `orig` of the folded, separator-free `hay` (hay drops the commas between
+  // digits): map[i] = offset in orig of hay[i].
+  function offsetMap(orig) {
+    var map = [];
+    for (var i = 0; i < orig.length; i++) {
+      if (orig[i] === "," && isDigit(orig[i - 1]) && isDigit(orig[i + 1])) continue;
+      map.push(i);
+    }
+    map.push(orig.length);
+    return map;
+  }
+
+  // Match intervals [start, end] (UTF-16 offsets in `orig`) of the parts in `orig`.
+  function matchesIn(orig, parts) {
+    var hay = noSeparators(fold(orig));
+    var map = hay.length === orig.length ? null : offsetMap(orig);
     var out = [];
-    termList.forEach(function (term, ti) {
-      var needles = f.indexOf(term) >= 0 ? [term] : whole ? [] : unitsOf(term);
-      needles.forEach(function (n) {
-        if (!n) return;
-        var from = 0, count = 0;
-        for (;;) {
-          var i = f.indexOf(n, from);
-          if (i < 0 || count++ > 500) break;
-          out.push([i, i + n.length, ti]);
-          from = i + n.length;
-        }
+    parts.forEach(function (p) {
+      occurrences(hay, p.text, 200).forEach(function (i) {
+        var e = i + p.text.length;
+        out.push(map ? [map[i], map[e - 1] + 1] : [i, e]);
       });
     });
     out.sort(function (a, b) { return a[0] - b[0] || b[1] - a[1]; });
@@ -479,63 +738,211 @@
     return html + escapeHtml(text.slice(pos, to));
   }
 
-  function snippet(text, termList) {
-    var WIDTH = 110, BEFORE = 24;
-    var ms = matches(text, termList);
+  function marked(text, parts) {
+    return markUp(text, matchesIn(text, parts), 0, text.length);
+  }
+
+  var SENTENCE_END = /[。！？；!?;]/;
+  // A window of one block around its first match, cut at sentence ends when they are near.
+  function cutBlock(text, ms, width) {
+    if (text.length <= width) return { html: markUp(text, ms, 0, text.length) };
+    var m0 = ms.length ? ms[0][0] : 0;
     var start = 0;
-    if (ms.length) {
-      var best = -1;
-      ms.forEach(function (m) {
-        var s = Math.max(0, m[0] - BEFORE);
-        var seen = {};
-        var n = 0;
-        ms.forEach(function (x) {
-          if (x[0] >= s && x[1] <= s + WIDTH && !seen[x[2]]) {
-            seen[x[2]] = true;
-            n++;
-          }
-        });
-        if (n > best) {
-          best = n;
-          start = s;
-        }
-      });
+    // Back to the start of the sentence of the match, if it is not too far.
+    for (var i = m0 - 1; i >= 0 && m0 - i < width / 2; i--) {
+      if (SENTENCE_END.test(text[i])) {
+        start = i + 1;
+        break;
+      }
+      if (i === 0) start = 0;
+      else start = -1;
     }
-    var end = Math.min(text.length, start + WIDTH);
-    // Do not cut a surrogate pair.
-    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
-    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;
-    return (start > 0 ? "…" : "") + markUp(text, ms, start, end) + (end < text.length ? "…" : "");
-  }
-
-  // How many of the terms a document has as written (not only through their bigrams).
-  function written(d, termList) {
-    var hay = fold([d.t, d.s, (d.k || []).join("\n"), d.x].join("\n")).replace(/(\d),(?=\d)/g, "$1");
-    return termList.filter(function (t) { return hay.indexOf(t) >= 0; }).length;
-  }
-
-  function marked(text, termList) {
-    return markUp(text, matches(text, termList, true), 0, text.length);
-  }
-
-  // The snippet; when the text does not have the query but a taxonomy term does, the terms.
-  function describe(d, termList) {
-    if (d.k && !matches(d.x, termList, true).length) {
-      var hits = d.k.filter(function (t) { return matches(t, termList, true).length > 0; });
-      if (hits.length) {
-        return "标签：" + hits.map(function (t) { return marked(t, termList); }).join("、");
+    if (start < 0) start = Math.max(0, m0 - 20);
+    var end = Math.min(text.length, start + width);
+    // Forward to a sentence end within the window.
+    for (var j = end - 1; j > m0 && j > start + width / 2; j--) {
+      if (SENTENCE_END.test(text[j])) {
+        end = j + 1;
+        break;
       }
     }
-    return snippet(d.x, termList);
+    if (start > 0 && /[\udc00-\udfff]/.test(text[start])) start--;
+    if (end < text.length && /[\udc00-\udfff]/.test(text[end])) end++;
+    return {
+      html: (start > 0 ? "…" : "") + markUp(text, ms, start, end) + (end < text.length ? "…" : ""),
+    };
   }
 
-  function docUrl(path) {
+  // The block to show for a document: the one with the most parts, a heading before the
+  // text (a section whose heading has the query is the place to go); its section's heading
+  // id for the link.
+  function bestBlock(p, parts) {
+    var best = -1, bestN = 0;
+    for (var b = 0; b < p.folded.length; b++) {
+      var n = 0;
+      for (var k = 0; k < parts.length; k++) {
+        if (occurrences(p.folded[b], parts[k].text, 1).length) n++;
+      }
+      var v = n * 2 + (n && p.isHead[b] !== undefined ? 1 : 0);
+      if (v > bestN) {
+        bestN = v;
+        best = b;
+      }
+    }
+    return best;
+  }
+
+  // The section a block is in: {id, title} of the heading before it ("" id: none).
+  function sectionOf(p, block) {
+    var id = null, title = "";
+    (p.d.h || []).forEach(function (h) {
+      if (h[0] <= block) {
+        id = h[1];
+        title = p.blocks[h[0]] || "";
+      }
+    });
+    return id === null ? null : { id: id, title: title, block: block };
+  }
+
+  // The taxonomy titles of a document's terms: [[title, [terms]], …].
+  function termGroups(d) {
+    var out = [];
+    var tax = (manifest && manifest.tax) || [];
+    var at = 0;
+    (d.n || [(d.k || []).length]).forEach(function (n, i) {
+      var list = (d.k || []).slice(at, at + n);
+      at += n;
+      if (list.length) out.push([(tax[i] && tax[i][1]) || "分类", list]);
+    });
+    return out;
+  }
+
+  // What a result shows: {html, section} — the best block, or the terms that matched, or
+  // the first block.
+  function describe(id, d, parts) {
+    var p = prep(id, d);
+    var b = bestBlock(p, parts);
+    if (b >= 0) {
+      var section = sectionOf(p, b);
+      // A heading alone says little (it is shown as the section): the text under it.
+      if (p.isHead[b] !== undefined && b + 1 < p.blocks.length && p.isHead[b + 1] === undefined) b++;
+      var text = p.blocks[b];
+      return { html: cutBlock(text, matchesIn(text, parts), 120).html, section: section };
+    }
+    var hits = [];
+    termGroups(d).forEach(function (g) {
+      var terms = g[1].filter(function (t) { return matchesIn(t, parts).length > 0; });
+      if (terms.length) {
+        hits.push(escapeHtml(g[0]) + "：" + terms.map(function (t) { return marked(t, parts); }).join("、"));
+      }
+    });
+    if (hits.length) return { html: hits.join("；"), section: null };
+    var first = p.blocks[0] || "";
+    return { html: cutBlock(first, [], 120).html, section: null };
+  }
+
+  function pageUrl(path) {
     var u = pageRoot + path;
     if (isFile && (path === "" || /\/$/.test(path))) u += "index.html";
     return u;
   }
-  function searchPageUrl(q) {
-    return pageRoot + "search/" + (isFile ? "index.html" : "") + "?q=" + encodeURIComponent(q);
+  // A result's link: the page, with the query to highlight (`hl`) and the heading of the
+  // section that matched.
+  function resultUrl(d, parts, section) {
+    var u = pageUrl(d.u);
+    if (parts.length) u += "?hl=" + encodeURIComponent(parts.map(function (p) { return p.text; }).join(" "));
+    if (section && section.id) u += "#" + encodeURIComponent(section.id);
+    return u;
+  }
+  function searchPageUrl(q, filters) {
+    var u = pageRoot + "search/" + (isFile ? "index.html" : "") + "?q=" + encodeURIComponent(q);
+    Object.keys(filters || {}).forEach(function (k) {
+      if (filters[k]) u += "&" + encodeURIComponent(k) + "=" + encodeURIComponent(filters[k]);
+    });
+    return u;
+  }
+
+  // On a page opened from a result: mark what matched (`?hl=`) in the page's content, and
+  // bring the first mark into view when the link has no heading to go to.
+  function highlightPage(q) {
+    var scope = document.querySelector("article") || document.querySelector("main");
+    if (!scope) return Promise.resolve(0);
+    return init().then(function () {
+      var parts = parse(q);
+      if (!parts.length) return 0;
+      var walker = document.createTreeWalker(scope, NodeFilter.SHOW_TEXT, null);
+      var nodes = [];
+      for (var n = walker.nextNode(); n; n = walker.nextNode()) {
+        var el = n.parentNode;
+        if (el && !/^(SCRIPT|STYLE|MARK|TEXTAREA)$/.test(el.nodeName)) nodes.push(n);
+      }
+      var count = 0;
+      nodes.forEach(function (node) {
+        var text = node.nodeValue;
+        var ms = matchesIn(text, parts);
+        if (!ms.length) return;
+        var frag = document.createDocumentFragment();
+        var pos = 0;
+        ms.forEach(function (m) {
+          if (m[0] < pos) return;
+          frag.appendChild(document.createTextNode(text.slice(pos, m[0])));
+          var mark = document.createElement("mark");
+          mark.className = "search-hit";
+          mark.textContent = text.slice(m[0], m[1]);
+          frag.appendChild(mark);
+          count++;
+          pos = m[1];
+        });
+        frag.appendChild(document.createTextNode(text.slice(pos)));
+        node.parentNode.replaceChild(frag, node);
+      });
+      if (count && !location.hash) {
+        var first = scope.querySelector("mark.search-hit");
+        if (first && first.scrollIntoView) first.scrollIntoView({ block: "center" });
+      }
+      document.documentElement.setAttribute("data-search-hits", String(count));
+      return count;
+    });
+  }
+
+  // ---- Filters (search page) -------------------------------------------------------------
+  // `in`: a top-level section's title; a taxonomy's name: one of its terms.
+  function readFilters() {
+    var params = new URLSearchParams(location.search);
+    var f = {};
+    params.forEach(function (v, k) {
+      if (k !== "q" && v) f[k] = v;
+    });
+    return f;
+  }
+
+  // Does document `doc` pass the filters? (Needs facets.js.)
+  var facetSets = null;
+  function facetSet(name, value) {
+    if (!facets) return null;
+    if (!facetSets) facetSets = {};
+    var key = name + "\u0000" + value;
+    if (facetSets[key]) return facetSets[key];
+    var set = new Set();
+    if (name === "in") {
+      var t = facets.top.indexOf(value);
+      facets.d.forEach(function (x, doc) { if (x === t && t >= 0) set.add(doc); });
+    } else {
+      (facets.tax || []).forEach(function (tx) {
+        if (tx.n !== name) return;
+        tx.terms.forEach(function (e) {
+          if (e[0] === value) decodeIds(e[1]).forEach(function (d) { set.add(d); });
+        });
+      });
+    }
+    facetSets[key] = set;
+    return set;
+  }
+  function passes(doc, filters) {
+    return Object.keys(filters).every(function (k) {
+      var set = facetSet(k, filters[k]);
+      return !set || set.has(doc);
+    });
   }
 
   // ---- User interface --------------------------------------------------------------------
@@ -552,11 +959,25 @@
     this.active = -1;
     this.timer = 0;
     this.last = null;
+    this.filters = this.page ? readFilters() : {};
 
     if (this.page) {
-      this.status = form.parentNode.querySelector(".search-status");
-      this.list = form.parentNode.querySelector(".search-results");
-      this.more = form.parentNode.querySelector(".search-more");
+      var area = form.parentNode;
+      this.status = area.querySelector(".search-status");
+      this.list = area.querySelector(".search-results");
+      this.more = area.querySelector(".search-more");
+      this.nav = area.querySelector(".search-filters");
+      if (!this.nav) {
+        this.nav = document.createElement("nav");
+        this.nav.className = "search-filters";
+        this.nav.setAttribute("aria-label", "筛选结果");
+        area.insertBefore(this.nav, this.list);
+      }
+      this.nav.hidden = true;
+      this.partial = document.createElement("section");
+      this.partial.className = "search-partial";
+      this.partial.hidden = true;
+      area.insertBefore(this.partial, this.more ? this.more.nextSibling : null);
     } else {
       this.popup = document.createElement("div");
       this.popup.className = "search-popup";
@@ -567,8 +988,12 @@
       this.more = document.createElement("a");
       this.more.className = "search-all";
       this.more.hidden = true;
+      this.partial = document.createElement("div");
+      this.partial.className = "search-partial";
+      this.partial.hidden = true;
       this.popup.appendChild(this.status);
       this.popup.appendChild(this.list);
+      this.popup.appendChild(this.partial);
       this.popup.appendChild(this.more);
       form.appendChild(this.popup);
     }
@@ -612,6 +1037,10 @@
     this.input.setAttribute("aria-expanded", on ? "true" : "false");
   };
 
+  Box.prototype.activeFilters = function () {
+    return this.page ? this.filters : {};
+  };
+
   Box.prototype.run = function () {
     var ui = this;
     var q = this.input.value;
@@ -619,7 +1048,8 @@
     this.form.removeAttribute("data-state");
     if (this.page) {
       try {
-        history.replaceState(null, "", q.trim() ? "?q=" + encodeURIComponent(q.trim()) : location.pathname);
+        var url = q.trim() ? searchPageUrl(q.trim(), this.filters).replace(/^[^?]*/, "") : location.pathname;
+        history.replaceState(null, "", url);
       } catch (err) { /* file:// may refuse; the results still show */ }
     }
     if (!q.trim()) {
@@ -629,27 +1059,107 @@
       return Promise.resolve();
     }
     if (!manifest) this.setStatus("正在加载搜索索引…");
-    return search(q).then(function (r) {
+    var filters = this.activeFilters();
+    var needFacets = this.page ? init().then(loadFacets).catch(function () { return null; }) : Promise.resolve(null);
+    return Promise.all([search(q), needFacets]).then(function (all) {
+      var r = all[0];
       if (seq !== ui.seq) return;
-      ui.last = { q: q.trim(), r: r };
+      ui.last = { q: q.trim(), r: r, filters: filters };
       ui.clear();
-      if (!r.results.length) {
-        ui.setStatus(r.terms.length ? "没有找到与“" + q.trim() + "”相关的内容" : "请输入要搜索的文字");
-        ui.open(true);
-        ui.form.setAttribute("data-state", "done");
-        return;
-      }
-      ui.setStatus((r.partial ? "没有完全匹配的结果，以下是部分匹配：" : "") +
-        "找到 " + r.results.length + " 条结果");
-      return ui.showMore().then(function () {
-        if (seq === ui.seq) ui.form.setAttribute("data-state", "done");
-      });
+      ui.renderFilters(r);
+      return ui.fill(r, seq);
+    }).then(function () {
+      if (seq === ui.seq) ui.form.setAttribute("data-state", "done");
     }, function (err) {
       if (seq !== ui.seq) return;
       ui.setStatus(err && err.message === "stale" ? "搜索索引已更新，请刷新页面后再试" : "无法加载搜索索引");
       ui.open(true);
       ui.form.setAttribute("data-state", "error");
     });
+  };
+
+  // The results of the filters: the list without the documents that do not pass.
+  Box.prototype.filtered = function (list) {
+    var f = this.activeFilters();
+    if (!Object.keys(f).length) return list;
+    return list.filter(function (r) { return passes(r.doc, f); });
+  };
+
+  Box.prototype.fill = function (r, seq) {
+    var ui = this;
+    var q = this.last.q;
+    this.results = this.filtered(r.results);
+    var openCount = r.open.length;
+    if (!this.results.length && !openCount) {
+      var none = r.parts.length ? "没有找到与“" + q + "”相关的内容" : "请输入要搜索的文字";
+      if (r.parts.length && Object.keys(this.activeFilters()).length && r.results.length) {
+        none = "在所选范围内没有找到与“" + q + "”相关的内容（共 " + r.results.length + " 条在其他范围）";
+      }
+      this.setStatus(none);
+      this.open(true);
+      return this.showPartial(r.partial);
+    }
+    this.setStatus("找到 " + this.results.length + (openCount ? " 条以上" : " 条") + "结果");
+    return this.showMore();
+  };
+
+  Box.prototype.renderFilters = function (r) {
+    if (!this.page || !this.nav) return;
+    var ui = this;
+    this.nav.innerHTML = "";
+    this.nav.hidden = true;
+    if (!facets || !r.results.length) return;
+    var q = this.last.q;
+    var f = this.filters;
+    var all = r.results;
+    function count(name, value) {
+      var set = facetSet(name, value);
+      var other = {};
+      Object.keys(f).forEach(function (k) { if (k !== name) other[k] = f[k]; });
+      return all.filter(function (x) { return set.has(x.doc) && passes(x.doc, other); }).length;
+    }
+    function link(label, name, value, n) {
+      var a = document.createElement("a");
+      var next = {};
+      Object.keys(f).forEach(function (k) { next[k] = f[k]; });
+      if (value === null) delete next[name];
+      else next[name] = value;
+      a.href = searchPageUrl(q, next);
+      a.className = "search-filter";
+      a.setAttribute("data-filter", name);
+      a.textContent = label + (n === null ? "" : "（" + n + "）");
+      if ((value === null && !f[name]) || (value !== null && f[name] === value)) a.setAttribute("aria-current", "true");
+      return a;
+    }
+    function row(label, items) {
+      var p = document.createElement("p");
+      p.className = "search-filter-row";
+      var l = document.createElement("span");
+      l.className = "search-filter-label";
+      l.textContent = label + "：";
+      p.appendChild(l);
+      items.forEach(function (a, i) {
+        if (i) p.appendChild(document.createTextNode(" · "));
+        p.appendChild(a);
+      });
+      ui.nav.appendChild(p);
+    }
+    var tops = [];
+    (facets.top || []).forEach(function (t) {
+      var n = count("in", t);
+      if (n) tops.push(link(t, "in", t, n));
+    });
+    if (tops.length > 1 || f["in"]) row("范围", [link("全部", "in", null, null)].concat(tops));
+    (facets.tax || []).forEach(function (tx) {
+      var items = [];
+      tx.terms.forEach(function (e) {
+        if (items.length >= 12 && f[tx.n] !== e[0]) return;
+        var n = count(tx.n, e[0]);
+        if (n) items.push(link(e[0], tx.n, e[0], n));
+      });
+      if (items.length > 1 || f[tx.n]) row(tx.t || tx.n, [link("全部", tx.n, null, null)].concat(items));
+    });
+    this.nav.hidden = !this.nav.children.length;
   };
 
   Box.prototype.setStatus = function (text) {
@@ -663,74 +1173,131 @@
     this.input.removeAttribute("aria-activedescendant");
     this.form.removeAttribute("data-state");
     if (this.more) this.more.hidden = true;
+    if (this.partial) {
+      this.partial.innerHTML = "";
+      this.partial.hidden = true;
+    }
   };
 
-  // Show the next page of results (the popup shows only the first few). A document matches
-  // a term when it has all the term's bigrams; the documents about to be shown are checked
-  // for the terms as written, and those that have only the pieces move to the end.
+  // When nothing matches: the documents that have the parts that do occur, apart, under a
+  // heading that names what is missing.
+  Box.prototype.showPartial = function (partial) {
+    var ui = this;
+    if (!partial) return Promise.resolve();
+    var res = partial.res;
+    var fill = res.open.length ? check(res, CHECK_BATCH * 2) : Promise.resolve(res);
+    return fill.then(function () {
+      var list = ui.filtered(res.list).slice(0, ui.page ? PAGE_SIZE : 4);
+      if (!list.length) return;
+      return Promise.all(list.map(function (r) { return loadDoc(r.doc); })).then(function (docs) {
+        var h = document.createElement(ui.page ? "h2" : "p");
+        h.className = "search-partial-title";
+        h.textContent = "部分匹配";
+        var note = document.createElement("p");
+        note.className = "search-partial-note";
+        var names = function (list, tag) {
+          return list.map(function (t) { return "<" + tag + ">" + escapeHtml(t) + "</" + tag + ">"; }).join(" ");
+        };
+        var found = partial.found.map(function (p) { return p.text; });
+        if (partial.split) {
+          note.innerHTML = Object.keys(partial.split).map(function (p) {
+            return "没有连在一起的“" + escapeHtml(p) + "”。";
+          }).join("") + "同时包含 " + names(found, "b") + " 的结果：";
+        } else if (partial.any) {
+          note.innerHTML = "没有同时包含 " + names(found, "b") + " 的内容。以下结果只包含其中一部分：";
+        } else {
+          note.innerHTML = "包含 " + names(found, "b") + " 的结果，其中没有 " + names(partial.missing, "s") + "：";
+        }
+        var ol = document.createElement(ui.page ? "ol" : "ul");
+        ol.className = "search-partial-results";
+        docs.forEach(function (d, i) {
+          ol.appendChild(ui.item(d, list[i].doc, partial.found, "search-partial-result"));
+        });
+        ui.partial.appendChild(h);
+        ui.partial.appendChild(note);
+        ui.partial.appendChild(ol);
+        ui.partial.hidden = false;
+        ui.open(document.activeElement === ui.input);
+      });
+    });
+  };
+
+  // Show the next page of results (the popup shows only the first few); candidates not yet
+  // checked against their text are checked first when the page needs them.
   Box.prototype.showMore = function () {
     var ui = this;
     var last = this.last;
     if (!last) return Promise.resolve();
     var seq = this.seq;
     var n = this.page ? PAGE_SIZE : POPUP_SIZE;
-    var list = last.r.results;
-    var rounds = 0;
-    function step() {
-      var slice = list.slice(ui.shown, ui.shown + n);
+    var res = last.r.res;
+    function need() {
+      ui.results = ui.filtered(res.list);
+      if (ui.results.length >= ui.shown + n || !res.open.length) return Promise.resolve();
+      return check(res, CHECK_BATCH).then(function () {
+        res.list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        return need();
+      });
+    }
+    return need().then(function () {
+      if (seq !== ui.seq) return;
+      // What is already shown stays where it is.
+      var shownDocs = {};
+      for (var i = 0; i < ui.list.children.length; i++) shownDocs[ui.list.children[i].getAttribute("data-doc")] = true;
+      var rest = ui.results.filter(function (r) { return !shownDocs[r.doc]; });
+      var slice = rest.slice(0, n);
       return Promise.all(slice.map(function (s) { return loadDoc(s.doc); })).then(function (docs) {
         if (seq !== ui.seq) return;
-        if (!last.r.partial && rounds++ < 4) {
-          var loose = slice.filter(function (s, i) {
-            return !s.demoted && written(docs[i], last.r.terms) < s.terms;
-          });
-          if (loose.length) {
-            loose.forEach(function (s) {
-              s.demoted = true;
-              list.splice(list.indexOf(s), 1);
-              list.push(s);
-            });
-            return step();
-          }
-        }
         docs.forEach(function (d, i) {
-          ui.list.appendChild(ui.item(d, ui.shown + i, last.r.terms));
+          ui.list.appendChild(ui.item(d, slice[i].doc, last.r.parts, "search-result", ui.shown + i));
         });
         ui.shown += slice.length;
-        var total = list.length;
+        var total = ui.results.length;
+        var more = total > ui.shown || res.open.length > 0;
+        ui.setStatus(ui.status.textContent.replace(/找到 \d+ 条(以上)?结果/, "找到 " + total + (res.open.length ? " 条以上" : " 条") + "结果"));
         if (ui.page) {
-          ui.more.hidden = ui.shown >= total;
+          ui.more.hidden = !more;
         } else {
-          ui.more.hidden = total <= ui.shown;
+          ui.more.hidden = !more;
           ui.more.href = searchPageUrl(last.q);
-          ui.more.textContent = "查看全部 " + total + " 条结果";
+          ui.more.textContent = "查看全部 " + total + (res.open.length ? "+" : "") + " 条结果";
           ui.open(document.activeElement === ui.input);
         }
       });
-    }
-    return step();
+    });
   };
 
-  Box.prototype.item = function (d, i, termList) {
+  Box.prototype.item = function (d, doc, parts, cls, i) {
     var li = document.createElement("li");
-    li.className = "search-result";
-    li.id = this.id + "-" + i;
-    li.setAttribute("role", "option");
-    li.setAttribute("aria-selected", "false");
+    li.className = cls;
+    li.setAttribute("data-doc", String(doc));
+    if (cls === "search-result") {
+      li.id = this.id + "-" + i;
+      li.setAttribute("role", "option");
+      li.setAttribute("aria-selected", "false");
+    }
+    var what = describe(doc, d, parts);
     var a = document.createElement("a");
-    a.href = docUrl(d.u);
+    a.href = resultUrl(d, parts, what.section);
     a.className = "search-result-title";
-    a.innerHTML = marked(d.t, termList);
+    a.innerHTML = marked(d.t, parts);
     li.appendChild(a);
     if (d.s) {
       var s = document.createElement("span");
       s.className = "search-result-section";
-      s.innerHTML = marked(d.s, termList);
+      s.innerHTML = marked(d.s, parts);
       li.appendChild(s);
+    }
+    if (what.section && what.section.title) {
+      // The heading of the section the link goes to.
+      var h = document.createElement("span");
+      h.className = "search-result-heading";
+      h.innerHTML = "§ " + marked(what.section.title, parts);
+      li.appendChild(h);
     }
     var p = document.createElement("p");
     p.className = "search-result-snippet";
-    p.innerHTML = describe(d, termList);
+    p.innerHTML = what.html;
     li.appendChild(p);
     return li;
   };
@@ -798,17 +1365,42 @@
         b.run();
       }
     }
+    var hl = new URLSearchParams(location.search).get("hl");
+    if (hl && !document.querySelector("form[data-zhiku-search=page]")) highlightPage(hl);
     init();
+  }
+
+  // All matching documents, checked (tests and the benchmark): resolves to
+  // {paths: [result paths in order], partial: [paths] | null, split}.
+  function searchAll(query) {
+    return search(query).then(function (r) {
+      function drain(res) {
+        if (!res || !res.open.length) return Promise.resolve(res);
+        return check(res, CHECK_BATCH * 4).then(drain);
+      }
+      return drain(r.res).then(function () {
+        return r.partial ? drain(r.partial.res) : null;
+      }).then(function () {
+        var list = r.res ? r.res.list.slice() : [];
+        list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+        return Promise.all(list.map(function (x) { return loadDoc(x.doc); })).then(function (docs) {
+          var partial = r.partial ? r.partial.res.list.map(function (x) { return x.doc; }) : null;
+          return { paths: docs.map(function (d) { return d.u; }), partial: partial, split: r.split };
+        });
+      });
+    });
   }
 
   window.__zhikuSearchUI = {
     search: search,
-    terms: terms,
+    searchAll: searchAll,
+    parse: parse,
     fold: fold,
     init: init,
     root: root,
     boxes: boxes,
-    snippet: snippet
+    highlight: highlightPage,
+    doc: loadDoc
   };
 
   if (document.readyState === "loading") {

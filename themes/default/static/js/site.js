@@ -68,6 +68,8 @@
   }
   input.addEventListener("focus", loadSearch);
   input.addEventListener("input", loadSearch);
+  // Opened from a search result (`?hl=`): search.js marks what matched.
+  if (/[?&]hl=/.test(location.search)) loadSearch();
   document.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     var t = e.target;

@@ -101,7 +101,7 @@ fn paragraph(rng: &mut Rng, chars: usize) -> String {
         let w = rng.pick(WORDS);
         s.push_str(w);
         n += w.chars().count();
-        if rng.next() % 4 == 0 {
+        if rng.next().is_multiple_of(4) {
             let p = rng.pick(PUNCT);
             s.push_str(p);
             n += 1;

@@ -694,20 +694,6 @@ fn snapshot(dir: &Path) -> Vec<(PathBuf, Option<Vec<u8>>)> {
     v
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    for e in walkdir::WalkDir::new(from)
-        .into_iter()
-        .filter_map(|e| e.ok())
-    {
-        let target = to.join(e.path().strip_prefix(from).unwrap());
-        if e.file_type().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-        } else {
-            std::fs::copy(e.path(), &target).unwrap();
-        }
-    }
-}
-
 fn build(root: &Path) -> Run {
     Run::of(
         zhiku()
@@ -735,7 +721,7 @@ fn good_site() -> (tempfile::TempDir, PathBuf) {
 fn run_case(template: &Path, c: &Case) -> Result<Duration, String> {
     let outer = tempfile::tempdir().unwrap();
     let root = outer.path().join("site");
-    copy_dir(template, &root);
+    common::copy_dir(template, &root);
     for (p, bytes) in &c.files {
         let full = root.join(p);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();
@@ -835,7 +821,7 @@ fn one_build_reports_every_broken_file() {
     }
     let outer = tempfile::tempdir().unwrap();
     let root = outer.path().join("site");
-    copy_dir(&good, &root);
+    common::copy_dir(&good, &root);
     for (p, b) in &files {
         std::fs::write(root.join(p), b).unwrap();
     }

@@ -260,27 +260,8 @@ impl UrlContext {
             }
             parts.join("/")
         };
-        Some(crate::html::unescape(&percent_decode(&path)).to_string())
+        Some(crate::html::unescape(&crate::markdown::percent_decode(&path)).to_string())
     }
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            let hex = |b: u8| (b as char).to_digit(16);
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push((h * 16 + l) as u8);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 // ---------------------------------------------------------------------------------------
@@ -676,8 +657,9 @@ impl<'a> Conv<'a> {
                     "h3" => "Heading3",
                     _ => "Heading4",
                 };
-                // The handout's own title (the first h1, in the header) is the Title.
-                let style = if name == "h1" && self.doc.headings == 0 && self.doc.blocks.is_empty()
+                // The handout's own title (the first h1, on the cover after at most a kicker
+                // line such as 课程讲义) is the Title.
+                let style = if name == "h1" && self.doc.headings == 0 && self.doc.blocks.len() <= 1
                 {
                     "Title"
                 } else {
@@ -848,7 +830,7 @@ impl<'a> Conv<'a> {
 
     fn link_target(&mut self, href: &str) -> Option<(Option<String>, Option<String>)> {
         if let Some(frag) = href.strip_prefix('#') {
-            let id = crate::html::unescape(&percent_decode(frag)).to_string();
+            let id = crate::html::unescape(&crate::markdown::percent_decode(frag)).to_string();
             let b = self.bookmark_for(&id);
             return Some((None, Some(b)));
         }

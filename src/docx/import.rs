@@ -452,7 +452,7 @@ fn chinese_digit(n: u32) -> String {
         10 => "十".into(),
         11..=19 => format!("十{}", D[(n % 10) as usize]),
         20..=99 => {
-            let tail = if n % 10 == 0 {
+            let tail = if n.is_multiple_of(10) {
                 ""
             } else {
                 D[(n % 10) as usize]

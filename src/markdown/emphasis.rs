@@ -402,8 +402,8 @@ fn process(
                     continue;
                 }
                 let odd = (op.can_close || runs[c].can_open)
-                    && (op.len + runs[c].len) % 3 == 0
-                    && !(op.len % 3 == 0 && runs[c].len % 3 == 0);
+                    && (op.len + runs[c].len).is_multiple_of(3)
+                    && !(op.len.is_multiple_of(3) && runs[c].len.is_multiple_of(3));
                 if odd && !tilde {
                     continue;
                 }

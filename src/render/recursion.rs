@@ -448,21 +448,7 @@ fn find_endraw(text: &str, from: usize) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::theme::TemplateSource;
-
-    fn theme(files: &[(&str, &str)]) -> Theme {
-        let mut t = Theme::default();
-        for (name, text) in files {
-            t.templates.insert(
-                name.to_string(),
-                TemplateSource {
-                    text: text.to_string(),
-                    shown: format!("templates/{name}").into(),
-                },
-            );
-        }
-        t
-    }
+    use crate::render::refs::tests::theme;
 
     fn messages(t: &Theme) -> Vec<String> {
         check(t)

@@ -251,11 +251,12 @@ fn walk_val(v: &ExprVal, out: &mut Vec<Ref>) {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::theme::TemplateSource;
 
-    fn theme(files: &[(&str, &str)]) -> Theme {
+    /// A theme of the given templates (`templates/<name>` in messages), for tests.
+    pub(crate) fn theme(files: &[(&str, &str)]) -> Theme {
         let mut t = Theme::default();
         for (name, text) in files {
             t.templates.insert(

@@ -75,12 +75,11 @@ pub fn list(
         ("search/index.html", "search.html"),
     ] {
         if has(template) {
-            push(
-                name.into(),
-                Kind::Generated,
-                format!("the generated {name}"),
-                None,
-            );
+            let owner = match name {
+                "search/index.html" => "the search page /search/".to_string(),
+                _ => format!("the generated {name}"),
+            };
+            push(name.into(), Kind::Generated, owner, None);
         }
     }
     for (i, s) in site.sections.iter().enumerate() {

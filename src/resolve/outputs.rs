@@ -148,14 +148,13 @@ pub fn list(
             }
         }
     }
-    for (name, (output, shown)) in statics {
+    for (output, shown) in statics.values() {
         push(
             output.clone(),
             Kind::Static,
             format!("the static file {}", shown.display()),
             Some(shown.clone()),
         );
-        let _ = name;
     }
     for (rel, a) in &site.content_assets {
         push(

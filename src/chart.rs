@@ -709,19 +709,9 @@ pub fn number(x: f64) -> String {
     }
 }
 
-/// Escaped for text and attribute values.
+/// Escaped for text and attribute values (the escaping of every other attribute zhiku writes).
 fn esc(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
+    crate::markdown::escape_attr(s)
 }
 
 /// A ```` ```chart ```` block found in Markdown: its HTML, or the error with its line in the

@@ -539,7 +539,7 @@ impl Edition {
                 }
             } else if html_text {
                 let html = crate::html::unescape(text);
-                out.push_str(&escape_xml(&self.html(&html, "")));
+                out.push_str(&crate::markdown::escape_attr(&self.html(&html, "")));
             } else {
                 self.push_text(&mut out, text, false);
             }
@@ -640,20 +640,6 @@ fn json_string_end(s: &str, from: usize) -> usize {
 fn refresh_url(content: &str) -> Option<(&str, &str)> {
     let at = find_ascii_ci(content, "url=")? + 4;
     Some((&content[..at], &content[at..]))
-}
-
-fn escape_xml(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + s.len() / 4);
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Byte offset of `needle` (ASCII) in `hay`, ignoring ASCII case.

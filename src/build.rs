@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::{compile_templates, Memo, Renderer, Sink, Stats};
+use crate::output::Sink;
+use crate::render::{compile_templates, Memo, Renderer, Stats};
 use crate::resolve::{self, Graph};
 use crate::site::Site;
 use crate::theme::{self, Theme};
@@ -199,18 +200,10 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
     }
     timer.mark("load");
     diags.extend(load_diags);
-    let statics = theme.as_ref().map(|t| t.static_outputs());
-    let (graph, resolve_diags) = resolve::resolve(&mut site, statics.as_ref());
-    if cache.one_shot {
-        resolve::drop_unresolved_html(&mut site);
-    }
-    diags.extend(resolve_diags);
-    timer.mark("resolve");
-    if let Some(t) = &theme {
-        // Reported with the content errors, so one build shows them all.
-        diags.extend(crate::render::check_template_names(&site, t));
-        let statics: std::collections::BTreeMap<_, _> = t
-            .static_sources()
+    // What the theme provides, for the output plan: its templates and static files (shown
+    // relative to the site root in messages).
+    let statics = theme.as_ref().map(|t| {
+        t.static_sources()
             .into_iter()
             .map(|(k, (out, shown))| {
                 let shown = shown
@@ -219,15 +212,25 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
                     .unwrap_or(shown);
                 (k, (out, shown))
             })
-            .collect();
-        let outputs = resolve::outputs::list(
-            &site,
-            &graph.taxonomies,
-            &statics,
-            &graph.aliases,
-            &|name| t.templates.contains_key(name),
-        );
-        diags.extend(resolve::outputs::conflicts(&outputs));
+            .collect::<std::collections::BTreeMap<_, _>>()
+    });
+    let has = |name: &str| {
+        theme
+            .as_ref()
+            .is_some_and(|t| t.templates.contains_key(name))
+    };
+    let outputs = statics
+        .as_ref()
+        .map(|statics| resolve::ThemeOutputs { has: &has, statics });
+    let (graph, resolve_diags) = resolve::resolve(&mut site, outputs.as_ref());
+    if cache.one_shot {
+        resolve::drop_unresolved_html(&mut site);
+    }
+    diags.extend(resolve_diags);
+    timer.mark("resolve");
+    if let Some(t) = &theme {
+        // Reported with the content errors, so one build shows them all.
+        diags.extend(crate::render::check_template_names(&site, t));
     }
     diags.sort();
     match (theme, tera) {

@@ -28,6 +28,8 @@ pub mod html;
 pub mod input;
 pub mod load;
 pub mod markdown;
+pub mod output;
+pub mod paths;
 pub mod render;
 pub mod resolve;
 pub mod scaffold;

@@ -19,7 +19,7 @@ use crate::markdown::{self, MarkdownOptions, SourceInfo};
 use crate::site::{Asset, LeftOut, Page, Section, Site};
 
 /// The content directory's name.
-pub const CONTENT_DIR: &str = "content";
+pub use crate::paths::CONTENT_DIR;
 
 /// Files editors leave behind that are never content: hidden files, backups, swap and
 /// temporary files (`.foo.md.swp`, `foo.md~`, `#foo.md#`, vim's `4913`, `*.tmp`).

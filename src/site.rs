@@ -130,6 +130,28 @@ impl Site {
     }
 }
 
+/// A page: its index in [`Site::pages`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct PageId(pub usize);
+
+/// A section: its index in [`Site::sections`] (the root section is `SectionId(0)`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SectionId(pub usize);
+
+impl std::ops::Index<PageId> for Vec<Page> {
+    type Output = Page;
+    fn index(&self, id: PageId) -> &Page {
+        &self[id.0]
+    }
+}
+
+impl std::ops::Index<SectionId> for Vec<Section> {
+    type Output = Section;
+    fn index(&self, id: SectionId) -> &Section {
+        &self[id.0]
+    }
+}
+
 /// A page or a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ref {

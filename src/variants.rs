@@ -594,11 +594,11 @@ impl Edition {
 /// The sink of a build with a zh-Hant edition: a search document file gets its converted
 /// twin, and an output is kept from the previous build (`serve`) only with its twin.
 pub struct TwinSink<'s> {
-    pub inner: &'s dyn crate::render::Sink,
+    pub inner: &'s dyn crate::output::Sink,
     pub edition: &'s Edition,
 }
 
-impl crate::render::Sink for TwinSink<'_> {
+impl crate::output::Sink for TwinSink<'_> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         if is_search_doc(path) {
             self.inner.put(

@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use common::Fixture;
 use zhiku::build::{self, BuildOptions};
-use zhiku::render::MemorySink;
+use zhiku::output::MemorySink;
 use zhiku::serve::{Outcome, Rebuilder};
 
 fn site() -> Fixture {

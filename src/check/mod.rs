@@ -28,8 +28,8 @@ use std::time::Duration;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::CONTENT_DIR;
-use crate::render::Sink;
+use crate::output::Sink;
+use crate::paths::CONTENT_DIR;
 use crate::site::Site;
 
 /// What `zhiku check` is asked to do.

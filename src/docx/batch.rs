@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use super::import::{convert, Converted};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::CONTENT_DIR;
+use crate::paths::CONTENT_DIR;
 
 /// What `zhiku import` is asked to do.
 #[derive(Debug, Clone, Default)]

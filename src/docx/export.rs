@@ -19,7 +19,7 @@ use scraper::{ElementRef, Html, Node};
 use super::ooxml::esc;
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::Sink;
+use crate::output::Sink;
 
 /// What `zhiku export` is asked to do.
 #[derive(Debug, Clone, Default)]

@@ -6,6 +6,7 @@ use std::sync::Arc;
 
 use serde_json::{json, Map, Value};
 
+use crate::paths::{self, pager_count, pager_path};
 use crate::resolve::Graph;
 use crate::site::{Page, Ref, Site};
 
@@ -408,7 +409,7 @@ impl Values {
                     "count": section.pages.len(),
                     "hours": p.meta.fields.extra.get("hours").cloned().unwrap_or(Value::Null),
                     "module": link_value(site, Ref::Section(p.section)),
-                    "print_url": site.url(&format!("{}print/", section.path)),
+                    "print_url": planned_url(site, graph, &paths::index_file(&paths::print_path(&section.path))),
                     "prev_module": module_link(prev_m),
                     "next_module": module_link(next_m),
                 })
@@ -466,23 +467,10 @@ impl Values {
                 .map(|&r| link_value(site, r))
                 .collect();
             m.insert("backlinks".into(), Value::Array(back));
-            let print = !s.pages.is_empty() && s.parent.is_some();
-            m.insert(
-                "print_url".into(),
-                if print {
-                    Value::String(site.url(&format!("{}print/", s.path)))
-                } else {
-                    Value::Null
-                },
-            );
-            m.insert(
-                "feed_url".into(),
-                if s.meta.feed.unwrap_or(true) {
-                    Value::String(site.url(&format!("{}atom.xml", s.path)))
-                } else {
-                    Value::Null
-                },
-            );
+            let print = paths::index_file(&paths::print_path(&s.path));
+            m.insert("print_url".into(), planned_url(site, graph, &print));
+            let feed = paths::feed_file(&s.path);
+            m.insert("feed_url".into(), planned_url(site, graph, &feed));
         }
         v
     }
@@ -719,7 +707,7 @@ impl Values {
                 list,
                 per,
                 n,
-            } => super::paginator(site, base, list, per, n, &self.pages),
+            } => paginator(site, base, list, per, n, &self.pages),
             Part::PrintPages(i) => Value::Array(self.handout(site, i).pages.clone()),
             Part::Appendix(i) => Value::Array(self.handout(site, i).appendix.clone()),
             Part::HandoutIntro(i) => Value::String(self.handout(site, i).intro.clone()),
@@ -862,5 +850,48 @@ impl Values {
                 super::memo::hash_value(&self.build_part(site, graph, part), h);
             }
         }
+    }
+}
+
+/// The `paginator` of pager `n` of a listing of `all` pages, `per` a pager.
+fn paginator(
+    site: &Site,
+    base: &str,
+    all: &[usize],
+    per: Option<usize>,
+    n: usize,
+    pages: &[Arc<Value>],
+) -> Value {
+    let total = pager_count(all.len(), per);
+    let per_n = per.filter(|&p| p > 0).unwrap_or(all.len().max(1));
+    let slice: Vec<Value> = all
+        .iter()
+        .skip((n - 1) * per_n)
+        .take(per_n)
+        .map(|&p| Value::clone(&pages[p]))
+        .collect();
+    let url = |k: usize| site.url(&pager_path(base, k));
+    json!({
+        "current_index": n,
+        "number_pagers": total,
+        "paginate_by": per_n,
+        "total_pages": all.len(),
+        "pages": slice,
+        "first": url(1),
+        "last": url(total),
+        "previous": if n > 1 { Value::String(url(n - 1)) } else { Value::Null },
+        "next": if n < total { Value::String(url(n + 1)) } else { Value::Null },
+        "pagers": (1..=total).map(|k| json!({"index": k, "url": url(k), "current": k == n})).collect::<Vec<_>>(),
+    })
+}
+
+/// The URL of an output the plan writes (a print page, a feed), or null when the build does
+/// not write it (the theme has no such template, the section has no pages, `feed: false`).
+fn planned_url(site: &Site, graph: &Graph, file: &str) -> Value {
+    if graph.plan.writes(file) {
+        let dir = file.strip_suffix("index.html").unwrap_or(file);
+        Value::String(site.url(dir))
+    } else {
+        Value::Null
     }
 }

@@ -5,14 +5,18 @@
 //! alias that would overwrite anything else the build writes (a page, a section, a listing,
 //! a feed, a static file or another alias) is an error naming both files.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::CONTENT_DIR;
+use crate::paths::CONTENT_DIR;
 use crate::site::Site;
 
-use super::Taxonomy;
+use super::plan::Plan;
+
+/// An alias: its index in [`crate::resolve::Graph::aliases`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct AliasId(pub usize);
 
 /// One redirect page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -55,7 +59,7 @@ pub fn alias_output(raw: &str) -> Result<String, String> {
     let bad_char = file
         .chars()
         .any(|c| c.is_control() || matches!(c, ':' | '*' | '"' | '<' | '>' | '|'));
-    if bad_char || !crate::write::is_safe_relative(&file) || file.split('/').any(|s| s == ".") {
+    if bad_char || !crate::output::is_safe_relative(&file) || file.split('/').any(|s| s == ".") {
         return Err(format!(
             "the alias `{raw}` is not a plain path inside the site (no `..`, `\\`, `:` or other special characters)"
         ));
@@ -63,24 +67,12 @@ pub fn alias_output(raw: &str) -> Result<String, String> {
     Ok(file)
 }
 
-/// Check every page's `aliases:` and return the redirect pages to write.
-pub fn collect(
-    site: &Site,
-    taxonomies: &[Taxonomy],
-    statics: &BTreeMap<String, String>,
-    diags: &mut Diagnostics,
-) -> Vec<Alias> {
+/// Check every page's `aliases:` against everything else the build writes (`plan`) and
+/// return the redirect pages to write.
+pub fn collect(site: &Site, plan: &Plan, diags: &mut Diagnostics) -> Vec<Alias> {
     if site.pages.iter().all(|p| p.meta.fields.aliases.is_empty()) {
         return Vec::new();
     }
-    // Everything else the build writes, output file → who writes it (for messages).
-    let others = super::outputs::owners(&super::outputs::list(
-        site,
-        taxonomies,
-        &super::outputs::plain_statics(statics),
-        &[],
-        &|_| true,
-    ));
     let mut taken: HashMap<String, (usize, String)> = HashMap::new();
     let mut list = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
@@ -109,7 +101,7 @@ pub fn collect(
                 );
                 continue;
             }
-            if let Some(who) = others.get(&output) {
+            if let Some(who) = plan.owner(&output).map(|o| &o.by) {
                 diags.push(
                     Diagnostic::error(
                         &file,

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::CONTENT_DIR;
+use crate::paths::CONTENT_DIR;
 use crate::site::{LeftOut, Site};
 use crate::suggest::closest;
 

@@ -10,8 +10,8 @@ use std::path::Path;
 use rayon::prelude::*;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::CONTENT_DIR;
 use crate::markdown::{fill_placeholders, percent_encode_decoded, Link, LinkTarget, Rendered};
+use crate::paths::CONTENT_DIR;
 use crate::site::{LeftOut, Ref, Resolved, Site};
 use crate::suggest::closest;
 

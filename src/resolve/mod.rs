@@ -7,15 +7,16 @@
 pub mod aliases;
 pub mod course;
 pub mod links;
-pub mod outputs;
+pub mod plan;
 pub mod taxonomy;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::diagnostics::Diagnostics;
 use crate::site::{Ref, Site};
 
-pub use taxonomy::{Taxonomy, Term};
+pub use plan::{Job, Plan, ThemeOutputs};
+pub use taxonomy::{Taxonomy, TaxonomyId, Term, TermId};
 
 /// What the resolve stage knows about how pages relate.
 #[derive(Debug, Clone, Default)]
@@ -43,31 +44,8 @@ pub struct Graph {
     pub taxonomies: Vec<Taxonomy>,
     /// Redirect pages from `aliases:` in front matter.
     pub aliases: Vec<aliases::Alias>,
-}
-
-/// Output paths the build generates besides pages and sections (links to them are valid).
-pub fn generated_paths(site: &Site, taxonomies: &[Taxonomy]) -> BTreeSet<String> {
-    let mut set: BTreeSet<String> = [
-        "atom.xml",
-        "sitemap.xml",
-        "robots.txt",
-        "404.html",
-        "search/",
-        "sitemap/",
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
-    for t in taxonomies {
-        set.insert(format!("{}/", t.config.name));
-        for term in &t.terms {
-            set.insert(term.path(&t.config.name));
-        }
-    }
-    for s in &site.sections {
-        set.insert(format!("{}atom.xml", s.path));
-    }
-    set
+    /// Every output of the build and what makes it.
+    pub plan: Plan,
 }
 
 /// Free the HTML with link placeholders of every page and section that no cache shares
@@ -86,26 +64,29 @@ pub fn drop_unresolved_html(site: &mut Site) {
     }
 }
 
-/// Resolve `site` in place (links filled in) and return its graph. `statics` are the static
-/// files (site and theme): name → output path (fingerprinted CSS and JS have another name);
-/// `None` when the theme could not be loaded (links to static files are then not judged).
-pub fn resolve(
-    site: &mut Site,
-    statics: Option<&BTreeMap<String, String>>,
-) -> (Graph, Diagnostics) {
+/// Resolve `site` in place (links filled in) and return its graph, with the output plan.
+/// `theme` is what the theme provides (templates, static files); `None` when it could not be
+/// loaded (links to static files are then not judged, and output clashes not reported).
+pub fn resolve(site: &mut Site, theme: Option<&ThemeOutputs<'_>>) -> (Graph, Diagnostics) {
     let mut diags = Diagnostics::new();
     let taxonomies = taxonomy::collect(site, &mut diags);
-    let mut known = generated_paths(site, &taxonomies);
-    let no_statics = BTreeMap::new();
-    known.extend(statics.unwrap_or(&no_statics).keys().cloned());
+    let mut plan = Plan::new(site, &taxonomies, theme);
+    let aliases = aliases::collect(site, &plan, &mut diags);
+    plan.add_aliases(site, &aliases);
+    if theme.is_some() {
+        diags.extend(plan.conflicts());
+    }
+    // Static files by name → output path (fingerprinted CSS and JS have another name).
+    let statics: Option<BTreeMap<String, String>> = theme.map(|t| {
+        t.statics
+            .iter()
+            .map(|(name, (out, _))| (name.clone(), out.clone()))
+            .collect()
+    });
+    let mut known = plan.link_targets();
+    known.extend(statics.iter().flat_map(|s| s.keys().cloned()));
     let (page_backlinks, section_backlinks) =
-        links::resolve_links(site, &known, statics, &mut diags);
-    let aliases = aliases::collect(
-        site,
-        &taxonomies,
-        statics.unwrap_or(&no_statics),
-        &mut diags,
-    );
+        links::resolve_links(site, &known, statics.as_ref(), &mut diags);
     let order = course::reading_order(site);
     let prev_next = course::prev_next(site);
     let (cases, lessons) = course::cases_and_lessons(site, &order, &mut diags);
@@ -127,6 +108,7 @@ pub fn resolve(
         related,
         taxonomies,
         aliases,
+        plan,
     };
     (graph, diags)
 }

@@ -13,9 +13,20 @@ use std::path::Path;
 
 use crate::config::TaxonomyConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::load::CONTENT_DIR;
+use crate::paths::CONTENT_DIR;
 use crate::site::Site;
 use crate::slug::term_slug;
+
+/// A taxonomy: its index in [`crate::resolve::Graph::taxonomies`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TaxonomyId(pub usize);
+
+/// A term: its taxonomy and its index in that taxonomy's `terms`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TermId {
+    pub taxonomy: TaxonomyId,
+    pub index: usize,
+}
 
 /// One taxonomy with its terms, sorted by slug.
 #[derive(Debug, Clone)]
@@ -52,7 +63,7 @@ pub fn term_path(name: &str) -> Vec<&str> {
 impl Term {
     /// Output path: `tags/组织覆盖/`.
     pub fn path(&self, taxonomy: &str) -> String {
-        format!("{taxonomy}/{}/", self.slug)
+        crate::paths::term_path(taxonomy, &self.slug)
     }
 }
 

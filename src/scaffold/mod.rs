@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use crate::config::Config;
 use crate::diagnostics::Diagnostic;
-use crate::load::CONTENT_DIR;
+use crate::paths::CONTENT_DIR;
 
 /// The files of a new site: (path, contents with `{{ date }}` and `{{ year }}`).
 const SITE: &[(&str, &str)] = &[
@@ -238,7 +238,7 @@ fn normalize_new_path(path: &str) -> Result<String, Diagnostic> {
             Diagnostic::global(format!("`{path}` is not a Markdown file name")).with_help(help),
         );
     }
-    if !crate::write::is_safe_relative(&p) {
+    if !crate::output::is_safe_relative(&p) {
         return Err(
             Diagnostic::global(format!("`{path}` is not a plain path under content/"))
                 .with_help(help),

@@ -25,14 +25,14 @@ pub mod tokenize;
 use std::borrow::Cow;
 
 use crate::diagnostics::Diagnostic;
-use crate::render::Sink;
+use crate::output::Sink;
 use crate::site::Site;
 
 pub use cache::SearchCache;
 pub use index::{Doc, Index};
 
 /// Output directory of the index (the search page is `search/index.html`).
-pub const DIR: &str = "search/";
+pub const DIR: &str = crate::paths::SEARCH_DIR;
 
 /// The documents of `site`: every page, and every section with text of its own.
 ///
@@ -240,32 +240,6 @@ fn with_extras<'a>(extras: &[&str], text: &'a str) -> Cow<'a, str> {
     }
     body.push_str(text);
     Cow::Owned(body)
-}
-
-/// A page or section whose URL is the search page's (`search/`): an error naming its file.
-pub fn conflict(site: &Site) -> Option<Diagnostic> {
-    let page = site.pages.iter().find(|p| p.path == DIR).map(|p| {
-        (
-            &p.rel_path,
-            p.meta.key_lines.get("slug").copied().unwrap_or(1),
-        )
-    });
-    let section = site
-        .sections
-        .iter()
-        .find(|s| s.path == DIR)
-        .map(|s| (&s.rel_path, 1));
-    let (rel, line) = page.or(section)?;
-    Some(
-        Diagnostic::error(
-            std::path::PathBuf::from(crate::load::CONTENT_DIR).join(rel),
-            format!("this page's URL is /{DIR}, where the search page and its index go"),
-        )
-        .at_line(line)
-        .with_help(
-            "give it another `slug:` or move it; the search page is the theme's templates/search.html",
-        ),
-    )
 }
 
 /// Build the index of `site` and hand its files to `sink`; returns the number of files.

@@ -21,7 +21,8 @@ use tokio::sync::broadcast;
 
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{self, Diagnostics};
-use crate::render::{Memo, Sink, Stats};
+use crate::output::Sink;
+use crate::render::{Memo, Stats};
 
 pub use watch::{relevant, Watcher};
 

@@ -7,9 +7,10 @@ use std::time::{Duration, Instant};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
-use crate::render::{compile_templates, Memo, Renderer, Stats};
+use crate::render::{compile_templates, Renderer, Stats};
 use crate::resolve::{self, Graph};
 use crate::site::Site;
+use crate::state::State;
 use crate::theme::{self, Theme};
 
 /// Prints how long each stage took when `ZHIKU_TIMINGS` is set (for profiling; see
@@ -90,29 +91,6 @@ pub struct Prepared {
     pub tera: tera::Tera,
 }
 
-/// What `serve` keeps between builds: parsed files, and the compiled templates with a hash
-/// of their sources.
-#[derive(Default)]
-pub struct Cache {
-    pub load: crate::load::LoadCache,
-    templates: Option<(u64, tera::Tera)>,
-    /// A one-shot build: nothing is kept for a next one, so parsed files are dropped after
-    /// loading and the pre-resolution HTML can be freed once links are filled in.
-    one_shot: bool,
-}
-
-/// Load the configuration, theme and content, and resolve them. All problems found are
-/// returned; `None` when any of them is an error.
-pub fn prepare(opts: &BuildOptions) -> (Option<Prepared>, Diagnostics) {
-    prepare_cached(
-        opts,
-        &mut Cache {
-            one_shot: true,
-            ..Cache::default()
-        },
-    )
-}
-
 /// Stack of each rendering thread. Tera renders by recursion; the recursion guard
 /// (`render::recursion`) stops a template that recurses without end well before the stack
 /// is full, and a larger stack lets legitimate deep nesting (a long chain of includes, a
@@ -129,8 +107,10 @@ pub fn init_threads() {
     });
 }
 
-/// [`prepare`], reusing parsed files and compiled templates from `cache` (used by `serve`).
-pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepared>, Diagnostics) {
+/// Load the configuration, theme and content, and resolve them, reusing what `state` kept
+/// from the previous build (parsed files, compiled templates). All problems found are
+/// returned; `None` when any of them is an error.
+pub fn prepare(opts: &BuildOptions, state: &mut State) -> (Option<Prepared>, Diagnostics) {
     init_threads();
     let mut diags = Diagnostics::new();
     let mut config = match Config::load_with_warnings(&opts.root) {
@@ -175,15 +155,15 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
                 }
                 h.finish()
             };
-            match &cache.templates {
+            match &state.templates {
                 Some((k, tera)) if *k == key => Some(tera.clone()),
                 _ => match compile_templates(t) {
                     Ok(tera) => {
-                        cache.templates = Some((key, tera.clone()));
+                        state.templates = Some((key, tera.clone()));
                         Some(tera)
                     }
                     Err(ds) => {
-                        cache.templates = None;
+                        state.templates = None;
                         diags.extend(ds);
                         None
                     }
@@ -194,9 +174,9 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
     };
     let mut timer = Timer::new();
     let (mut site, load_diags) =
-        crate::load::load_cached(&opts.root, &config, opts.drafts, &mut cache.load);
-    if cache.one_shot {
-        cache.load.clear();
+        crate::load::load_cached(&opts.root, &config, opts.drafts, &mut state.load);
+    if !state.keeps() {
+        state.load.clear();
     }
     timer.mark("load");
     diags.extend(load_diags);
@@ -223,7 +203,7 @@ pub fn prepare_cached(opts: &BuildOptions, cache: &mut Cache) -> (Option<Prepare
         .as_ref()
         .map(|statics| resolve::ThemeOutputs { has: &has, statics });
     let (graph, resolve_diags) = resolve::resolve(&mut site, outputs.as_ref());
-    if cache.one_shot {
+    if !state.keeps() {
         resolve::drop_unresolved_html(&mut site);
     }
     diags.extend(resolve_diags);
@@ -271,40 +251,51 @@ impl std::fmt::Display for BuildSummary {
     }
 }
 
-/// Render a prepared site into `sink`; returns the number of files written.
-pub fn render(p: &Prepared, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone());
-    run_renderer(&renderer, sink)
-}
-
-/// [`render`] for `serve`: outputs whose inputs did not change since the build that made
-/// `previous` are kept from the sink rather than rendered again, and the search index
-/// tokenizes only the documents that changed (`search` keeps every document's tokens). Returns the number of files,
-/// this build's memo (for the next one) and how many outputs were rendered and reused.
-pub fn render_incremental(
+/// Render a prepared site into `sink`; returns the number of files written and how many
+/// outputs were rendered and kept. With a `state` that keeps (serve), outputs whose inputs
+/// did not change since the previous build into the same sink are kept from the sink rather
+/// than rendered, the search index tokenizes only documents that changed, and this build's
+/// memo replaces the previous one.
+pub fn render(
     p: &Prepared,
     sink: &dyn Sink,
-    previous: &Memo,
-    search: &mut crate::search::SearchCache,
-    summaries: &mut crate::render::SummaryCache,
-) -> Result<(usize, Memo, Stats), Diagnostics> {
+    state: &mut State,
+) -> Result<(usize, Stats), Diagnostics> {
     let mut timer = Timer::new();
-    let renderer =
-        Renderer::new_cached(&p.site, &p.graph, &p.theme, p.tera.clone(), Some(summaries))
-            .with_memo(previous, search);
+    if !state.keeps() {
+        let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone(), None);
+        let count = run_renderer(&renderer, sink)?;
+        return Ok((count, renderer.stats()));
+    }
+    let previous = std::mem::take(&mut state.memo);
+    let renderer = Renderer::new(
+        &p.site,
+        &p.graph,
+        &p.theme,
+        p.tera.clone(),
+        Some(crate::render::Incremental::new(
+            &previous,
+            &mut state.search,
+            &mut state.summaries,
+        )),
+    );
     timer.mark("values");
-    let count = match run_renderer(&renderer, sink) {
-        Ok(count) => count,
+    match run_renderer(&renderer, sink) {
+        Ok(count) => {
+            let stats = renderer.stats();
+            state.memo = renderer.into_memo();
+            crate::render::drop_later(previous);
+            Ok((count, stats))
+        }
         Err(e) => {
             drop(renderer);
             // The search index may have been written: its cache must not think the site
-            // holds those files.
-            search.forget_files();
-            return Err(e);
+            // holds those files. The previous memo stays (the sink still holds its files).
+            state.search.forget_files();
+            state.memo = previous;
+            Err(e)
         }
-    };
-    let stats = renderer.stats();
-    Ok((count, renderer.into_memo(), stats))
+    }
 }
 
 fn run_renderer(renderer: &Renderer<'_>, sink: &dyn Sink) -> Result<usize, Diagnostics> {
@@ -336,7 +327,8 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
         d.push(Diagnostic::global(m).with_help("choose another directory with --output"));
         return Err(d);
     }
-    let (prepared, mut diags) = prepare(opts);
+    let mut state = State::one_shot();
+    let (prepared, mut diags) = prepare(opts, &mut state);
     let Some(prepared) = prepared else {
         return Err(diags);
     };
@@ -350,8 +342,8 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
             return Err(diags);
         }
     };
-    let files = match render(&prepared, &staging.sink()) {
-        Ok(n) => n,
+    let files = match render(&prepared, &staging.sink(), &mut state) {
+        Ok((n, _)) => n,
         Err(ds) => {
             diags.extend(ds);
             return Err(diags);

@@ -37,6 +37,7 @@ pub mod search;
 pub mod serve;
 pub mod site;
 pub mod slug;
+pub mod state;
 pub mod suggest;
 pub mod theme;
 pub mod variants;

@@ -183,9 +183,9 @@ fn serve_cache_keeps_warnings_of_files_it_did_not_reread() {
         root: f.root().to_path_buf(),
         ..Default::default()
     };
-    let mut cache = zhiku::build::Cache::default();
+    let mut state = zhiku::state::State::kept();
     for round in 0..2 {
-        let (prepared, diags) = zhiku::build::prepare_cached(&opts, &mut cache);
+        let (prepared, diags) = zhiku::build::prepare(&opts, &mut state);
         assert!(prepared.is_some(), "round {round}");
         let warnings: Vec<_> = diags
             .items()
@@ -198,7 +198,7 @@ fn serve_cache_keeps_warnings_of_files_it_did_not_reread() {
             Some(std::path::Path::new("content/a.md"))
         );
     }
-    assert_eq!(cache.load.len(), 2);
+    assert_eq!(state.loaded_files(), 2);
 }
 
 #[test]

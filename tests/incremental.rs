@@ -72,10 +72,11 @@ fn rebuild(r: &mut Rebuilder) -> Built {
 }
 
 fn fresh(f: &Fixture) -> BTreeMap<String, Vec<u8>> {
-    let (prepared, diags) = build::prepare(&opts(f));
+    let mut state = zhiku::state::State::one_shot();
+    let (prepared, diags) = build::prepare(&opts(f), &mut state);
     let prepared = prepared.unwrap_or_else(|| panic!("{diags:?}"));
     let sink = MemorySink::default();
-    build::render(&prepared, &sink).unwrap();
+    build::render(&prepared, &sink, &mut state).unwrap();
     sink.into_files()
 }
 

@@ -185,12 +185,13 @@ pub fn output_file(path: &str, files: &BTreeMap<String, Vec<String>>) -> Option<
 /// `zhiku check`. Returns what was checked (`None` when the site could not be loaded or
 /// rendered) and every error and warning found.
 pub fn check(opts: &CheckOptions) -> (Option<CheckSummary>, Diagnostics) {
-    let (prepared, mut diags) = build::prepare(&opts.build);
+    let mut state = crate::state::State::one_shot();
+    let (prepared, mut diags) = build::prepare(&opts.build, &mut state);
     let Some(prepared) = prepared else {
         return (None, diags);
     };
     let sink = LinkSink::default();
-    let count = match build::render(&prepared, &sink) {
+    let count = match build::render(&prepared, &sink, &mut state).map(|(n, _)| n) {
         Ok(n) => n,
         Err(ds) => {
             diags.extend(ds);

@@ -88,7 +88,8 @@ pub fn run(opts: &ExportOptions) -> Result<(Exported, Diagnostics), Diagnostics>
         drafts: opts.drafts,
         ..BuildOptions::default()
     };
-    let (prepared, mut diags) = build::prepare(&bopts);
+    let mut state = crate::state::State::one_shot();
+    let (prepared, mut diags) = build::prepare(&bopts, &mut state);
     let Some(prepared) = prepared else {
         return Err(diags);
     };
@@ -161,7 +162,7 @@ pub fn run(opts: &ExportOptions) -> Result<(Exported, Diagnostics), Diagnostics>
         page: Mutex::new(None),
         images: Mutex::new(BTreeMap::new()),
     };
-    if let Err(ds) = build::render(&prepared, &capture) {
+    if let Err(ds) = build::render(&prepared, &capture, &mut state) {
         diags.extend(ds);
         return Err(diags);
     }

@@ -223,13 +223,9 @@ fn summary_key(site: &Site, graph: &Graph, i: usize, global: u64) -> u64 {
 }
 
 impl Values {
-    pub fn build(site: &Site, graph: &Graph) -> Values {
-        Values::build_cached(site, graph, None)
-    }
-
-    /// [`Values::build`], reusing the summaries of `cache` whose inputs did not change and
-    /// leaving this build's in it.
-    pub fn build_cached(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
+    /// Every page's and section's summary and the site-wide values, reusing the summaries of
+    /// `cache` (serve) whose inputs did not change and leaving this build's in it.
+    pub fn build(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
         use rayon::prelude::*;
         let config = config_value(site);
         let (pages, page_hashes): (Vec<Arc<Value>>, Vec<u64>) = match cache {

@@ -65,7 +65,7 @@ impl<'a> Renderer<'a> {
             parts
         };
         Ok(match &step.job {
-            Job::SearchIndex => Out::Written(match &self.search {
+            Job::SearchIndex => Out::Written(match self.reuse.as_ref().map(|r| &r.search) {
                 Some(cache) => match cache.lock() {
                     Ok(mut cache) => crate::search::write_cached(site, sink, &mut cache)?,
                     Err(_) => crate::search::write(site, sink)?,

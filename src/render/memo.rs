@@ -72,6 +72,112 @@ impl Recorder {
     }
 }
 
+/// What an incremental render works with, lent from [`crate::state::State`]: the previous
+/// build's memo, the search index's kept tokens and the kept page summaries.
+pub struct Incremental<'a> {
+    pub previous: &'a Memo,
+    pub search: &'a mut crate::search::SearchCache,
+    pub summaries: &'a mut super::SummaryCache,
+}
+
+impl<'a> Incremental<'a> {
+    pub fn new(
+        previous: &'a Memo,
+        search: &'a mut crate::search::SearchCache,
+        summaries: &'a mut super::SummaryCache,
+    ) -> Self {
+        Incremental {
+            previous,
+            search,
+            summaries,
+        }
+    }
+}
+
+/// The renderer's incremental state during one build: the previous memo to reuse from, the
+/// one being recorded, the hashes of the page and section values, and the search cache.
+pub(super) struct Reuse<'a> {
+    previous: &'a Memo,
+    recorder: Recorder,
+    pub(super) hashes: super::Hashes,
+    pub(super) search: Mutex<&'a mut crate::search::SearchCache>,
+}
+
+impl<'a> Reuse<'a> {
+    pub(super) fn new(
+        previous: &'a Memo,
+        search: &'a mut crate::search::SearchCache,
+        hashes: super::Hashes,
+    ) -> Self {
+        Reuse {
+            previous,
+            recorder: Recorder::default(),
+            hashes,
+            search: Mutex::new(search),
+        }
+    }
+
+    /// Can the previous build's output at `path` be kept: same fingerprint, and every
+    /// function call its template made still gives the same result?
+    pub(super) fn reusable(
+        &self,
+        path: &str,
+        fingerprint: u64,
+        tables: &std::sync::Arc<super::functions::Tables>,
+    ) -> bool {
+        let Some(entry) = self.previous.entries.get(path) else {
+            return false;
+        };
+        let recorder = &self.recorder;
+        entry.fingerprint == fingerprint
+            && entry.calls.iter().all(|call| {
+                let key = (call.function, call.args.clone());
+                let known = recorder
+                    .checked
+                    .lock()
+                    .ok()
+                    .and_then(|m| m.get(&key).copied());
+                let now = known.unwrap_or_else(|| {
+                    let args = args_from_key(&call.args);
+                    let h = result_hash(&super::functions::eval(tables, call.function, &args));
+                    if let Ok(mut m) = recorder.checked.lock() {
+                        m.insert(key, h);
+                    }
+                    h
+                });
+                now == call.result
+            })
+    }
+
+    /// The function calls the previous build recorded for `path` (kept with its output).
+    pub(super) fn previous_calls(&self, path: &str) -> Vec<Call> {
+        self.previous
+            .entries
+            .get(path)
+            .map(|e| e.calls.clone())
+            .unwrap_or_default()
+    }
+
+    /// Record what the output at `path` was made from.
+    pub(super) fn remember(&self, path: &str, fingerprint: u64, calls: Vec<Call>) {
+        if let Ok(mut m) = self.recorder.entries.lock() {
+            m.insert(path.to_string(), Entry { fingerprint, calls });
+        }
+    }
+
+    /// Record that `path` was rendered rather than kept.
+    pub(super) fn rendered(&self, path: &str) {
+        if let Ok(mut list) = self.recorder.rendered.lock() {
+            list.push(path.to_string());
+        }
+    }
+
+    pub(super) fn into_memo(self) -> Memo {
+        super::drop_later(self.hashes);
+        self.recorder.into_memo()
+    }
+}
+
 thread_local! {
     /// The calls of the output being rendered on this thread, while one is.
     static CALLS: RefCell<Option<Vec<Call>>> = const { RefCell::new(None) };

@@ -39,8 +39,7 @@ pub use templates::{
 };
 
 pub use context::{Hashes, Part, SummaryCache, Values};
-use memo::Recorder;
-pub use memo::{Memo, Stats};
+pub use memo::{Incremental, Memo, Stats};
 
 /// Everything the renderer needs, built once per build.
 pub struct Renderer<'a> {
@@ -53,36 +52,36 @@ pub struct Renderer<'a> {
     relative: bool,
     base_path: String,
     tables: Arc<functions::Tables>,
-    /// Incremental rendering (serve): the previous build's memo, and this build's.
-    previous: Option<&'a Memo>,
-    recorder: Option<Recorder>,
-    /// Hashes of the page and section values (incremental rendering only).
-    hashes: Option<Hashes>,
+    /// Incremental rendering (serve): the previous build's memo, this build's, and the
+    /// search index's kept tokens.
+    reuse: Option<memo::Reuse<'a>>,
     /// Hash of what every output depends on: all templates, the base path, relative mode.
     global: u64,
     rendered: AtomicUsize,
     reused: AtomicUsize,
-    /// The search index's kept tokens (incremental rendering only).
-    search: Option<std::sync::Mutex<&'a mut crate::search::SearchCache>>,
     /// The zh-Hant edition (`[variants] hant = true`): every generated output gets a twin.
     edition: Option<crate::variants::Edition>,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(site: &'a Site, graph: &'a Graph, theme: &'a Theme, tera: Tera) -> Self {
-        Renderer::new_cached(site, graph, theme, tera, None)
-    }
-
-    /// [`Renderer::new`] reusing the page summaries of `summaries` that did not change
-    /// (`serve`).
-    pub fn new_cached(
+    /// The renderer of a prepared site; `incremental` (serve) makes it keep outputs whose
+    /// inputs did not change since the previous build (see [`memo`]).
+    pub fn new(
         site: &'a Site,
         graph: &'a Graph,
         theme: &'a Theme,
         mut tera: Tera,
-        summaries: Option<&mut context::SummaryCache>,
+        incremental: Option<Incremental<'a>>,
     ) -> Self {
-        let values = Arc::new(Values::build_cached(site, graph, summaries));
+        let (summaries, incremental) = match incremental {
+            Some(Incremental {
+                previous,
+                search,
+                summaries,
+            }) => (Some(summaries), Some((previous, search))),
+            None => (None, None),
+        };
+        let values = Arc::new(Values::build(site, graph, summaries));
         let mut urls = HashMap::new();
         let mut pages = HashMap::new();
         let mut sections = HashMap::new();
@@ -144,7 +143,7 @@ impl<'a> Renderer<'a> {
             .map(|k| theme.output_name(k).to_string())
             .chain(site.content_assets.keys().cloned());
         let edition = crate::variants::Edition::new(&site.config, assets);
-        Renderer {
+        let mut renderer = Renderer {
             site,
             graph,
             tera,
@@ -153,29 +152,20 @@ impl<'a> Renderer<'a> {
             relative: site.config.relative_urls,
             base_path: site.base_path(),
             tables,
-            previous: None,
-            recorder: None,
-            hashes: None,
+            reuse: None,
             global: h.finish(),
             rendered: AtomicUsize::new(0),
             reused: AtomicUsize::new(0),
-            search: None,
             edition,
+        };
+        if let Some((previous, search)) = incremental {
+            renderer.reuse = Some(memo::Reuse::new(
+                previous,
+                search,
+                Hashes::build(renderer.site, &renderer.values),
+            ));
         }
-    }
-
-    /// Render incrementally: outputs whose inputs are the same as in `previous` (the memo of
-    /// the last build into the same sink) are kept rather than rendered. See [`memo`].
-    pub fn with_memo(
-        mut self,
-        previous: &'a Memo,
-        search: &'a mut crate::search::SearchCache,
-    ) -> Self {
-        self.previous = Some(previous);
-        self.search = Some(std::sync::Mutex::new(search));
-        self.recorder = Some(Recorder::default());
-        self.hashes = Some(Hashes::build(self.site, &self.values));
-        self
+        renderer
     }
 
     /// Check that every `template:` named in front matter exists.
@@ -313,7 +303,7 @@ impl<'a> Renderer<'a> {
             Out::Bytes(bytes) => (path(), bytes),
             Out::File { source, shown } => {
                 let path = path();
-                let fingerprint = self.recorder.as_ref().and_then(|_| {
+                let fingerprint = self.reuse.as_ref().and_then(|_| {
                     let m = std::fs::metadata(&source).ok()?;
                     let mut h = memo::new_hasher();
                     source.hash(&mut h);
@@ -321,13 +311,13 @@ impl<'a> Renderer<'a> {
                     m.modified().ok()?.hash(&mut h);
                     Some(h.finish())
                 });
-                if let Some(fp) = fingerprint {
-                    if self.reusable(&path, fp) && sink.keep(&path) {
-                        self.remember(&path, fp, Vec::new());
+                if let (Some(reuse), Some(fp)) = (&self.reuse, fingerprint) {
+                    if reuse.reusable(&path, fp, &self.tables) && sink.keep(&path) {
+                        reuse.remember(&path, fp, Vec::new());
                         self.count(true);
                         return Ok(1);
                     }
-                    self.remember(&path, fp, Vec::new());
+                    reuse.remember(&path, fp, Vec::new());
                 }
                 let bytes = crate::input::read_regular(&source, crate::theme::MAX_STATIC_BYTES)
                     .map_err(|e| Diagnostic::error(shown, e.to_string()).with_help(e.help()))?;
@@ -352,7 +342,8 @@ impl<'a> Renderer<'a> {
         (shared, shared_ctx): (&[(&'static str, Part<'a>)], &mut Option<Context>),
         own: Parts<'a>,
     ) -> Result<usize, Diagnostic> {
-        let fingerprint = self.hashes.as_ref().map(|hashes| {
+        let fingerprint = self.reuse.as_ref().map(|reuse| {
+            let hashes = &reuse.hashes;
             let mut h = memo::new_hasher();
             h.write_u64(self.global);
             template.hash(&mut h);
@@ -363,9 +354,9 @@ impl<'a> Renderer<'a> {
             }
             h.finish()
         });
-        if let Some(fp) = fingerprint {
-            if self.reusable(&path, fp) && sink.keep(&path) {
-                self.remember(&path, fp, self.previous_calls(&path));
+        if let (Some(reuse), Some(fp)) = (&self.reuse, fingerprint) {
+            if reuse.reusable(&path, fp, &self.tables) && sink.keep(&path) {
+                reuse.remember(&path, fp, reuse.previous_calls(&path));
                 self.count(true);
                 return Ok(1);
             }
@@ -416,8 +407,8 @@ impl<'a> Renderer<'a> {
             Vec::new()
         };
         let html = html.map_err(|d| self.blame(job, d))?;
-        if let Some(fp) = fingerprint {
-            self.remember(&path, fp, calls);
+        if let (Some(reuse), Some(fp)) = (&self.reuse, fingerprint) {
+            reuse.remember(&path, fp, calls);
         }
         self.finish(job, sink, path, html.into_bytes())
     }
@@ -460,10 +451,8 @@ impl<'a> Renderer<'a> {
             bytes
         };
         self.count(false);
-        if let Some(r) = &self.recorder {
-            if let Ok(mut list) = r.rendered.lock() {
-                list.push(path.clone());
-            }
+        if let Some(reuse) = &self.reuse {
+            reuse.rendered(&path);
         }
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))?;
@@ -484,62 +473,17 @@ impl<'a> Renderer<'a> {
         }
     }
 
-    /// Can the previous build's output at `path` be kept: same fingerprint, and every
-    /// function call its template made still gives the same result?
-    fn reusable(&self, path: &str, fingerprint: u64) -> bool {
-        let (Some(previous), Some(recorder)) = (self.previous, &self.recorder) else {
-            return false;
-        };
-        let Some(entry) = previous.entries.get(path) else {
-            return false;
-        };
-        entry.fingerprint == fingerprint
-            && entry.calls.iter().all(|call| {
-                let key = (call.function, call.args.clone());
-                let known = recorder
-                    .checked
-                    .lock()
-                    .ok()
-                    .and_then(|m| m.get(&key).copied());
-                let now = known.unwrap_or_else(|| {
-                    let args = memo::args_from_key(&call.args);
-                    let h = memo::result_hash(&functions::eval(&self.tables, call.function, &args));
-                    if let Ok(mut m) = recorder.checked.lock() {
-                        m.insert(key, h);
-                    }
-                    h
-                });
-                now == call.result
-            })
-    }
-
-    fn previous_calls(&self, path: &str) -> Vec<memo::Call> {
-        self.previous
-            .and_then(|m| m.entries.get(path))
-            .map(|e| e.calls.clone())
-            .unwrap_or_default()
-    }
-
-    fn remember(&self, path: &str, fingerprint: u64, calls: Vec<memo::Call>) {
-        if let Some(r) = &self.recorder {
-            if let Ok(mut m) = r.entries.lock() {
-                m.insert(path.to_string(), memo::Entry { fingerprint, calls });
-            }
-        }
-    }
-
-    /// The memo of this build (empty unless made with [`Renderer::with_memo`]).
+    /// The memo of this build (empty unless it renders incrementally).
     pub fn into_memo(self) -> Memo {
         let Renderer {
             tera,
             values,
             tables,
-            hashes,
-            recorder,
+            reuse,
             ..
         } = self;
-        drop_later((tera, values, tables, hashes));
-        recorder.map(Recorder::into_memo).unwrap_or_default()
+        drop_later((tera, values, tables));
+        reuse.map(memo::Reuse::into_memo).unwrap_or_default()
     }
 
     /// `current_url`, `current_path` and `current_permalink` of an output at `path`.

@@ -22,7 +22,8 @@ use tokio::sync::broadcast;
 use crate::build::{self, BuildOptions};
 use crate::diagnostics::{self, Diagnostics};
 use crate::output::Sink;
-use crate::render::{Memo, Stats};
+use crate::render::Stats;
+use crate::state::State;
 
 pub use watch::{relevant, Watcher};
 
@@ -79,14 +80,9 @@ impl Shared {
 /// Builds the site into memory, reusing what it can from the previous build.
 pub struct Rebuilder {
     opts: BuildOptions,
-    cache: build::Cache,
+    /// What the last build left for the next one.
+    state: State,
     files: Arc<Files>,
-    /// What each output of the last good build was made from.
-    memo: Memo,
-    /// The search index's tokens of every document.
-    search: crate::search::SearchCache,
-    /// Every page's summary, as templates see it.
-    summaries: crate::render::SummaryCache,
 }
 
 /// The in-memory site a rebuild renders into: new files, and unchanged ones kept from the
@@ -145,25 +141,22 @@ impl Rebuilder {
     pub fn new(opts: BuildOptions) -> Self {
         Rebuilder {
             opts,
-            cache: build::Cache::default(),
+            state: State::kept(),
             files: Arc::new(Files::new()),
-            memo: Memo::default(),
-            search: crate::search::SearchCache::default(),
-            summaries: crate::render::SummaryCache::default(),
         }
     }
 
     /// Forget cached files the watcher reported.
     pub fn invalidate(&mut self, paths: &[PathBuf]) {
         for p in paths {
-            self.cache.load.invalidate(p);
+            self.state.invalidate(p);
         }
     }
 
     /// Build everything (reusing unchanged files) and compare with the previous build.
     pub fn rebuild(&mut self) -> Outcome {
         let start = Instant::now();
-        let (prepared, mut diags) = build::prepare_cached(&self.opts, &mut self.cache);
+        let (prepared, mut diags) = build::prepare(&self.opts, &mut self.state);
         let Some(prepared) = prepared else {
             let text = diagnostics::render_plain(&diags, &self.opts.root);
             return Outcome::Failed {
@@ -175,19 +168,8 @@ impl Rebuilder {
             previous: self.files.clone(),
             files: std::sync::Mutex::new(Files::with_capacity(self.files.len())),
         };
-        let (stats, rendered) = match build::render_incremental(
-            &prepared,
-            &sink,
-            &self.memo,
-            &mut self.search,
-            &mut self.summaries,
-        ) {
-            Ok((_, memo, stats)) => {
-                let rendered = memo.rendered.clone();
-                let old = std::mem::replace(&mut self.memo, memo);
-                crate::render::drop_later(old);
-                (stats, rendered)
-            }
+        let (stats, rendered) = match build::render(&prepared, &sink, &mut self.state) {
+            Ok((_, stats)) => (stats, self.state.rendered().to_vec()),
             Err(ds) => {
                 diags.extend(ds);
                 let text = diagnostics::render_plain(&diags, &self.opts.root);

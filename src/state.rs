@@ -1,0 +1,72 @@
+//! The incremental state: everything a build keeps for the next one, in one place.
+//!
+//! `zhiku serve` holds one [`State`] for its whole run and passes it to the same stage
+//! functions a one-shot `zhiku build` calls ([`crate::build::prepare`],
+//! [`crate::build::render`]); a one-shot build passes [`State::one_shot`], which keeps
+//! nothing. What is kept, and how each piece decides that something changed:
+//!
+//! | piece | what it keeps | reused when |
+//! |---|---|---|
+//! | `load` | every content file parsed | same size and modification time, not reported by the watcher, same site.toml |
+//! | `templates` | the compiled Tera templates | same template names, files and text (hash) |
+//! | `summaries` | each page's summary as templates see it | same inputs (hash of the page and the site values it shows) |
+//! | `memo` | what each output was made from | same context fingerprint, and every `get_*` call a template made gives the same result |
+//! | `search` | each document's search tokens | same document (hash of its text and fields) |
+//!
+//! A new `State` is always correct, only slower: the served site equals a fresh build's
+//! (tests/incremental.rs checks it over scripted edits).
+
+use std::path::Path;
+
+use crate::load::LoadCache;
+use crate::render::{Memo, SummaryCache};
+use crate::search::SearchCache;
+
+/// What one build leaves for the next.
+#[derive(Default)]
+pub struct State {
+    pub(crate) load: LoadCache,
+    pub(crate) templates: Option<(u64, tera::Tera)>,
+    pub(crate) summaries: SummaryCache,
+    pub(crate) memo: Memo,
+    pub(crate) search: SearchCache,
+    /// Keep nothing (a one-shot build): parsed files are dropped after loading and the
+    /// pre-resolution HTML is freed once links are filled in.
+    one_shot: bool,
+}
+
+impl State {
+    /// A state for repeated builds of a changing site (`zhiku serve`).
+    pub fn kept() -> State {
+        State::default()
+    }
+
+    /// A state for one build that keeps nothing for a next one (`zhiku build`, `check`).
+    pub fn one_shot() -> State {
+        State {
+            one_shot: true,
+            ..State::default()
+        }
+    }
+
+    /// Is anything kept for a next build?
+    pub fn keeps(&self) -> bool {
+        !self.one_shot
+    }
+
+    /// The watcher reported `path` as changed: forget what was loaded from it.
+    pub fn invalidate(&mut self, path: &Path) {
+        self.load.invalidate(path);
+    }
+
+    /// How many content files are kept parsed.
+    pub fn loaded_files(&self) -> usize {
+        self.load.len()
+    }
+
+    /// The outputs the last build rendered rather than kept (sorted; empty for a one-shot
+    /// build).
+    pub fn rendered(&self) -> &[String] {
+        &self.memo.rendered
+    }
+}

@@ -870,3 +870,40 @@ fn builds_from_the_current_directory_by_default() {
     run.expect_code(0);
     assert!(f.read("p/index.html").contains("<h1>页面</h1>"));
 }
+
+/// A theme without `print.html` or `atom.xml`: no print page or feed is written, so the
+/// context gives no `print_url` or `feed_url` pointing at them, and a link to the site's
+/// feed is a broken link (the output plan is what the build writes).
+#[test]
+fn a_theme_without_print_and_feed_templates_links_to_neither() {
+    let page = "{{ page.title }}|print={{ page.lesson.print_url | default(value='none') }}";
+    let section = "{{ section.title }}|print={{ section.print_url | default(value='none') }}|feed={{ section.feed_url | default(value='none') }}";
+    let f = Fixture::new(&[
+        ("site.toml", "title = \"测试站点\"\ntheme = \"plain\"\n"),
+        ("themes/plain/templates/index.html", section),
+        ("themes/plain/templates/section.html", section),
+        ("themes/plain/templates/page.html", page),
+        ("themes/plain/templates/404.html", "404"),
+        ("content/courses/_index.md", "---\ntitle: 课程库\n---\n"),
+        ("content/courses/m1/_index.md", "---\ntitle: 模块一\n---\n"),
+        (
+            "content/courses/m1/l1.md",
+            "---\ntitle: 第一课\n---\n正文。\n",
+        ),
+    ]);
+    f.build(&[]).expect_code(0);
+    assert_eq!(
+        f.read("courses/m1/index.html"),
+        "模块一|print=none|feed=none"
+    );
+    assert_eq!(f.read("courses/m1/l1/index.html"), "第一课|print=none");
+    assert!(!f.exists("courses/m1/print/index.html"));
+    assert!(!f.exists("courses/m1/atom.xml"));
+    f.write(
+        "content/courses/m1/l1.md",
+        "---\ntitle: 第一课\n---\n[订阅](/atom.xml)\n",
+    );
+    f.build(&[])
+        .expect_code(1)
+        .expect_stderr(&["content/courses/m1/l1.md", "/atom.xml"]);
+}

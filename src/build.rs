@@ -147,7 +147,7 @@ pub fn prepare(opts: &BuildOptions, state: &mut State) -> (Option<Prepared>, Dia
         Some(t) => {
             let key = {
                 use std::hash::{Hash, Hasher};
-                let mut h = crate::render::memo::new_hasher();
+                let mut h = crate::fingerprint::hasher();
                 for (name, src) in &t.templates {
                     name.hash(&mut h);
                     src.shown.hash(&mut h);

@@ -23,6 +23,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod docx;
 pub mod encoding;
+pub mod fingerprint;
 pub mod frontmatter;
 pub mod html;
 pub mod input;

@@ -205,7 +205,7 @@ struct CachedSummary {
 /// [`page_summary`] other than `meta` and `rendered` must be fed here.
 fn summary_key(site: &Site, graph: &Graph, i: usize, global: u64) -> u64 {
     let p = &site.pages[i];
-    let mut h = super::memo::new_hasher();
+    let mut h = crate::fingerprint::hasher();
     h.write_u64(global);
     p.links.summary_html.hash(&mut h);
     p.path.hash(&mut h);
@@ -237,8 +237,8 @@ impl Values {
                 Vec::new(),
             ),
             Some(cache) => {
-                let mut g = super::memo::new_hasher();
-                super::memo::hash_value(&config, &mut g);
+                let mut g = crate::fingerprint::hasher();
+                crate::fingerprint::hash_json(&config, &mut g);
                 let global = g.finish();
                 let old = &cache.entries;
                 let fresh: Vec<(u64, Arc<Value>, u64)> = (0..site.pages.len())
@@ -599,8 +599,8 @@ pub struct Hashes {
 }
 
 fn hash_of(v: &Value) -> u64 {
-    let mut h = super::memo::new_hasher();
-    super::memo::hash_value(v, &mut h);
+    let mut h = crate::fingerprint::hasher();
+    crate::fingerprint::hash_json(v, &mut h);
     h.finish()
 }
 
@@ -626,9 +626,8 @@ impl Hashes {
             .pages
             .par_iter()
             .map(|p| {
-                let mut h = super::memo::new_hasher();
-                // blake3 for the long part: several times faster than SipHash on whole pages.
-                h.write(blake3::hash(p.links.html.as_bytes()).as_bytes());
+                let mut h = crate::fingerprint::hasher();
+                h.write_u64(crate::fingerprint::of_bytes(p.links.html.as_bytes()));
                 hash_toc(&p.rendered.toc, &mut h);
                 h.finish()
             })
@@ -637,7 +636,7 @@ impl Hashes {
         // A section's value is its summary and its pages' summaries.
         let section = (0..site.sections.len())
             .map(|i| {
-                let mut h = super::memo::new_hasher();
+                let mut h = crate::fingerprint::hasher();
                 h.write_u64(section_summary[i]);
                 let list = &site.sections[i].pages;
                 h.write_usize(list.len());
@@ -651,7 +650,7 @@ impl Hashes {
             .pages
             .par_iter()
             .map(|p| {
-                let mut h = super::memo::new_hasher();
+                let mut h = crate::fingerprint::hasher();
                 p.meta.fields.title.hash(&mut h);
                 site.url(&p.path).hash(&mut h);
                 h.finish()
@@ -661,7 +660,7 @@ impl Hashes {
             .sections
             .iter()
             .map(|s| {
-                let mut h = super::memo::new_hasher();
+                let mut h = crate::fingerprint::hasher();
                 s.title().hash(&mut h);
                 site.url(&s.path).hash(&mut h);
                 h.finish()
@@ -744,7 +743,7 @@ impl Values {
             }
         };
         match part {
-            Part::Value(v) => super::memo::hash_value(v, h),
+            Part::Value(v) => crate::fingerprint::hash_json(v, h),
             Part::PageFull(i) => {
                 let i = *i;
                 let p = &site.pages[i];
@@ -843,7 +842,7 @@ impl Values {
             // to be hashed (there is one per module).
             Part::PrintPages(_) | Part::Appendix(_) | Part::HandoutIntro(_) => {
                 h.write_u8(13);
-                super::memo::hash_value(&self.build_part(site, graph, part), h);
+                crate::fingerprint::hash_json(&self.build_part(site, graph, part), h);
             }
         }
     }

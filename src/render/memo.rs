@@ -223,11 +223,11 @@ pub fn args_from_key(key: &str) -> HashMap<String, Value> {
 }
 
 pub fn result_hash(result: &tera::Result<Value>) -> u64 {
-    let mut h = new_hasher();
+    let mut h = crate::fingerprint::hasher();
     match result {
         Ok(v) => {
             0u8.hash(&mut h);
-            hash_value(v, &mut h);
+            crate::fingerprint::hash_json(v, &mut h);
         }
         Err(e) => {
             1u8.hash(&mut h);
@@ -237,71 +237,10 @@ pub fn result_hash(result: &tera::Result<Value>) -> u64 {
     h.finish()
 }
 
-/// The hasher of fingerprints (SipHash with fixed keys: the same input gives the same hash in
-/// every build and process).
-pub fn new_hasher() -> std::collections::hash_map::DefaultHasher {
-    std::collections::hash_map::DefaultHasher::new()
-}
-
-/// Feed a JSON value to `h`, with type tags so that `"1"` and `1`, or `[a, b]` and `[ab]`,
-/// differ.
-pub fn hash_value(v: &Value, h: &mut impl Hasher) {
-    match v {
-        Value::Null => h.write_u8(0),
-        Value::Bool(b) => {
-            h.write_u8(1);
-            h.write_u8(u8::from(*b));
-        }
-        Value::Number(n) => {
-            h.write_u8(2);
-            // Numbers print the same way in templates when they are the same.
-            n.to_string().hash(h);
-        }
-        Value::String(s) => {
-            h.write_u8(3);
-            s.hash(h);
-        }
-        Value::Array(a) => {
-            h.write_u8(4);
-            h.write_usize(a.len());
-            for x in a {
-                hash_value(x, h);
-            }
-        }
-        Value::Object(m) => hash_value_map(m, h),
-    }
-}
-
-/// [`hash_value`] of an object given as its map.
-fn hash_value_map(m: &serde_json::Map<String, Value>, h: &mut impl Hasher) {
-    h.write_u8(5);
-    h.write_usize(m.len());
-    for (k, x) in m {
-        k.hash(h);
-        hash_value(x, h);
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
-
-    fn hash(v: &Value) -> u64 {
-        let mut h = new_hasher();
-        hash_value(v, &mut h);
-        h.finish()
-    }
-
-    #[test]
-    fn value_hash_tells_types_and_structure_apart() {
-        assert_eq!(hash(&json!({"a": [1, "x"]})), hash(&json!({"a": [1, "x"]})));
-        assert_ne!(hash(&json!("1")), hash(&json!(1)));
-        assert_ne!(hash(&json!(["a", "b"])), hash(&json!(["ab"])));
-        assert_ne!(hash(&json!({"a": "b"})), hash(&json!({"ab": ""})));
-        assert_ne!(hash(&json!(null)), hash(&json!(false)));
-        assert_ne!(hash(&json!({"t": "党建"})), hash(&json!({"t": "党员"})));
-    }
 
     #[test]
     fn calls_are_recorded_only_while_recording() {

@@ -126,7 +126,7 @@ impl<'a> Renderer<'a> {
         tera.register_function("get_page", functions::GetPage(tables.clone()));
         tera.register_function("get_section", functions::GetSection(tables.clone()));
         tera.register_function("get_taxonomy", functions::GetTaxonomy(tables.clone()));
-        let mut h = memo::new_hasher();
+        let mut h = crate::fingerprint::hasher();
         for (name, src) in &theme.templates {
             name.hash(&mut h);
             src.text.hash(&mut h);
@@ -135,8 +135,8 @@ impl<'a> Renderer<'a> {
         site.config.base_url.hash(&mut h);
         site.config.relative_urls.hash(&mut h);
         // `config` and `nav` are in every context.
-        memo::hash_value(&values.config, &mut h);
-        memo::hash_value(&values.nav, &mut h);
+        crate::fingerprint::hash_json(&values.config, &mut h);
+        crate::fingerprint::hash_json(&values.nav, &mut h);
         let assets = theme
             .statics
             .keys()
@@ -305,7 +305,7 @@ impl<'a> Renderer<'a> {
                 let path = path();
                 let fingerprint = self.reuse.as_ref().and_then(|_| {
                     let m = std::fs::metadata(&source).ok()?;
-                    let mut h = memo::new_hasher();
+                    let mut h = crate::fingerprint::hasher();
                     source.hash(&mut h);
                     m.len().hash(&mut h);
                     m.modified().ok()?.hash(&mut h);
@@ -344,7 +344,7 @@ impl<'a> Renderer<'a> {
     ) -> Result<usize, Diagnostic> {
         let fingerprint = self.reuse.as_ref().map(|reuse| {
             let hashes = &reuse.hashes;
-            let mut h = memo::new_hasher();
+            let mut h = crate::fingerprint::hasher();
             h.write_u64(self.global);
             template.hash(&mut h);
             for (key, part) in shared.iter().chain(&own) {

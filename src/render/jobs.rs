@@ -12,7 +12,8 @@ use crate::paths::{self, encode_url, CONTENT_DIR};
 use crate::resolve::plan::{Job, Step};
 use crate::theme::StaticFile;
 
-use super::context::{self, Part};
+use super::context;
+use super::parts::Part;
 use super::{feeds, Renderer};
 
 /// The context of one output: named parts (besides `config` and `nav`, in every one).

@@ -11,6 +11,7 @@ mod functions;
 mod handout;
 mod jobs;
 pub mod memo;
+mod parts;
 pub mod recursion;
 pub mod refs;
 mod templates;
@@ -38,8 +39,9 @@ pub use templates::{
     check_template_names, compile_templates, error_chain, escape_html, REQUIRED_TEMPLATES,
 };
 
-pub use context::{Hashes, Part, SummaryCache, Values};
+pub use context::{SummaryCache, Values};
 pub use memo::{Incremental, Memo, Stats};
+pub use parts::{Hashes, Part};
 
 /// Everything the renderer needs, built once per build.
 pub struct Renderer<'a> {

@@ -10,7 +10,7 @@ use crate::diagnostics::Diagnostic;
 /// The 1-based line and name of the front-matter key in `text` that the template error
 /// `message` names, if any. Later segments of a dotted name are tried first (`fig.data` →
 /// `data`, then `fig`).
-pub fn key_line(text: &str, message: &str) -> Option<(usize, String)> {
+pub(crate) fn key_line(text: &str, message: &str) -> Option<(usize, String)> {
     let names: Vec<&str> = message
         .split('`')
         .skip(1)
@@ -48,7 +48,7 @@ fn front_matter_lines(text: &str) -> Vec<(usize, &str)> {
 
 /// `d` (a template error) moved to the Markdown file `shown` at the key's line, naming the
 /// template, when the error names a key of the file's front matter.
-pub fn blame(d: Diagnostic, file: &Path, shown: &Path) -> Diagnostic {
+pub(crate) fn blame(d: Diagnostic, file: &Path, shown: &Path) -> Diagnostic {
     let Ok(bytes) = crate::input::read_regular(file, crate::load::MAX_FILE_BYTES) else {
         return d;
     };

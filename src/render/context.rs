@@ -11,7 +11,7 @@ use crate::resolve::Graph;
 use crate::site::{Page, Ref, Site};
 
 /// Values built once per build.
-pub struct Values {
+pub(crate) struct Values {
     /// A page's summary (everything but its content): used in listings and by `get_page`.
     /// Shared with [`SummaryCache`] (serve), which hands an unchanged page's summary to the
     /// next build as it is.
@@ -37,10 +37,10 @@ pub struct Values {
 }
 
 /// Most entries of `page.siblings` (the pages of the page's section around it).
-pub const SIBLINGS: usize = 100;
+pub(crate) const SIBLINGS: usize = 100;
 
 /// `{title, url}` of a page or section.
-pub fn link_value(site: &Site, r: Ref) -> Value {
+pub(crate) fn link_value(site: &Site, r: Ref) -> Value {
     match r {
         Ref::Page(i) => {
             json!({"title": site.pages[i].meta.fields.title, "url": site.url(&site.pages[i].path), "kind": "page"})
@@ -52,7 +52,7 @@ pub fn link_value(site: &Site, r: Ref) -> Value {
 }
 
 /// `config` in templates: site.toml with `base_url` and `base_path`.
-pub fn config_value(site: &Site) -> Value {
+pub(crate) fn config_value(site: &Site) -> Value {
     let c = &site.config;
     let taxonomies: Vec<Value> = c
         .taxonomies
@@ -99,7 +99,7 @@ fn page_taxonomies(site: &Site, page: &Page) -> Value {
 }
 
 /// Breadcrumb trail of a section (from the home page down to and including it).
-pub fn ancestors(site: &Site, mut section: usize) -> Vec<Value> {
+pub(crate) fn ancestors(site: &Site, mut section: usize) -> Vec<Value> {
     let mut list = Vec::new();
     loop {
         list.push(link_value(site, Ref::Section(section)));
@@ -145,7 +145,7 @@ fn page_summary(site: &Site, graph: &Graph, i: usize) -> Value {
 
 /// `page.quiz`: the self-check questions of `extra.quiz`, checked and numbered (see
 /// [`crate::resolve::course::quiz`]; a malformed list was reported when resolving).
-pub fn quiz_value(p: &Page) -> Value {
+pub(crate) fn quiz_value(p: &Page) -> Value {
     match crate::resolve::course::quiz(&p.meta.fields.extra) {
         Ok(items) => serde_json::to_value(items).unwrap_or(Value::Null),
         Err(_) => Value::Array(Vec::new()),
@@ -185,7 +185,7 @@ fn section_summary(site: &Site, i: usize) -> Value {
 /// change keeps its summary (and the summary's hash) rather than having them built again
 /// (on a 10,000-page site, most of the time of a rebuild's values).
 #[derive(Default)]
-pub struct SummaryCache {
+pub(crate) struct SummaryCache {
     entries: HashMap<String, CachedSummary>,
 }
 
@@ -225,7 +225,7 @@ fn summary_key(site: &Site, graph: &Graph, i: usize, global: u64) -> u64 {
 impl Values {
     /// Every page's and section's summary and the site-wide values, reusing the summaries of
     /// `cache` (serve) whose inputs did not change and leaving this build's in it.
-    pub fn build(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
+    pub(crate) fn build(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
         use rayon::prelude::*;
         let config = config_value(site);
         let (pages, page_hashes): (Vec<Arc<Value>>, Vec<u64>) = match cache {
@@ -310,7 +310,7 @@ impl Values {
 
     /// A section's summary with the summaries of its pages (`pages`): `get_section` and
     /// listings.
-    pub fn section(&self, i: usize) -> &Value {
+    pub(crate) fn section(&self, i: usize) -> &Value {
         self.full_sections[i].get_or_init(|| {
             let mut v = self.sections[i].clone();
             v["pages"] = Value::Array(
@@ -324,17 +324,17 @@ impl Values {
     }
 
     /// The handout of section `i` (its print page's lessons, appendix and introduction).
-    pub fn handout(&self, site: &Site, i: usize) -> &super::handout::Handout {
+    pub(crate) fn handout(&self, site: &Site, i: usize) -> &super::handout::Handout {
         self.handouts[i].get_or_init(|| super::handout::build(site, self, i))
     }
 
     /// A section's summary without its pages (an entry of `subsections`).
-    pub fn summary_of_section(&self, i: usize) -> &Value {
+    pub(crate) fn summary_of_section(&self, i: usize) -> &Value {
         &self.sections[i]
     }
 
     /// The full `page` of a page's own template.
-    pub fn page_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+    pub(crate) fn page_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
         let p = &site.pages[i];
         let mut v = Value::clone(&self.pages[i]);
         let refs =
@@ -428,12 +428,12 @@ impl Values {
     }
 
     /// The full `section` of a section's own template.
-    pub fn section_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+    pub(crate) fn section_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
         self.section_with(site, graph, i, self.section(i).clone())
     }
 
     /// [`Values::section_full`] without `pages` (the print page has them in `pages`).
-    pub fn section_without_pages(&self, site: &Site, graph: &Graph, i: usize) -> Value {
+    pub(crate) fn section_without_pages(&self, site: &Site, graph: &Graph, i: usize) -> Value {
         self.section_with(site, graph, i, self.sections[i].clone())
     }
 
@@ -473,7 +473,7 @@ impl Values {
 }
 
 /// Taxonomy as templates see it (`get_taxonomy`, term listings).
-pub fn taxonomy_value(
+pub(crate) fn taxonomy_value(
     site: &Site,
     values: &Values,
     t: &crate::resolve::Taxonomy,

@@ -8,7 +8,7 @@ use tera::{Function, Result as TeraResult};
 
 /// Lookup tables shared by the functions. Values are assembled when a template asks for
 /// them, from the summaries built once per build, so unused functions cost nothing.
-pub struct Tables {
+pub(crate) struct Tables {
     pub base_path: String,
     /// Content path (`cases/tianjin.md`, `courses/_index.md`) → URL.
     pub urls: HashMap<String, String>,
@@ -31,7 +31,7 @@ fn arg_str<'a>(args: &'a HashMap<String, Value>, name: &str, func: &str) -> Tera
 
 /// `get_url(path="@/cases/tianjin.md")` → the page's URL; `get_url(path="css/site.css")` → the
 /// static file's URL under the base path.
-pub struct GetUrl(pub Arc<Tables>);
+pub(crate) struct GetUrl(pub Arc<Tables>);
 impl GetUrl {
     fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_url")?;
@@ -62,7 +62,7 @@ impl GetUrl {
 }
 
 /// `get_page(path="cases/tianjin.md")` → the page (summary, as in listings).
-pub struct GetPage(pub Arc<Tables>);
+pub(crate) struct GetPage(pub Arc<Tables>);
 impl GetPage {
     fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_page")?.trim_start_matches("@/");
@@ -82,7 +82,7 @@ impl GetPage {
 
 /// `get_section(path="courses/_index.md")` (or `"courses"`) → the section with its pages;
 /// with `required=false`, nothing (null) when there is no such section.
-pub struct GetSection(pub Arc<Tables>);
+pub(crate) struct GetSection(pub Arc<Tables>);
 impl GetSection {
     fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let path = arg_str(args, "path", "get_section")?
@@ -117,7 +117,7 @@ impl GetSection {
 }
 
 /// `get_taxonomy(kind="tags")` → `{name, title, url, terms: [{name, url, count, pages}]}`.
-pub struct GetTaxonomy(pub Arc<Tables>);
+pub(crate) struct GetTaxonomy(pub Arc<Tables>);
 impl GetTaxonomy {
     fn eval(&self, args: &HashMap<String, Value>) -> TeraResult<Value> {
         let kind = arg_str(args, "kind", "get_taxonomy")?;
@@ -171,7 +171,7 @@ impl Function for GetTaxonomy {
 }
 
 /// Call a function by name without recording it (checking a previous build's calls).
-pub fn eval(
+pub(crate) fn eval(
     tables: &Arc<Tables>,
     function: &str,
     args: &HashMap<String, Value>,
@@ -188,7 +188,7 @@ pub fn eval(
 /// The `relative` filter: a root-relative URL under the base path, made relative to the page
 /// at output path `from` (`current_path`): `/kb/js/search.js` on `search/` → `../js/search.js`.
 /// Used where a page must work from `file://` even in a normal build (the search page).
-pub struct Relative {
+pub(crate) struct Relative {
     pub base_path: String,
 }
 
@@ -214,7 +214,7 @@ impl tera::Filter for Relative {
 /// The `plaintext` filter: HTML → plain text, with tags dropped, entities decoded and
 /// whitespace collapsed. Tera's `striptags` keeps entities (`&amp;`), which autoescaping then
 /// escapes a second time (`&amp;amp;` shown to readers); `plaintext` output is escaped once.
-pub fn plaintext(value: &Value, _: &HashMap<String, Value>) -> TeraResult<Value> {
+pub(crate) fn plaintext(value: &Value, _: &HashMap<String, Value>) -> TeraResult<Value> {
     let html = match value {
         Value::String(s) => s.as_str(),
         Value::Null => "",
@@ -240,7 +240,7 @@ pub fn plaintext(value: &Value, _: &HashMap<String, Value>) -> TeraResult<Value>
 /// `…`), but stopping after `length` graphemes: Tera's splits the whole text into graphemes
 /// first, which was a tenth of the time spent in templates (every listing card truncates a
 /// summary).
-pub fn truncate(value: &Value, args: &HashMap<String, Value>) -> TeraResult<Value> {
+pub(crate) fn truncate(value: &Value, args: &HashMap<String, Value>) -> TeraResult<Value> {
     use unicode_segmentation::UnicodeSegmentation;
     let s = value.as_str().ok_or_else(|| {
         tera::Error::msg(format!(

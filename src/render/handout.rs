@@ -15,7 +15,7 @@ use crate::site::Site;
 use super::context::Values;
 
 /// The lessons (`pages`) and the appendix of one module's handout.
-pub struct Handout {
+pub(crate) struct Handout {
     /// Page summaries with `content` (ids prefixed `l<n>-`, links rewritten), `anchor`,
     /// `number`, `quiz` and `cases` (each with `anchor` when it is in the appendix).
     pub pages: Vec<Value>,
@@ -185,7 +185,7 @@ fn decode_href(h: &str) -> String {
 }
 
 /// Build the handout of section `section`.
-pub fn build(site: &Site, values: &Values, section: usize) -> Handout {
+pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
     let lessons = &site.sections[section].pages;
     // URL → where it goes.
     let pages_by_url = values.page_by_url.get_or_init(|| {

@@ -21,7 +21,7 @@ use serde_json::Value;
 /// A function call a template made: function name, arguments (as JSON) and a hash of the
 /// result (errors hash as their message).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Call {
+pub(crate) struct Call {
     pub function: &'static str,
     pub args: String,
     pub result: u64,
@@ -29,7 +29,7 @@ pub struct Call {
 
 /// What one output was made from.
 #[derive(Debug, Clone)]
-pub struct Entry {
+pub(crate) struct Entry {
     pub fingerprint: u64,
     pub calls: Vec<Call>,
 }
@@ -37,7 +37,7 @@ pub struct Entry {
 /// Fingerprints of a build's outputs, by output path.
 #[derive(Debug, Default)]
 pub struct Memo {
-    pub entries: HashMap<String, Entry>,
+    pub(crate) entries: HashMap<String, Entry>,
     /// Output paths this build rendered (or copied) rather than kept, sorted.
     pub rendered: Vec<String>,
 }
@@ -53,7 +53,7 @@ pub struct Stats {
 
 /// The memo being filled by a build, shared by the render threads.
 #[derive(Debug, Default)]
-pub struct Recorder {
+pub(crate) struct Recorder {
     pub entries: Mutex<HashMap<String, Entry>>,
     /// Result hashes of calls already checked in this build: a `get_taxonomy` used by every
     /// page is evaluated once, not once per page.
@@ -62,7 +62,7 @@ pub struct Recorder {
 }
 
 impl Recorder {
-    pub fn into_memo(self) -> Memo {
+    pub(crate) fn into_memo(self) -> Memo {
         let mut rendered = self.rendered.into_inner().unwrap_or_default();
         rendered.sort();
         Memo {
@@ -75,13 +75,13 @@ impl Recorder {
 /// What an incremental render works with, lent from [`crate::state::State`]: the previous
 /// build's memo, the search index's kept tokens and the kept page summaries.
 pub struct Incremental<'a> {
-    pub previous: &'a Memo,
-    pub search: &'a mut crate::search::SearchCache,
-    pub summaries: &'a mut super::SummaryCache,
+    pub(crate) previous: &'a Memo,
+    pub(crate) search: &'a mut crate::search::SearchCache,
+    pub(crate) summaries: &'a mut super::SummaryCache,
 }
 
 impl<'a> Incremental<'a> {
-    pub fn new(
+    pub(crate) fn new(
         previous: &'a Memo,
         search: &'a mut crate::search::SearchCache,
         summaries: &'a mut super::SummaryCache,
@@ -184,17 +184,17 @@ thread_local! {
 }
 
 /// Start recording function calls on this thread.
-pub fn start_recording() {
+pub(crate) fn start_recording() {
     CALLS.with(|c| *c.borrow_mut() = Some(Vec::new()));
 }
 
 /// Stop recording and return the calls made since [`start_recording`].
-pub fn stop_recording() -> Vec<Call> {
+pub(crate) fn stop_recording() -> Vec<Call> {
     CALLS.with(|c| c.borrow_mut().take()).unwrap_or_default()
 }
 
 /// Record a call (when recording) and return its result unchanged.
-pub fn record(
+pub(crate) fn record(
     function: &'static str,
     args: &HashMap<String, Value>,
     result: tera::Result<Value>,
@@ -212,17 +212,17 @@ pub fn record(
 }
 
 /// The arguments of a call, as a stable string (sorted keys).
-pub fn args_key(args: &HashMap<String, Value>) -> String {
+pub(crate) fn args_key(args: &HashMap<String, Value>) -> String {
     let sorted: std::collections::BTreeMap<&String, &Value> = args.iter().collect();
     serde_json::to_string(&sorted).unwrap_or_default()
 }
 
 /// The arguments back from [`args_key`].
-pub fn args_from_key(key: &str) -> HashMap<String, Value> {
+pub(crate) fn args_from_key(key: &str) -> HashMap<String, Value> {
     serde_json::from_str(key).unwrap_or_default()
 }
 
-pub fn result_hash(result: &tera::Result<Value>) -> u64 {
+pub(crate) fn result_hash(result: &tera::Result<Value>) -> u64 {
     let mut h = crate::fingerprint::hasher();
     match result {
         Ok(v) => {

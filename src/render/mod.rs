@@ -12,8 +12,8 @@ mod handout;
 mod jobs;
 pub mod memo;
 mod parts;
-pub mod recursion;
-pub mod refs;
+pub(crate) mod recursion;
+pub(crate) mod refs;
 mod templates;
 
 use std::collections::HashMap;
@@ -35,16 +35,14 @@ use crate::site::Site;
 use crate::theme::Theme;
 
 use jobs::{Out, Parts};
-pub use templates::{
-    check_template_names, compile_templates, error_chain, escape_html, REQUIRED_TEMPLATES,
-};
+pub(crate) use templates::{check_template_names, compile_templates, error_chain};
 
-pub use context::{SummaryCache, Values};
+pub(crate) use context::{SummaryCache, Values};
 pub use memo::{Incremental, Memo, Stats};
-pub use parts::{Hashes, Part};
+pub(crate) use parts::{Hashes, Part};
 
 /// Everything the renderer needs, built once per build.
-pub struct Renderer<'a> {
+pub(crate) struct Renderer<'a> {
     pub site: &'a Site,
     pub graph: &'a Graph,
     pub tera: Tera,
@@ -68,7 +66,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     /// The renderer of a prepared site; `incremental` (serve) makes it keep outputs whose
     /// inputs did not change since the previous build (see [`memo`]).
-    pub fn new(
+    pub(crate) fn new(
         site: &'a Site,
         graph: &'a Graph,
         theme: &'a Theme,
@@ -171,12 +169,12 @@ impl<'a> Renderer<'a> {
     }
 
     /// Check that every `template:` named in front matter exists.
-    pub fn check_templates(&self) -> Vec<Diagnostic> {
+    pub(crate) fn check_templates(&self) -> Vec<Diagnostic> {
         check_template_names(self.site, self.theme)
     }
 
     /// Render every output into `sink`; returns the number of files written.
-    pub fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
+    pub(crate) fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
         let twins;
         let sink: &dyn Sink = match &self.edition {
             Some(edition) => {
@@ -467,7 +465,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// How many outputs were produced and reused so far.
-    pub fn stats(&self) -> memo::Stats {
+    pub(crate) fn stats(&self) -> memo::Stats {
         use std::sync::atomic::Ordering::Relaxed;
         memo::Stats {
             rendered: self.rendered.load(Relaxed),
@@ -476,7 +474,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// The memo of this build (empty unless it renders incrementally).
-    pub fn into_memo(self) -> Memo {
+    pub(crate) fn into_memo(self) -> Memo {
         let Renderer {
             tera,
             values,
@@ -537,7 +535,7 @@ fn merge_repeated(failed: Vec<Diagnostic>) -> Diagnostics {
 
 /// Free a large structure on another thread: on a 10,000-page site, dropping a build's
 /// values, memo or site takes tens of milliseconds that `serve`'s reload need not wait for.
-pub fn drop_later<T: Send + 'static>(value: T) {
+pub(crate) fn drop_later<T: Send + 'static>(value: T) {
     // If no thread can be started, the value is dropped here with the closure.
     let _ = std::thread::Builder::new()
         .name("zhiku-drop".into())
@@ -545,7 +543,7 @@ pub fn drop_later<T: Send + 'static>(value: T) {
 }
 
 /// Prefix every `id="…"` and same-page `href="#…"` in `html` (for pages combined into one).
-pub fn prefix_ids(html: &str, prefix: &str) -> String {
+pub(crate) fn prefix_ids(html: &str, prefix: &str) -> String {
     html.replace(" id=\"", &format!(" id=\"{prefix}"))
         .replace("href=\"#", &format!("href=\"#{prefix}"))
 }

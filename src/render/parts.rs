@@ -18,7 +18,7 @@ use super::context::{ancestors, Values, SIBLINGS};
 /// only hashed (to decide whether rendering is needed at all, see [`super::memo`]). Hashing
 /// uses the hashes of page summaries and contents computed once per build, so deciding that a
 /// page is unchanged costs a few hash combinations, not a copy of its data.
-pub enum Part<'a> {
+pub(crate) enum Part<'a> {
     Value(Value),
     /// [`Values::page_full`].
     PageFull(usize),
@@ -43,7 +43,7 @@ pub enum Part<'a> {
 }
 
 /// Hashes of what [`Values`] holds, built once per build for incremental rendering.
-pub struct Hashes {
+pub(crate) struct Hashes {
     /// Of each page's summary (`Values::pages`).
     pub summary: Vec<u64>,
     /// Of each page's content (HTML with links resolved) and table of contents.
@@ -71,7 +71,7 @@ fn hash_toc(toc: &[crate::markdown::TocEntry], h: &mut impl Hasher) {
 }
 
 impl Hashes {
-    pub fn build(site: &Site, values: &Values) -> Hashes {
+    pub(crate) fn build(site: &Site, values: &Values) -> Hashes {
         use rayon::prelude::*;
         let summary: Vec<u64> = if values.page_hashes.len() == values.pages.len() {
             values.page_hashes.clone()
@@ -147,7 +147,7 @@ impl Hashes {
 
 impl Values {
     /// Build a context entry (a plain value is moved, not copied).
-    pub fn build_owned(&self, site: &Site, graph: &Graph, part: Part<'_>) -> Value {
+    pub(crate) fn build_owned(&self, site: &Site, graph: &Graph, part: Part<'_>) -> Value {
         match part {
             Part::Value(v) => v,
             other => self.build_part(site, graph, &other),
@@ -155,7 +155,7 @@ impl Values {
     }
 
     /// Build a context entry.
-    pub fn build_part(&self, site: &Site, graph: &Graph, part: &Part<'_>) -> Value {
+    pub(crate) fn build_part(&self, site: &Site, graph: &Graph, part: &Part<'_>) -> Value {
         match *part {
             Part::Value(ref v) => v.clone(),
             Part::PageFull(i) => self.page_full(site, graph, i),
@@ -176,7 +176,7 @@ impl Values {
     /// Hash a context entry without building it: whenever [`Values::build_part`] would give
     /// a different value, the hash differs (it may also differ when the value does not, which
     /// only costs a needless render). Every field `build_part` reads must be fed here.
-    pub fn hash_part(
+    pub(crate) fn hash_part(
         &self,
         site: &Site,
         graph: &Graph,

@@ -23,7 +23,7 @@ use crate::diagnostics::Diagnostic;
 use crate::theme::Theme;
 
 /// The guard's name in templates.
-pub const GUARD: &str = "__zhiku_recursion_guard";
+pub(crate) const GUARD: &str = "__zhiku_recursion_guard";
 
 /// Stack left (bytes) below which rendering stops. Rendering threads have at least 2 MiB
 /// (rayon's workers are given more, see `build::init_threads`); one level of template
@@ -31,7 +31,7 @@ pub const GUARD: &str = "__zhiku_recursion_guard";
 const STACK_RESERVE: usize = 512 << 10;
 
 /// What the guard checks: is there still enough stack to go one level deeper?
-pub fn guard(cycles: &str) -> tera::Result<tera::Value> {
+pub(crate) fn guard(cycles: &str) -> tera::Result<tera::Value> {
     match stacker::remaining_stack() {
         Some(left) if left < STACK_RESERVE => Err(tera::Error::msg(format!(
             "template recursion does not end: {cycles}; a macro that calls itself, or a template \
@@ -223,7 +223,7 @@ fn describe(cycle: &[String], theme: &Theme) -> String {
 
 /// Cycles that can never end: `extends` chains and `import`s that come back. Each is an
 /// error naming the template files of the cycle; Tera is never given such templates.
-pub fn check(theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check(theme: &Theme) -> Vec<Diagnostic> {
     let refs = parse(theme);
     let mut errors = Vec::new();
     let extends: BTreeMap<String, BTreeSet<String>> = refs
@@ -292,7 +292,7 @@ fn first_tag_line(theme: &Theme, name: &str, tag: &str) -> Option<usize> {
 
 /// The include and macro cycles of the theme (recursion that may end, or may not), for the
 /// guard's message: `templates/a.html → templates/b.html → templates/a.html; …`.
-pub fn cycles(theme: &Theme) -> String {
+pub(crate) fn cycles(theme: &Theme) -> String {
     let refs = parse(theme);
     let key = |c: &Callee| -> String {
         match c {
@@ -355,7 +355,7 @@ fn resolve_namespace(
 /// `text` with a call to the guard at the start of every macro body and before every
 /// `include`, on the same line (so line numbers do not change) and with the tag's
 /// whitespace control carried over (so the output does not change).
-pub fn instrument(text: &str) -> String {
+pub(crate) fn instrument(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 64);
     let mut i = 0;
     let bytes = text.as_bytes();

@@ -15,7 +15,7 @@ use crate::diagnostics::Diagnostic;
 use crate::theme::Theme;
 
 /// Functions a template may call: Tera's own and zhiku's.
-pub const FUNCTIONS: &[&str] = &[
+pub(crate) const FUNCTIONS: &[&str] = &[
     "range",
     "now",
     "throw",
@@ -34,7 +34,7 @@ enum Ref {
 }
 
 /// Check every template of `theme` (those that parsed: syntax errors are reported elsewhere).
-pub fn check(theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check(theme: &Theme) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for (name, src) in &theme.templates {
         let Ok(t) = tera::Template::new(name, None, &src.text) else {

@@ -16,10 +16,11 @@ use crate::theme::Theme;
 use super::{functions, recursion, refs};
 
 /// Templates every theme must have.
-pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
+pub(crate) const REQUIRED_TEMPLATES: &[&str] =
+    &["index.html", "section.html", "page.html", "404.html"];
 
 /// Compile the theme's templates, reporting each broken one with its file, line and column.
-pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+pub(crate) fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     for (name, src) in &theme.templates {
         if let Err(e) = tera::Template::new(name, None, &src.text) {
@@ -77,12 +78,12 @@ pub fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
 
 /// HTML/XML escaping for template output: `& < > " '` only (Tera's default also escapes `/`,
 /// which makes every URL unreadable in the page source).
-pub fn escape_html(s: &str) -> String {
+pub(crate) fn escape_html(s: &str) -> String {
     crate::markdown::escape_attr(s)
 }
 
 /// Tera's error and its causes in one line.
-pub fn error_chain(e: &tera::Error) -> String {
+pub(crate) fn error_chain(e: &tera::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut src = std::error::Error::source(e);
     while let Some(s) = src {
@@ -122,7 +123,7 @@ fn template_error(shown: &std::path::Path, e: &tera::Error) -> Diagnostic {
 }
 
 /// Check that every `template:` (and `page_template:`) named in front matter exists in the theme.
-pub fn check_template_names(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
+pub(crate) fn check_template_names(site: &Site, theme: &Theme) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     let missing = |name: &str| !theme.templates.contains_key(name);
     for p in &site.pages {

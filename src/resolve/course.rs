@@ -13,7 +13,7 @@ use super::Taxonomy;
 
 /// Position of every page when the section tree is read depth first (a section's own pages
 /// in its sort order, then its subsections in theirs).
-pub fn reading_order(site: &Site) -> Vec<usize> {
+pub(crate) fn reading_order(site: &Site) -> Vec<usize> {
     let mut order = vec![usize::MAX; site.pages.len()];
     let mut next = 0;
     let mut stack = vec![0usize];
@@ -31,7 +31,7 @@ pub fn reading_order(site: &Site) -> Vec<usize> {
 
 /// Previous/next page, within the page's own section: a module's lessons do not run on into
 /// the next module (its last lesson links to the next module instead, see [`next_module`]).
-pub fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+pub(crate) fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
     let mut result = vec![(None, None); site.pages.len()];
     for s in &site.sections {
         let seq = &s.pages;
@@ -45,13 +45,13 @@ pub fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 
 /// Is section `s` a course module: a section with pages whose parent is not the home page
 /// (`courses/m1/` under `courses/`)?
-pub fn is_module(site: &Site, s: usize) -> bool {
+pub(crate) fn is_module(site: &Site, s: usize) -> bool {
     matches!(site.sections[s].parent, Some(p) if p != 0) && !site.sections[s].pages.is_empty()
 }
 
 /// For each section that is a module: the next module of its course (the next sibling
 /// section with pages), shown at the end of its last lesson; and the previous one.
-pub fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+pub(crate) fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
     let mut result = vec![(None, None); site.sections.len()];
     for (s, section) in site.sections.iter().enumerate() {
         if !is_module(site, s) {
@@ -79,7 +79,7 @@ pub fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 /// (引用本页的内容), then pages sharing terms (相关内容). Returns the backlinks to show (links
 /// from lessons already listed as 相关课程 left out) and the related pages to show (none
 /// that appears in an earlier list).
-pub fn shown_lists(
+pub(crate) fn shown_lists(
     site: &Site,
     page_backlinks: &[Vec<crate::site::Ref>],
     cases: &[Vec<usize>],
@@ -132,7 +132,7 @@ pub fn shown_lists(
 
 /// One self-check question (自测题) of a lesson's `extra.quiz`.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct QuizItem {
+pub(crate) struct QuizItem {
     /// 1, 2, … in the lesson.
     pub number: usize,
     pub question: String,
@@ -146,7 +146,7 @@ pub struct QuizItem {
 
 /// One option of a [`QuizItem`]: its letter (A, B, …) and text.
 #[derive(Debug, Clone, serde::Serialize)]
-pub struct QuizOption {
+pub(crate) struct QuizOption {
     pub letter: String,
     pub text: String,
 }
@@ -163,7 +163,9 @@ pub struct QuizOption {
 /// ```
 ///
 /// An error says which question is wrong and how.
-pub fn quiz(extra: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<QuizItem>, String> {
+pub(crate) fn quiz(
+    extra: &serde_json::Map<String, serde_json::Value>,
+) -> Result<Vec<QuizItem>, String> {
     use serde_json::Value;
     let Some(list) = extra.get("quiz") else {
         return Ok(Vec::new());
@@ -261,7 +263,7 @@ pub fn quiz(extra: &serde_json::Map<String, serde_json::Value>) -> Result<Vec<Qu
 }
 
 /// Check every page's self-check questions (`extra.quiz`).
-pub fn check_quizzes(site: &Site, diags: &mut Diagnostics) {
+pub(crate) fn check_quizzes(site: &Site, diags: &mut Diagnostics) {
     for page in &site.pages {
         if let Err(e) = quiz(&page.meta.fields.extra) {
             let line = page.meta.key_lines.get("extra").copied().unwrap_or(1);
@@ -276,7 +278,7 @@ pub fn check_quizzes(site: &Site, diags: &mut Diagnostics) {
 
 /// `cases:` of each page checked and linked both ways: (cases of each lesson, lessons of each
 /// case in reading order).
-pub fn cases_and_lessons(
+pub(crate) fn cases_and_lessons(
     site: &Site,
     order: &[usize],
     diags: &mut Diagnostics,
@@ -345,7 +347,7 @@ pub fn cases_and_lessons(
 
 /// Up to five pages sharing the most taxonomy terms with each page; ties go to the newer,
 /// then by content path.
-pub fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
+pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
     /// Terms used by more pages than this say little about relatedness and would make the
     /// computation quadratic; only their newest pages are considered.
     const MAX_TERM_SCAN: usize = 300;

@@ -17,12 +17,12 @@ use crate::suggest::closest;
 
 /// Content path → page or section, accepting `cases/tianjin.md`, `cases/_index.md`,
 /// `cases` (the section) and `cases/foo` for a bundle `cases/foo/index.md`.
-pub struct Lookup<'a> {
+pub(crate) struct Lookup<'a> {
     map: HashMap<&'a str, Ref>,
 }
 
 impl<'a> Lookup<'a> {
-    pub fn new(site: &'a Site) -> Self {
+    pub(crate) fn new(site: &'a Site) -> Self {
         let mut map = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
             map.insert(p.rel_path.as_str(), Ref::Page(i));
@@ -33,7 +33,7 @@ impl<'a> Lookup<'a> {
         Lookup { map }
     }
 
-    pub fn get(&self, path: &str) -> Option<Ref> {
+    pub(crate) fn get(&self, path: &str) -> Option<Ref> {
         let path = path.trim_end_matches('/');
         if let Some(r) = self.map.get(path) {
             return Some(*r);
@@ -50,7 +50,7 @@ impl<'a> Lookup<'a> {
     }
 
     /// All content paths, for suggestions.
-    pub fn paths(&self) -> impl Iterator<Item = &&'a str> + Clone {
+    pub(crate) fn paths(&self) -> impl Iterator<Item = &&'a str> + Clone {
         self.map.keys()
     }
 }
@@ -86,7 +86,7 @@ fn rel_of(site: &Site, r: Ref) -> &str {
 
 /// Check and rewrite every link of every page and section; returns the backlinks of pages
 /// and sections.
-pub fn resolve_links(
+pub(crate) fn resolve_links(
     site: &mut Site,
     known_outputs: &BTreeSet<String>,
     static_outputs: Option<&BTreeMap<String, String>>,

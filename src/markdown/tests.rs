@@ -1,3 +1,4 @@
+use super::links::{classify, find_placeholder, P};
 use super::*;
 
 fn html(md: &str) -> String {

@@ -1,16 +1,16 @@
 //! Markdown → HTML with the passes Chinese text needs.
 //!
 //! pulldown-cmark parses; then, on its event stream:
-//! 1. CJK-friendly emphasis ([`emphasis`]);
-//! 2. soft line breaks between two CJK characters are dropped ([`breaks`]: Chromium would
+//! 1. CJK-friendly emphasis (`emphasis`);
+//! 2. soft line breaks between two CJK characters are dropped (`breaks`: Chromium would
 //!    show the newline as a space between Chinese characters);
 //! 3. heading ids (readable Chinese ids, unique per page, `{#id}` wins) and the table of
-//!    contents ([`headings`]);
+//!    contents (`headings`);
 //! 4. footnote ids get an `fn-` prefix;
 //! 5. links are collected with their line and column and replaced by placeholders that the
-//!    resolve stage fills in once every page's URL and anchors are known ([`links`], with
-//!    [`percent`] for percent-encoding);
-//! 6. the summary, plain text and word count are taken ([`text`]).
+//!    resolve stage fills in once every page's URL and anchors are known (`links`, with
+//!    `percent` for percent-encoding);
+//! 6. the summary, plain text and word count are taken (`text`).
 
 mod breaks;
 mod emphasis;

@@ -9,10 +9,10 @@
 //! Chinese fonts named as Word expects (宋体 for the body, 黑体 for headings, as `w:eastAsia`
 //! fonts). Whatever the theme puts in the handout therefore reaches the .docx.
 //!
-//! The files: [`model`] (the document as paragraphs of runs, tables and page breaks),
-//! [`html`] (the walk over the rendered HTML that builds it), with [`tables`] and [`images`];
-//! then [`document`] (`document.xml`), [`styles`] (`styles.xml` and `numbering.xml`) and
-//! [`package`] (the ZIP).
+//! The files: `model` (the document as paragraphs of runs, tables and page breaks),
+//! `html` (the walk over the rendered HTML that builds it), with `tables` and `images`;
+//! then `document` (`document.xml`), `styles` (`styles.xml` and `numbering.xml`) and
+//! `package` (the ZIP).
 
 mod document;
 mod html;

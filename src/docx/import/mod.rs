@@ -2,21 +2,20 @@
 //! images for its page bundle, and a note for everything that could not be converted.
 //!
 //! The document is read in two passes. The first walks `word/document.xml` in order and turns
-//! every paragraph into a list of [`Span`](model::Span)s (text with
-//! bold/italic/underline/strikethrough, a link, an image or a note reference), with what its
-//! style and Word numbering say about it;
+//! every paragraph into a list of `Span`s (text with bold/italic/underline/strikethrough, a
+//! link, an image or a note reference), with what its style and Word numbering say about it;
 //! fields, tracked changes, text boxes and the like are handled or reported on the way. The
 //! second pass decides what each paragraph is: the title, a 署名 or date line, a heading (from
 //! its style, or from Chinese numbering written as text or made by Word), a list item or a
 //! paragraph, and writes the Markdown.
 //!
 //! The files, in the order a document goes through them:
-//! - [`model`]: what the passes share: spans, paragraphs, blocks and the converter's state;
-//! - [`styles`] and [`numbering`]: what a paragraph's style and Word numbering say about it;
-//! - first pass: [`read`] (body, paragraphs, tables), [`runs`] (runs, fields, hyperlinks),
-//!   [`notes`] (footnotes, endnotes, comments), [`media`] (images, text boxes);
-//! - second pass: [`classify`] (title, 署名/date lines, headings, lists), with [`markers`]
-//!   (Chinese numbering typed as text) and [`front_matter`], then [`to_markdown`].
+//! - `model`: what the passes share: spans, paragraphs, blocks and the converter's state;
+//! - `styles` and `numbering`: what a paragraph's style and Word numbering say about it;
+//! - first pass: `read` (body, paragraphs, tables), `runs` (runs, fields, hyperlinks),
+//!   `notes` (footnotes, endnotes, comments), `media` (images, text boxes);
+//! - second pass: `classify` (title, 署名/date lines, headings, lists), with `markers`
+//!   (Chinese numbering typed as text) and `front_matter`, then `to_markdown`.
 
 mod classify;
 mod front_matter;

@@ -10,7 +10,7 @@ use super::model::{Block, Doc, Inline, Para, Run, RunFmt, BULLET_NUM};
 
 use super::UrlContext;
 
-pub(super) struct Conv<'a> {
+pub(super) struct HtmlWalk<'a> {
     pub(super) doc: Doc,
     pub(super) ctx: &'a UrlContext,
     pub(super) images: &'a BTreeMap<String, Vec<u8>>,
@@ -47,7 +47,7 @@ pub(super) fn convert_html(
                 .and_then(|s| dom.select(&s).next())
         })
         .unwrap_or_else(|| dom.root_element());
-    let mut c = Conv {
+    let mut c = HtmlWalk {
         doc: Doc::default(),
         ctx,
         images,
@@ -106,7 +106,7 @@ fn style_breaks(el: &ElementRef<'_>) -> bool {
     style.contains("break-before:page") || style.contains("page-break-before:always")
 }
 
-impl<'a> Conv<'a> {
+impl<'a> HtmlWalk<'a> {
     pub(super) fn flush(&mut self) {
         if let Some(mut p) = self.cur.take() {
             // Trim whitespace at the ends of the paragraph.

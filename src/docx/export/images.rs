@@ -2,12 +2,12 @@
 
 use scraper::ElementRef;
 
-use super::html::Conv;
+use super::html::HtmlWalk;
 use super::model::Run;
 
 use super::image_ext;
 
-impl Conv<'_> {
+impl HtmlWalk<'_> {
     pub(super) fn image(&mut self, el: ElementRef<'_>) {
         let v = el.value();
         let src = v.attr("src").unwrap_or("");

@@ -5,11 +5,11 @@ use std::collections::BTreeMap;
 use scraper::ElementRef;
 
 use super::document::para_xml;
-use super::html::Conv;
+use super::html::HtmlWalk;
 
 use super::model::{Block, Cell, Inline, Para, Run};
 
-impl Conv<'_> {
+impl HtmlWalk<'_> {
     pub(super) fn table(&mut self, el: ElementRef<'_>) -> Vec<Vec<Cell>> {
         let mut rows: Vec<Vec<Cell>> = Vec::new();
         // Columns still covered by a rowspan: column → rows left.

@@ -6,8 +6,8 @@ use crate::docx::ooxml::Element;
 use super::front_matter::{affiliation, byline, date_line, lone_name, yaml_str};
 use super::markers::{marker, text_bullet, Marker};
 use super::model::{
-    split_spans, strip_prefix_bytes, strip_trailing, trim_spans, Block, Conv, Fmt, Item, Kind,
-    Para, Span,
+    split_spans, strip_prefix_bytes, strip_trailing, trim_spans, Block, Converter, Fmt, Item, Para,
+    Span, SpanKind,
 };
 use super::numbering::Numbered;
 use super::styles::Role;
@@ -17,7 +17,7 @@ const SENTENCE_END: &[char] = &['。', '！', '？', '!', '?'];
 /// The longest heading made from a numbered paragraph, in characters.
 const HEADING_MAX: usize = 40;
 
-impl<'p> Conv<'p> {
+impl<'p> Converter<'p> {
     pub(super) fn second_pass(
         &mut self,
         items: Vec<Item>,
@@ -312,7 +312,7 @@ impl<'p> Conv<'p> {
                 p.spans.insert(
                     0,
                     Span {
-                        kind: Kind::Text(prefix),
+                        kind: SpanKind::Text(prefix),
                         fmt: Fmt::default(),
                         link: None,
                     },
@@ -399,7 +399,7 @@ impl<'p> Conv<'p> {
             p.spans.insert(
                 0,
                 Span {
-                    kind: Kind::Text(prefix),
+                    kind: SpanKind::Text(prefix),
                     fmt: Fmt::default(),
                     link: None,
                 },

@@ -2,10 +2,10 @@
 
 use crate::docx::ooxml::{Element, MAX_PART};
 
-use super::model::{Conv, Fmt, Kind, Span, Where};
+use super::model::{Converter, Fmt, Span, SpanKind, Where};
 use super::read::{named, snippet};
 
-impl Conv<'_> {
+impl Converter<'_> {
     pub(super) fn drawing(&mut self, d: &Element, out: &mut Vec<Span>, fmt: &Fmt, at: &Where) {
         for holder in d.elements() {
             let docpr = holder.child("wp:docPr");
@@ -179,7 +179,7 @@ impl Conv<'_> {
             ));
         }
         out.push(Span {
-            kind: Kind::Image {
+            kind: SpanKind::Image {
                 file,
                 alt: alt.to_string(),
             },

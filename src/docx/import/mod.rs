@@ -34,7 +34,7 @@ mod to_markdown;
 use std::collections::{BTreeMap, HashMap};
 
 use super::ooxml::{Element, OpenError, Package, Rel};
-use model::{Conv, Where};
+use model::{Converter, Where};
 use notes::{comment_map, note_map};
 use numbering::Numbering;
 use styles::Styles;
@@ -135,7 +135,7 @@ fn convert_package(pkg: &mut Package, stem: &str) -> Result<Converted, OpenError
         .child("w:body")
         .ok_or_else(|| corrupt(format!("{main} has no body (w:body)")))?;
 
-    let mut conv = Conv {
+    let mut conv = Converter {
         pkg,
         rels: rels.iter().map(|r| (r.id.clone(), r.clone())).collect(),
         styles,

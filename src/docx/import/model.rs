@@ -1,6 +1,6 @@
 //! What the two passes share: runs of formatted text ([`Span`]), raw paragraphs and tables
 //! ([`Item`]), what the second pass makes of them ([`Block`]), the converter's state
-//! ([`Conv`]) and span helpers.
+//! ([`Converter`]) and span helpers.
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -26,7 +26,7 @@ pub(super) enum Target {
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub(super) enum Kind {
+pub(super) enum SpanKind {
     Text(String),
     /// A line break inside the paragraph (joined when written).
     Break,
@@ -40,7 +40,7 @@ pub(super) enum Kind {
 
 #[derive(Debug, Clone)]
 pub(super) struct Span {
-    pub(super) kind: Kind,
+    pub(super) kind: SpanKind,
     pub(super) fmt: Fmt,
     pub(super) link: Option<Target>,
 }
@@ -58,7 +58,7 @@ impl Para {
     pub(super) fn text(&self) -> String {
         let mut s = String::new();
         for sp in &self.spans {
-            if let Kind::Text(t) = &sp.kind {
+            if let SpanKind::Text(t) = &sp.kind {
                 s.push_str(t);
             }
         }
@@ -66,15 +66,15 @@ impl Para {
     }
     pub(super) fn is_empty(&self) -> bool {
         self.spans.iter().all(|s| match &s.kind {
-            Kind::Text(t) => t.trim().is_empty(),
-            Kind::Break => true,
+            SpanKind::Text(t) => t.trim().is_empty(),
+            SpanKind::Break => true,
             _ => false,
         })
     }
     pub(super) fn all_bold(&self) -> bool {
         let mut any = false;
         for s in &self.spans {
-            if let Kind::Text(t) = &s.kind {
+            if let SpanKind::Text(t) = &s.kind {
                 if t.trim().is_empty() {
                     continue;
                 }
@@ -114,7 +114,7 @@ pub(super) struct Field {
     pub(super) toc: bool,
 }
 
-pub(super) struct Conv<'p> {
+pub(super) struct Converter<'p> {
     pub(super) pkg: &'p mut Package,
     pub(super) rels: HashMap<String, Rel>,
     pub(super) styles: Styles,
@@ -163,7 +163,7 @@ pub(super) enum Block {
 pub(super) fn strip_prefix_bytes(spans: &mut Vec<Span>, mut bytes: usize) {
     let mut i = 0;
     while bytes > 0 && i < spans.len() {
-        if let Kind::Text(t) = &mut spans[i].kind {
+        if let SpanKind::Text(t) = &mut spans[i].kind {
             if t.len() <= bytes {
                 bytes -= t.len();
                 t.clear();
@@ -178,7 +178,7 @@ pub(super) fn strip_prefix_bytes(spans: &mut Vec<Span>, mut bytes: usize) {
         }
         i += 1;
     }
-    spans.retain(|s| !matches!(&s.kind, Kind::Text(t) if t.is_empty()));
+    spans.retain(|s| !matches!(&s.kind, SpanKind::Text(t) if t.is_empty()));
 }
 
 /// Split spans at byte offset `at` of their text.
@@ -188,22 +188,22 @@ pub(super) fn split_spans(spans: &[Span], at: usize) -> (Vec<Span>, Vec<Span>) {
     let mut pos = 0;
     for s in spans {
         match &s.kind {
-            Kind::Text(t) if pos < at && pos + t.len() > at => {
+            SpanKind::Text(t) if pos < at && pos + t.len() > at => {
                 let mut cut = at - pos;
                 while !t.is_char_boundary(cut) {
                     cut += 1;
                 }
                 left.push(Span {
-                    kind: Kind::Text(t[..cut].to_string()),
+                    kind: SpanKind::Text(t[..cut].to_string()),
                     ..s.clone()
                 });
                 right.push(Span {
-                    kind: Kind::Text(t[cut..].to_string()),
+                    kind: SpanKind::Text(t[cut..].to_string()),
                     ..s.clone()
                 });
                 pos += t.len();
             }
-            Kind::Text(t) => {
+            SpanKind::Text(t) => {
                 if pos < at {
                     left.push(s.clone());
                 } else {
@@ -227,7 +227,7 @@ pub(super) fn split_spans(spans: &[Span], at: usize) -> (Vec<Span>, Vec<Span>) {
 pub(super) fn trim_spans(spans: &mut Vec<Span>) {
     while let Some(first) = spans.first_mut() {
         match &mut first.kind {
-            Kind::Text(t) => {
+            SpanKind::Text(t) => {
                 let trimmed = t.trim_start().to_string();
                 if trimmed.is_empty() {
                     spans.remove(0);
@@ -236,7 +236,7 @@ pub(super) fn trim_spans(spans: &mut Vec<Span>) {
                     break;
                 }
             }
-            Kind::Break => {
+            SpanKind::Break => {
                 spans.remove(0);
             }
             _ => break,
@@ -244,7 +244,7 @@ pub(super) fn trim_spans(spans: &mut Vec<Span>) {
     }
     while let Some(last) = spans.last_mut() {
         match &mut last.kind {
-            Kind::Text(t) => {
+            SpanKind::Text(t) => {
                 let trimmed = t.trim_end().to_string();
                 if trimmed.is_empty() {
                     spans.pop();
@@ -253,7 +253,7 @@ pub(super) fn trim_spans(spans: &mut Vec<Span>) {
                     break;
                 }
             }
-            Kind::Break => {
+            SpanKind::Break => {
                 spans.pop();
             }
             _ => break,
@@ -263,22 +263,22 @@ pub(super) fn trim_spans(spans: &mut Vec<Span>) {
 
 pub(super) fn strip_trailing(spans: &mut Vec<Span>, marks: &[char]) {
     if let Some(Span {
-        kind: Kind::Text(t),
+        kind: SpanKind::Text(t),
         ..
     }) = spans.last_mut()
     {
         let s = t.trim_end_matches(marks).trim_end().to_string();
         *t = s;
     }
-    spans.retain(|s| !matches!(&s.kind, Kind::Text(t) if t.is_empty()));
+    spans.retain(|s| !matches!(&s.kind, SpanKind::Text(t) if t.is_empty()));
 }
 
 pub(super) fn plain(spans: &[Span]) -> String {
     let mut s = String::new();
     for sp in spans {
         match &sp.kind {
-            Kind::Text(t) => s.push_str(t),
-            Kind::Break => s.push(' '),
+            SpanKind::Text(t) => s.push_str(t),
+            SpanKind::Break => s.push(' '),
             _ => {}
         }
     }

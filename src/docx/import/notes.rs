@@ -5,9 +5,9 @@ use std::collections::HashMap;
 
 use crate::docx::ooxml::Element;
 
-use super::model::{Conv, Item, Where};
+use super::model::{Converter, Item, Where};
 
-impl Conv<'_> {
+impl Converter<'_> {
     /// The label of a footnote (`end` false) or endnote, converting the note the first time.
     pub(super) fn note_ref(&mut self, end: bool, id: &str) -> Option<String> {
         if let Some(l) = self.note_labels.get(&(end, id.to_string())) {

@@ -3,13 +3,13 @@
 
 use crate::docx::ooxml::Element;
 
-use super::model::{Conv, Item, Para, Where};
+use super::model::{Converter, Item, Para, Where};
 use super::numbering::{chinese_digit, num_pr, Numbered};
 use super::runs::choose;
 use super::styles::Role;
 use super::Note;
 
-impl<'p> Conv<'p> {
+impl<'p> Converter<'p> {
     pub(super) fn note(&mut self, message: impl Into<String>) {
         let location = self.loc.clone();
         self.notes.push(Note {

@@ -3,10 +3,10 @@
 
 use crate::docx::ooxml::Element;
 
-use super::model::{Conv, Field, Fmt, Kind, Span, Target, Where};
+use super::model::{Converter, Field, Fmt, Span, SpanKind, Target, Where};
 use super::styles::FmtOpt;
 
-impl Conv<'_> {
+impl Converter<'_> {
     /// Collect the spans of `el`'s inline children.
     pub(super) fn inlines(
         &mut self,
@@ -175,7 +175,7 @@ impl Conv<'_> {
             }
             let flink = self.field_link();
             let link = flink.as_ref().or(link).cloned();
-            let push = |out: &mut Vec<Span>, kind: Kind| {
+            let push = |out: &mut Vec<Span>, kind: SpanKind| {
                 out.push(Span {
                     kind,
                     fmt,
@@ -191,13 +191,13 @@ impl Conv<'_> {
                         }
                         continue;
                     }
-                    push(out, Kind::Text(c.own_text()));
+                    push(out, SpanKind::Text(c.own_text()));
                 }
-                "w:tab" | "w:ptab" => push(out, Kind::Text(" ".into())),
+                "w:tab" | "w:ptab" => push(out, SpanKind::Text(" ".into())),
                 "w:br" | "w:cr" if !matches!(c.attr("w:type"), Some("page" | "column")) => {
-                    push(out, Kind::Break)
+                    push(out, SpanKind::Break)
                 }
-                "w:noBreakHyphen" => push(out, Kind::Text("-".into())),
+                "w:noBreakHyphen" => push(out, SpanKind::Text("-".into())),
                 "w:sym" => {
                     let ch = c
                         .attr("w:char")
@@ -205,7 +205,7 @@ impl Conv<'_> {
                         .and_then(char::from_u32);
                     match ch {
                         Some(ch) if !('\u{E000}'..='\u{F8FF}').contains(&ch) => {
-                            push(out, Kind::Text(ch.to_string()))
+                            push(out, SpanKind::Text(ch.to_string()))
                         }
                         _ => {
                             let font = c.attr("w:font").unwrap_or("?").to_string();
@@ -228,7 +228,7 @@ impl Conv<'_> {
                     let end = c.name == "w:endnoteReference";
                     if let Some(id) = c.attr("w:id") {
                         if let Some(label) = self.note_ref(end, id) {
-                            push(out, Kind::NoteRef(label));
+                            push(out, SpanKind::NoteRef(label));
                         }
                     }
                 }

@@ -2,7 +2,7 @@ use std::collections::HashMap;
 
 use super::front_matter::{affiliation, byline, date_line, lone_name, yaml_str};
 use super::markers::{marker, Marker};
-use super::model::{Fmt, Kind, Span};
+use super::model::{Fmt, Span, SpanKind};
 use super::to_markdown::{escape_line_start, Writer};
 
 #[test]
@@ -73,7 +73,7 @@ fn yaml_strings() {
 
 fn t(s: &str, b: bool) -> Span {
     Span {
-        kind: Kind::Text(s.into()),
+        kind: SpanKind::Text(s.into()),
         fmt: Fmt {
             b,
             ..Fmt::default()

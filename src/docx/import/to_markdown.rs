@@ -6,10 +6,10 @@ use std::collections::HashMap;
 use crate::cjk::is_cjk;
 use crate::slug::{heading_id, UniqueIds};
 
-use super::model::{plain, trim_spans, Block, Conv, Fmt, Kind, Span, Target};
+use super::model::{plain, trim_spans, Block, Converter, Fmt, Span, SpanKind, Target};
 use super::Note;
 
-impl Conv<'_> {
+impl Converter<'_> {
     /// The Markdown of the blocks and the footnote definitions.
     pub(super) fn write_blocks(&mut self, blocks: &[Block]) -> String {
         // Heading ids exactly as the Markdown renderer makes them, for links to bookmarks.
@@ -224,13 +224,13 @@ impl Writer<'_> {
         // Join breaks into text first.
         let mut atoms: Vec<Span> = Vec::new();
         for (k, s) in spans.iter().enumerate() {
-            if let Kind::Break = s.kind {
+            if let SpanKind::Break = s.kind {
                 let before = atoms.last().and_then(|a| match &a.kind {
-                    Kind::Text(t) => t.chars().last(),
+                    SpanKind::Text(t) => t.chars().last(),
                     _ => None,
                 });
                 let after = spans[k + 1..].iter().find_map(|a| match &a.kind {
-                    Kind::Text(t) => t.chars().next(),
+                    SpanKind::Text(t) => t.chars().next(),
                     _ => None,
                 });
                 let cjk = before.is_some_and(is_cjk) || after.is_some_and(is_cjk);
@@ -240,7 +240,7 @@ impl Writer<'_> {
                     " "
                 };
                 atoms.push(Span {
-                    kind: Kind::Text(sep.to_string()),
+                    kind: SpanKind::Text(sep.to_string()),
                     ..s.clone()
                 });
             } else {
@@ -378,16 +378,16 @@ impl Writer<'_> {
             let mut body = String::new();
             for a in &g {
                 match &a.kind {
-                    Kind::Text(t) => body.push_str(&escape_text(t, table, heading)),
-                    Kind::Image { file, alt } => {
+                    SpanKind::Text(t) => body.push_str(&escape_text(t, table, heading)),
+                    SpanKind::Image { file, alt } => {
                         body.push_str(&format!(
                             "![{}]({})",
                             escape_text(alt, table, false),
                             url_for_markdown(file)
                         ));
                     }
-                    Kind::NoteRef(l) => body.push_str(&format!("[^{l}]")),
-                    Kind::Break => body.push(' '),
+                    SpanKind::NoteRef(l) => body.push_str(&format!("[^{l}]")),
+                    SpanKind::Break => body.push(' '),
                 }
             }
             let core = body.trim();

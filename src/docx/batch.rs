@@ -118,7 +118,7 @@ fn expand(inputs: &[PathBuf], diags: &mut Diagnostics) -> Vec<PathBuf> {
 struct Planned {
     input: PathBuf,
     conv: Converted,
-    /// content/<section>/<stem>.md, or content/<section>/<stem>/index.md for a bundle.
+    /// `content/<section>/<stem>.md`, or `content/<section>/<stem>/index.md` for a bundle.
     page: PathBuf,
     bundle: Option<PathBuf>,
 }

@@ -63,7 +63,7 @@ fn literal(t: &str, r: &Range<usize>, source: &str) -> bool {
 
 /// Rewrite literal delimiter runs in `events` into emphasis and strikethrough where the
 /// amended rules allow. `source` is the text the events' ranges index into.
-pub fn apply<'a>(events: &mut Vec<(Event<'a>, Range<usize>)>, source: &'a str) {
+pub(super) fn apply<'a>(events: &mut Vec<(Event<'a>, Range<usize>)>, source: &'a str) {
     let any = events.iter().any(|(e, r)| match e {
         Event::Start(Tag::Emphasis | Tag::Strong | Tag::Strikethrough) => true,
         Event::Text(t) => t.bytes().any(is_delimiter) && literal(t, r, source),

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 
 use rayon::prelude::*;
 
-use super::codec::{unvlq, vlq};
+use super::codec::{next_posting, push_posting};
 use super::count::unpack;
 use super::doc_tokens::{DocTokens, PARTS};
 use super::Fx;
@@ -30,15 +30,11 @@ impl Acc {
 
     /// The code of the only posting of a document's token (see [`DocTokens::for_each`]).
     pub(crate) fn first_code(&self) -> u32 {
-        let mut at = 0;
-        let b = self.s.as_bytes();
-        let _ = unvlq(b, &mut at);
-        unvlq(b, &mut at)
+        next_posting(self.s.as_bytes(), &mut 0).1
     }
 
     pub(crate) fn push(&mut self, id: u32, code: u32) {
-        vlq(id - self.last, &mut self.s);
-        vlq(code, &mut self.s);
+        push_posting(id - self.last, code, &mut self.s);
         self.last = id;
         self.n += 1;
     }

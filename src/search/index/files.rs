@@ -6,7 +6,7 @@ use std::io::Write as _;
 use rayon::prelude::*;
 use serde::Serialize;
 
-use super::codec::{group_of, vlq};
+use super::codec::{vlq, Groups};
 use super::{Doc, Encoded, Facet, Index, CALLBACK, MAX_TEXT_CHARS};
 
 #[derive(Serialize)]
@@ -16,6 +16,16 @@ pub(crate) struct Manifest<'a> {
     /// The id document files carry (see [`layout_id`]).
     pub(crate) layout: &'a str,
     pub(crate) shards: usize,
+    /// The characters whose tokens are grouped by their first two (see [`Groups`]).
+    #[serde(skip_serializing_if = "str::is_empty")]
+    pub(crate) split: &'a str,
+    /// The id each shard file carries (a hash of its data), [`FILE_ID_LEN`] characters
+    /// each, shard after shard: a shard file is the same from one build to the next when
+    /// its tokens' postings are.
+    pub(crate) sh: &'a str,
+    /// The ids of `fold.js` and `facets.js`, the same way.
+    pub(crate) fh: &'a str,
+    pub(crate) th: &'a str,
     pub(crate) docs: usize,
     /// The taxonomies, `[name, title]`, in the order of the documents' terms (`k`, `n`).
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -24,12 +34,28 @@ pub(crate) struct Manifest<'a> {
 
 /// `__zhikuSearch("kind","build",id,<data as JSON>);`
 pub(crate) fn jsonp(kind: &str, build: &str, id: usize, data: &impl Serialize) -> Vec<u8> {
-    let mut out = format!("{CALLBACK}(\"{kind}\",\"{build}\",{id},").into_bytes();
-    if serde_json::to_writer(&mut out, data).is_err() {
-        out.extend_from_slice(b"null");
+    let mut json = Vec::new();
+    if serde_json::to_writer(&mut json, data).is_err() {
+        json.extend_from_slice(b"null");
     }
+    wrap(kind, build, id, &json)
+}
+
+/// `__zhikuSearch("kind","build",id,<json>);`
+pub(crate) fn wrap(kind: &str, build: &str, id: usize, json: &[u8]) -> Vec<u8> {
+    let mut out = format!("{CALLBACK}(\"{kind}\",\"{build}\",{id},").into_bytes();
+    out.reserve(json.len() + 3);
+    out.extend_from_slice(json);
     out.extend_from_slice(b");\n");
     out
+}
+
+/// Characters of a file id (hex digits of a blake3 hash of the file's data).
+pub const FILE_ID_LEN: usize = 8;
+
+/// The id of a file whose data is `json`: it changes when the data does.
+pub(crate) fn file_id(json: &[u8]) -> String {
+    blake3::hash(json).to_hex()[..FILE_ID_LEN].to_string()
 }
 
 /// What [`snippet_json`] does with a byte: copy it, end a run of whitespace, escape it, or
@@ -253,7 +279,7 @@ pub(crate) fn doc_json(d: &Doc, out: &mut Vec<u8>) {
 /// Everything but the document files, which [`Prepared::doc_file`] makes one at a time
 /// (so that they can go to the sink as they are made).
 pub struct Prepared {
-    /// Manifest, fold table and shards.
+    /// Manifest, fold table, shards and the filters' data.
     pub head: Vec<(String, Vec<u8>)>,
     pub build: String,
     /// Which document each id is: the id document files carry instead of the build id.
@@ -287,91 +313,6 @@ impl Prepared {
         (self.doc_path(id), out)
     }
 
-    /// `search/facets.js`, the data of the filters: the top-level sections (`top`: titles;
-    /// `d`: each document's, as an index into `top`, −1 for none) and for each taxonomy its
-    /// name, title and terms, each with its documents (ids as deltas in the postings'
-    /// base-64 numbers), most used first. Loaded by the search page only.
-    pub fn facets_file(&self, docs: &[Doc], tax: &[Facet]) -> (String, Vec<u8>) {
-        #[derive(Serialize)]
-        struct Tax<'a> {
-            n: &'a str,
-            t: &'a str,
-            terms: Vec<(&'a str, String)>,
-        }
-        #[derive(Serialize)]
-        struct Facets<'a> {
-            top: Vec<&'a str>,
-            d: Vec<i32>,
-            tax: Vec<Tax<'a>>,
-        }
-        let mut top: Vec<&str> = Vec::new();
-        let mut d = Vec::with_capacity(docs.len());
-        let n_tax = docs
-            .iter()
-            .map(|x| x.term_counts.len())
-            .max()
-            .unwrap_or(0)
-            .max(tax.len());
-        let mut per: Vec<HashMap<&str, Vec<u32>>> = vec![HashMap::new(); n_tax];
-        for (id, doc) in docs.iter().enumerate() {
-            if doc.top.is_empty() {
-                d.push(-1);
-            } else {
-                let i = match top.iter().position(|t| *t == doc.top) {
-                    Some(i) => i,
-                    None => {
-                        top.push(&doc.top);
-                        top.len() - 1
-                    }
-                };
-                d.push(i as i32);
-            }
-            let mut at = 0;
-            for (t, &n) in doc.term_counts.iter().enumerate() {
-                let end = (at + n).min(doc.terms.len());
-                for term in &doc.terms[at.min(end)..end] {
-                    let ids = per[t].entry(term.as_str()).or_default();
-                    if ids.last() != Some(&(id as u32)) {
-                        ids.push(id as u32);
-                    }
-                }
-                at = end;
-            }
-        }
-        let tax = per
-            .into_iter()
-            .enumerate()
-            .map(|(i, m)| {
-                let mut terms: Vec<(&str, Vec<u32>)> = m.into_iter().collect();
-                terms.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
-                let (n, t) = tax
-                    .get(i)
-                    .map_or(("", ""), |f| (f.name.as_str(), f.title.as_str()));
-                Tax {
-                    n,
-                    t,
-                    terms: terms
-                        .into_iter()
-                        .map(|(term, ids)| {
-                            let mut s = String::with_capacity(ids.len() * 2);
-                            let mut prev = 0;
-                            for id in ids {
-                                vlq(id - prev, &mut s);
-                                prev = id;
-                            }
-                            (term, s)
-                        })
-                        .collect(),
-                }
-            })
-            .collect();
-        let data = Facets { top, d, tax };
-        (
-            format!("{}facets.js", self.dir),
-            jsonp("t", &self.build, 0, &data),
-        )
-    }
-
     /// All files, in the order of [`Index::files`].
     pub fn into_index(self, docs: &[Doc]) -> Index {
         let doc_files: Vec<(String, Vec<u8>)> = docs
@@ -379,9 +320,7 @@ impl Prepared {
             .enumerate()
             .map(|(i, d)| self.doc_file(i, d))
             .collect();
-        let facets = self.facets_file(docs, &[]);
         let mut files = self.head;
-        files.push(facets);
         files.extend(doc_files);
         Index {
             files,
@@ -398,12 +337,11 @@ impl Prepared {
 /// group and a suffix, empty for the group itself; tokens never hold `:` or `,`, and postings
 /// are base 64). One string per group rather than an object: a third smaller, since most
 /// tokens have one or two postings.
-pub(crate) fn shard_file<'a>(
-    build: &str,
-    id: usize,
+pub(crate) fn shard_json<'a>(
+    groups: &Groups,
     tokens: impl Iterator<Item = &'a Encoded>,
 ) -> Vec<u8> {
-    let mut out = format!("{CALLBACK}(\"s\",\"{build}\",{id},{{").into_bytes();
+    let mut out = vec![b'{'];
     let mut group: Option<&str> = None;
     let mut entries = String::new();
     let flush = |out: &mut Vec<u8>, g: &str, entries: &str, first: bool| {
@@ -416,7 +354,7 @@ pub(crate) fn shard_file<'a>(
     };
     let mut first = true;
     for (tok, postings, _) in tokens {
-        let g = group_of(tok);
+        let g = groups.of(tok);
         if group != Some(g) {
             if let Some(prev) = group {
                 flush(&mut out, prev, &entries, first);
@@ -434,7 +372,7 @@ pub(crate) fn shard_file<'a>(
     if let Some(prev) = group {
         flush(&mut out, prev, &entries, first);
     }
-    out.extend_from_slice(b"});\n");
+    out.push(b'}');
     out
 }
 
@@ -442,4 +380,86 @@ pub(crate) fn json_str(out: &mut Vec<u8>, s: &str) {
     if serde_json::to_writer(&mut *out, s).is_err() {
         out.extend_from_slice(b"\"\"");
     }
+}
+
+/// The data of `search/facets.js`, the filters': the top-level sections (`top`: titles;
+/// `d`: each document's, as an index into `top`, −1 for none) and for each taxonomy its
+/// name, title and terms, each with its documents (ids as deltas in the postings'
+/// base-64 numbers), most used first. Loaded by the search page only.
+pub(crate) fn facets_json(docs: &[Doc], tax: &[Facet]) -> Vec<u8> {
+    #[derive(Serialize)]
+    struct Tax<'a> {
+        n: &'a str,
+        t: &'a str,
+        terms: Vec<(&'a str, String)>,
+    }
+    #[derive(Serialize)]
+    struct Facets<'a> {
+        top: Vec<&'a str>,
+        d: Vec<i32>,
+        tax: Vec<Tax<'a>>,
+    }
+    let mut top: Vec<&str> = Vec::new();
+    let mut d = Vec::with_capacity(docs.len());
+    let n_tax = docs
+        .iter()
+        .map(|x| x.term_counts.len())
+        .max()
+        .unwrap_or(0)
+        .max(tax.len());
+    let mut per: Vec<HashMap<&str, Vec<u32>>> = vec![HashMap::new(); n_tax];
+    for (id, doc) in docs.iter().enumerate() {
+        if doc.top.is_empty() {
+            d.push(-1);
+        } else {
+            let i = match top.iter().position(|t| *t == doc.top) {
+                Some(i) => i,
+                None => {
+                    top.push(&doc.top);
+                    top.len() - 1
+                }
+            };
+            d.push(i as i32);
+        }
+        let mut at = 0;
+        for (t, &n) in doc.term_counts.iter().enumerate() {
+            let end = (at + n).min(doc.terms.len());
+            for term in &doc.terms[at.min(end)..end] {
+                let ids = per[t].entry(term.as_str()).or_default();
+                if ids.last() != Some(&(id as u32)) {
+                    ids.push(id as u32);
+                }
+            }
+            at = end;
+        }
+    }
+    let tax = per
+        .into_iter()
+        .enumerate()
+        .map(|(i, m)| {
+            let mut terms: Vec<(&str, Vec<u32>)> = m.into_iter().collect();
+            terms.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then(a.0.cmp(b.0)));
+            let (n, t) = tax
+                .get(i)
+                .map_or(("", ""), |f| (f.name.as_str(), f.title.as_str()));
+            Tax {
+                n,
+                t,
+                terms: terms
+                    .into_iter()
+                    .map(|(term, ids)| {
+                        let mut s = String::with_capacity(ids.len() * 2);
+                        let mut prev = 0;
+                        for id in ids {
+                            vlq(id - prev, &mut s);
+                            prev = id;
+                        }
+                        (term, s)
+                    })
+                    .collect(),
+            }
+        })
+        .collect();
+    let data = Facets { top, d, tax };
+    serde_json::to_vec(&data).unwrap_or_else(|_| b"null".to_vec())
 }

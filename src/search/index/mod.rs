@@ -40,14 +40,15 @@ use rayon::prelude::*;
 
 use super::tokenize;
 
+use codec::Groups;
 pub(crate) use codec::{decode_into, encode_postings};
-pub use codec::{decode_postings, group_of, shard_of, vlq};
+pub use codec::{decode_postings, shard_of, vlq};
 pub(crate) use collect::{collect, Encoded};
 pub(crate) use count::tokens_of;
 pub(crate) use doc_key::doc_key;
 pub(crate) use doc_tokens::DocTokens;
 pub use files::Prepared;
-use files::{jsonp, shard_file, Manifest};
+use files::{facets_json, file_id, jsonp, shard_json, wrap, Manifest};
 
 /// The hasher of the index's maps: FxHash (the rustc hasher, from `rustc-hash`); tokens are
 /// short and trusted, SipHash's DoS resistance is not needed, and hashing is most of the cost
@@ -65,7 +66,11 @@ const _: () = assert!(MAX_TF < 1 << 10);
 /// Aim for shards of about this size.
 pub const TARGET_SHARD_BYTES: usize = 16 * 1024;
 /// At most this many shard files.
-pub const MAX_SHARDS: usize = 4096;
+pub const MAX_SHARDS: usize = 512;
+/// A first character's tokens are a group of their own up to a quarter of a shard's share of
+/// the index, and at least this many bytes; beyond, they are grouped by their first two
+/// characters.
+pub const MIN_SPLIT_BYTES: usize = 2048;
 /// Longest text kept per document for snippets (characters).
 pub const MAX_TEXT_CHARS: usize = 200_000;
 
@@ -159,24 +164,28 @@ pub fn prepare(
             (&owned, keys, Vec::new())
         }
     };
-    let total: usize = encoded.iter().map(|(t, s, _)| t.len() + s.len() + 6).sum();
+    // A token weighs its suffix, its postings and two separators in its shard.
+    let weigh = |(t, s, _): &Encoded| t.len() + s.len() + 2;
+    let total: usize = encoded.iter().map(weigh).sum();
     let shards = total
         .div_ceil(TARGET_SHARD_BYTES)
         .next_power_of_two()
         .clamp(1, MAX_SHARDS);
+    let groups = Groups::new(
+        encoded.iter().map(|e| (&*e.0, weigh(e))),
+        (total / shards / 4).max(MIN_SPLIT_BYTES),
+    );
 
     // Tokens of each shard, in order (so groups, and tokens within a group, are in order:
     // a group is a prefix of its tokens).
     let mut per_shard: Vec<Vec<u32>> = vec![Vec::new(); shards];
     let mut chars = std::collections::BTreeSet::new();
     for (i, (tok, _, _)) in encoded.iter().enumerate() {
-        let g = group_of(tok);
-        if g.len() == tok.len() && g.chars().count() == 1 {
-            if let Some(c) = g.chars().next() {
-                chars.insert(c);
-            }
+        let mut it = tok.chars();
+        if let (Some(c), None) = (it.next(), it.next()) {
+            chars.insert(c);
         }
-        per_shard[shard_of(g, shards)].push(i as u32);
+        per_shard[shard_of(groups.of(tok), shards)].push(i as u32);
     }
     // Traditional → Simplified pairs whose Simplified character is in the index.
     let fold_pairs: String = tokenize::t2s_pairs()
@@ -185,39 +194,45 @@ pub fn prepare(
         .flat_map(|(t, s)| [t, s])
         .collect();
 
-    // The build id names this index in every file (and in the URLs search.js asks for): a
-    // hash of everything the files are made of, so the same site gives the same files. The
-    // postings are hashed in slices, in parallel.
-    let slices: Vec<[u8; 32]> = encoded
-        .par_chunks(4096)
-        .map(|slice| {
-            let mut h = blake3::Hasher::new();
-            for (tok, s, _) in slice {
-                for part in [tok.as_bytes(), s.as_bytes()] {
-                    h.update(part);
-                    h.update(b"\0");
-                }
-            }
-            *h.finalize().as_bytes()
-        })
+    // Every file but the manifest and the document files carries an id of its own, a hash
+    // of its data, which the manifest lists: a file is the same from one build to the next
+    // when its data is (serve rewrites only the shards that changed), and search.js never
+    // mixes files of two builds.
+    let shard_data: Vec<Vec<u8>> = per_shard
+        .par_iter()
+        .map(|toks| shard_json(&groups, toks.iter().map(|&t| &encoded[t as usize])))
         .collect();
+    let shard_ids: Vec<String> = shard_data.par_iter().map(|d| file_id(d)).collect();
+    let fold_json = serde_json::to_vec(&fold_pairs).unwrap_or_else(|_| b"\"\"".to_vec());
+    let facets = facets_json(docs, tax);
+    let (fh, th) = (file_id(&fold_json), file_id(&facets));
+    let sh = shard_ids.concat();
+    let split = groups.split_chars();
+
+    // The build id names this index (document files are asked for with it, so a browser
+    // never shows a cached older text): a hash of everything the files are made of, so the
+    // same site gives the same files.
     let mut hasher = blake3::Hasher::new();
     hasher.update(&(shards as u64).to_le_bytes());
-    for s in &slices {
-        hasher.update(s);
-    }
+    hasher.update(sh.as_bytes());
     hasher.update(&(keys.len() as u64).to_le_bytes());
     for k in &keys {
         hasher.update(&k.to_le_bytes());
     }
-    hasher.update(fold_pairs.as_bytes());
+    hasher.update(fh.as_bytes());
+    hasher.update(th.as_bytes());
+    hasher.update(split.as_bytes());
     let build = hasher.finalize().to_hex()[..12].to_string();
-    let mut head = Vec::with_capacity(shards + 2);
+    let mut head = Vec::with_capacity(shards + 3);
     let manifest = Manifest {
-        v: 2,
+        v: 3,
         build: &build,
         layout: &layout,
         shards,
+        split: &split,
+        sh: &sh,
+        fh: &fh,
+        th: &th,
         docs: docs.len(),
         tax: tax
             .iter()
@@ -228,18 +243,15 @@ pub fn prepare(
         format!("{dir}manifest.js"),
         jsonp("m", &build, 0, &manifest),
     ));
-    head.push((format!("{dir}fold.js"), jsonp("f", &build, 0, &fold_pairs)));
-    let shard_files: Vec<(String, Vec<u8>)> = per_shard
-        .par_iter()
-        .enumerate()
-        .map(|(i, toks)| {
-            (
-                format!("{dir}s/{i}.js"),
-                shard_file(&build, i, toks.iter().map(|&t| &encoded[t as usize])),
-            )
-        })
-        .collect();
-    head.extend(shard_files);
+    head.push((format!("{dir}fold.js"), wrap("f", &fh, 0, &fold_json)));
+    head.push((format!("{dir}facets.js"), wrap("t", &th, 0, &facets)));
+    head.extend(
+        shard_data
+            .iter()
+            .zip(&shard_ids)
+            .enumerate()
+            .map(|(i, (data, id))| (format!("{dir}s/{i}.js"), wrap("s", id, i, data))),
+    );
     Prepared {
         head,
         build,

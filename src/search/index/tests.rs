@@ -22,7 +22,27 @@ fn doc(title: &str, body: &str) -> Doc<'static> {
 
 /// The shard object holding `token`, parsed.
 fn lookup(index: &Index, token: &str) -> Option<Vec<(u32, u32)>> {
-    let g = group_of(token);
+    let manifest = std::str::from_utf8(
+        &index
+            .files
+            .iter()
+            .find(|(p, _)| p.ends_with("manifest.js"))?
+            .1,
+    )
+    .ok()?;
+    let m: serde_json::Value = serde_json::from_str(
+        manifest
+            .split_once(",0,")?
+            .1
+            .trim_end()
+            .trim_end_matches(");"),
+    )
+    .ok()?;
+    let split = m.get("split").and_then(|v| v.as_str()).unwrap_or("");
+    let first = token.chars().next()?;
+    let n = if split.contains(first) { 2 } else { 1 };
+    let end = token.char_indices().nth(n).map_or(token.len(), |(i, _)| i);
+    let g = &token[..end];
     let id = shard_of(g, index.shards);
     let (_, bytes) = index
         .files
@@ -304,9 +324,18 @@ fn packed_tokens_round_trip() {
 fn vlq_round_trip() {
     let mut s = String::new();
     for (d, c) in [(0u32, 5u32), (31, 32), (1000, 4095), (70_000, 1)] {
-        vlq(d, &mut s);
-        vlq(c, &mut s);
+        push_posting(d, c, &mut s);
     }
+    let mut at = 0;
+    let mut nums = Vec::new();
+    let mut t = String::new();
+    for v in [0u32, 31, 32, 1000, 4095, 70_000] {
+        vlq(v, &mut t);
+    }
+    while at < t.len() {
+        nums.push(unvlq(t.as_bytes(), &mut at));
+    }
+    assert_eq!(nums, [0, 31, 32, 1000, 4095, 70_000]);
     assert_eq!(
         decode_postings(&s),
         [(0, 5), (31, 32), (1031, 4095), (71_031, 1)]
@@ -318,8 +347,34 @@ fn shard_hash_matches_search_js() {
     // Values computed by search.js's shardOf (FNV-1a over code points).
     assert_eq!(shard_of("党建", 1 << 31), 0x4bc7_e015);
     assert_eq!(shard_of("a", 4096), 0xe40c_292c % 4096);
-    assert_eq!(group_of("覆盖率"), "覆盖");
-    assert_eq!(group_of("a"), "a");
+}
+
+#[test]
+fn groups_by_first_character_unless_split() {
+    let g = Groups::new([("覆盖", 10), ("覆盖率", 10), ("a", 1)].into_iter(), 15);
+    assert_eq!(g.split_chars(), "覆");
+    assert_eq!(g.of("覆盖率"), "覆盖");
+    assert_eq!(g.of("覆"), "覆");
+    assert_eq!(g.of("ab"), "a");
+    assert_eq!(g.of("a"), "a");
+}
+
+#[test]
+fn postings_round_trip_with_codes_in_the_delta() {
+    let list = [
+        (0, 4),
+        (1, 8),
+        (3, 12),
+        (7, 5),
+        (40, 4),
+        (41, 16),
+        (5000, 4),
+    ];
+    let s = encode_postings(&list);
+    assert_eq!(decode_postings(&s), list);
+    // Once to three times in the text, no field: one number each.
+    assert_eq!(encode_postings(&[(2, 4)]).len(), 1);
+    assert_eq!(encode_postings(&[(2, 5)]).len(), 2);
 }
 
 #[test]

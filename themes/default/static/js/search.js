@@ -55,7 +55,7 @@
     var p = pending[key];
     if (!p) return;
     delete pending[key];
-    var expected = kind === "d" ? layout : build;
+    var expected = kind === "d" ? layout : fileId(kind, id);
     if (kind !== "m" && expected !== null && fileBuild !== expected) {
       p.reject(new Error("stale"));
       return;
@@ -63,14 +63,27 @@
     p.resolve(data);
   };
 
+  // The id a file carries: document files the layout; shards, fold table and filters a
+  // hash of their data, listed in the manifest (so a file stays the same, and cached,
+  // from one build to the next when its data does).
+  var ID_LEN = 8;
+  function fileId(kind, id) {
+    if (!manifest) return null;
+    if (kind === "s") return manifest.sh.substr(id * ID_LEN, ID_LEN);
+    if (kind === "f") return manifest.fh;
+    if (kind === "t") return manifest.th;
+    return build;
+  }
+
   function load(kind, id, path) {
     var key = kind + id;
     if (loaded[key]) return loaded[key];
     loaded[key] = new Promise(function (resolve, reject) {
       pending[key] = { resolve: resolve, reject: reject };
       var s = document.createElement("script");
-      // The manifest is always fetched fresh; everything else is named by the build.
-      s.src = indexBase + path + "?v=" + (build || Date.now());
+      // The manifest is always fetched fresh; everything else is named by its id (document
+      // files by the build).
+      s.src = indexBase + path + "?v=" + ((kind === "d" ? build : fileId(kind, id)) || Date.now());
       s.async = true;
       s.onerror = function () {
         fail();
@@ -91,6 +104,9 @@
   }
 
   var t2s = {};
+  // Characters whose tokens are grouped by their first two characters (the others by
+  // their first): the manifest's `split`.
+  var splitChars = {};
   var ready = null;
   function init() {
     if (!ready) {
@@ -99,6 +115,7 @@
           manifest = m;
           build = m.build;
           layout = m.layout || null;
+          Array.from(m.split || "").forEach(function (c) { splitChars[c] = true; });
           return load("f", 0, "fold.js");
         })
         .then(function (pairs) {
@@ -230,7 +247,8 @@
 
   // ---- Shards and postings --------------------------------------------------------------
   function groupOf(token) {
-    return Array.from(token).slice(0, 2).join("");
+    var cs = Array.from(token);
+    return cs.slice(0, splitChars[cs[0]] ? 2 : 1).join("");
   }
   function shardOf(group) {
     var h = 0x811c9dc5;
@@ -258,7 +276,9 @@
   var DEC = [];
   for (var di = 0; di < DIGITS.length; di++) DEC[DIGITS.charCodeAt(di)] = di;
 
-  // "postings" → Map(doc → code), code = tf << 2 | fields.
+  // "postings" → Map(doc → code), code = tf << 2 | fields. Each posting is a number
+  // `delta << 2 | sel`: `sel` 1–3 is the code `sel << 2` (once to three times in the text,
+  // no field), 0 that the code follows as a number of its own.
   var decoded = new Map();
   function decode(s) {
     if (!s) return new Map();
@@ -273,9 +293,15 @@
         shift += 5;
         continue;
       }
-      if (second) out.set(doc, v);
-      else doc += v;
-      second = !second;
+      if (second) {
+        out.set(doc, v);
+        second = false;
+      } else {
+        var sel = v % 4;
+        doc += (v - sel) / 4;
+        if (sel) out.set(doc, sel * 4);
+        else second = true;
+      }
       v = 0;
       shift = 0;
     }

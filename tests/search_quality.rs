@@ -394,7 +394,20 @@ async fn precision_and_recall_on_the_query_set() {
     for q in &qs {
         let t = truth(&docs, q);
         match q.cat.as_str() {
-            "absent" | "scattered" | "unspaced" => assert!(t.is_empty(), "{}: {t:?}", q.q),
+            "absent" | "scattered" => assert!(t.is_empty(), "{}: {t:?}", q.q),
+            "unspaced" => {
+                // Never written as typed, but its words (`all`) are on some pages.
+                let whole = norm(&q.q);
+                assert!(
+                    q.all.is_some()
+                        && !docs
+                            .iter()
+                            .any(|d| d.fields.iter().any(|f| occurs(f, &whole))),
+                    "{}: written as typed, or no `all`",
+                    q.q
+                );
+                assert!(!t.is_empty(), "{}: no page has {:?}", q.q, q.all);
+            }
             _ => assert!(!t.is_empty(), "{}: no page has it", q.q),
         }
         if q.cat == "scattered" {

@@ -427,3 +427,49 @@ fn files_are_deterministic_and_named() {
         "{m}"
     );
 }
+
+#[test]
+fn a_one_document_edit_changes_few_shards() {
+    // 400 documents of varied text, enough for many shards.
+    let chars: Vec<char> = "党建引领基层治理社区组织覆盖率议事会群众服务发展党员支部书记教育培训制度规范村民委员会街道网格志愿者活动阵地工作机制创新示范点"
+        .chars()
+        .collect();
+    let mut seed = 7u64;
+    let mut next = || {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize
+    };
+    let mut docs: Vec<Doc> = (0..400)
+        .map(|i| {
+            let body: String = (0..600).map(|_| chars[next() % chars.len()]).collect();
+            doc(&format!("文档{i}"), &body)
+        })
+        .collect();
+    let mut cache = crate::search::SearchCache::default();
+    let first = prepare(&docs, "search/", Some(&mut cache), &[]);
+    assert!(first.shards >= 16, "{} shards", first.shards);
+    assert!(cache.same_files(&first.head).iter().all(|s| !s));
+    // The same documents: every file is the same.
+    let again = prepare(&docs, "search/", Some(&mut cache), &[]);
+    assert!(cache.same_files(&again.head).iter().all(|s| *s));
+    // One word of one document changes: only the shards of the tokens around it.
+    let mut body = docs[123].body.to_string();
+    body.insert_str(300, "乡村振兴");
+    docs[123].body = body.into();
+    let edited = prepare(&docs, "search/", Some(&mut cache), &[]);
+    let same = cache.same_files(&edited.head);
+    let changed: Vec<&String> = edited
+        .head
+        .iter()
+        .zip(&same)
+        .filter(|(_, s)| !**s)
+        .map(|((p, _), _)| p)
+        .collect();
+    assert!(changed.iter().any(|p| p.ends_with("manifest.js")));
+    let shards = changed.iter().filter(|p| p.contains("/s/")).count();
+    assert!(
+        (1..=8).contains(&shards),
+        "{shards} of {} shards changed: {changed:?}",
+        edited.shards
+    );
+}

@@ -600,11 +600,60 @@
     return out;
   }
 
+  // Two words typed together that are never written together (孝义三同步: 孝义 and 三同步
+  // are on the same pages, never side by side). A CJK part of at least JOIN_MIN characters
+  // (shorter ones are usually one word: 社区发展 is not 社区 + 发展) that occurs nowhere is
+  // cut in two pieces of two or more characters, each of which must occur as written;
+  // cuts where the pair of characters across the cut is rarest are tried first (a word
+  // boundary). Resolves to {res, joined: {part: [a, b]}} for the first cut whose pieces
+  // occur together, or null.
+  var JOIN_MIN = 5;
+  var JOIN_TRIES = 4;
+  function rejoin(parts, shards) {
+    var tries = [];
+    parts.forEach(function (p, at) {
+      var cs = Array.from(p.text);
+      if (!p.cjk || cs.length < JOIN_MIN) return;
+      for (var i = 2; i + 2 <= cs.length; i++) {
+        var a = parse(cs.slice(0, i).join(""))[0], b = parse(cs.slice(i).join(""))[0];
+        if (!a || !b) continue;
+        tries.push({
+          at: at, a: a, b: b,
+          across: unitPostings(shards, { t: cs[i - 1] + cs[i] }).size,
+          balance: Math.abs(cs.length - 2 * i)
+        });
+      }
+    });
+    tries.sort(function (x, y) { return x.across - y.across || x.balance - y.balance || x.at - y.at; });
+    // Only cuts whose pieces the postings allow in one document (no text loaded for those).
+    tries = tries.filter(function (t) {
+      var ca = candidates(shards, t.a), cb = candidates(shards, t.b);
+      var small = ca.size < cb.size ? ca : cb, big = small === ca ? cb : ca;
+      for (var doc of small.keys()) if (big.has(doc)) return true;
+      return false;
+    }).slice(0, JOIN_TRIES);
+    function next(i) {
+      if (i >= tries.length) return Promise.resolve(null);
+      var t = tries[i];
+      var others = parts.filter(function (_, k) { return k !== t.at; });
+      var cut = others.concat([t.a, t.b]);
+      return match(cut, shards).then(function (res) {
+        if (!some(res)) return next(i + 1);
+        var joined = {};
+        joined[parts[t.at].text] = [t.a.text, t.b.text];
+        return { res: res, joined: joined };
+      });
+    }
+    return next(0);
+  }
+
   function some(res) {
     return !!res && (res.list.length > 0 || res.open.length > 0);
   }
 
-  // The whole query: resolves to {parts, results, open, res, split, partial}.
+  // The whole query: resolves to {parts, results, open, res, split, partial, joined}.
+  // - joined: {part: [a, b]} when a part written nowhere was found as two words (the
+  //   results have both; see rejoin);
   // - results: documents with every part (`open`: candidates not checked yet; `res` both);
   // - split: {part: pieces} when a part written nowhere was read as separate words;
   // - partial: when nothing matches, {found: [parts], missing: [texts], res} of the
@@ -623,7 +672,12 @@
         if (!parts.length) return finish({ list: [], open: [], parts: [] }, null, null);
         return match(parts, shards).then(function (res) {
           if (some(res)) return finish(res, null, null);
-          return fallback(parts, shards);
+          return rejoin(parts, shards).then(function (j) {
+            if (!j) return fallback(parts, shards);
+            var r = finish(j.res, null, null);
+            r.joined = j.joined;
+            return r;
+          });
         });
       });
   }
@@ -1126,6 +1180,7 @@
       return this.showPartial(r.partial);
     }
     this.setStatus("找到 " + this.results.length + (openCount ? " 条以上" : " 条") + "结果");
+    if (r.joined) this.showJoined(r.joined);
     return this.showMore();
   };
 
@@ -1192,7 +1247,26 @@
     this.status.textContent = text;
   };
 
+  // The results of a part found as two words: a note above them says so.
+  Box.prototype.showJoined = function (joined) {
+    if (!this.joinedNote) {
+      this.joinedNote = document.createElement("p");
+      this.joinedNote.className = "search-joined-note";
+      this.list.parentNode.insertBefore(this.joinedNote, this.list);
+    }
+    this.joinedNote.innerHTML = Object.keys(joined).map(function (p) {
+      var w = joined[p];
+      return "未找到连续的“" + escapeHtml(p) + "”，以下结果包含 <b>" + escapeHtml(w[0]) +
+        "</b> 和 <b>" + escapeHtml(w[1]) + "</b>";
+    }).join("；") + "。";
+    this.joinedNote.hidden = false;
+  };
+
   Box.prototype.clear = function () {
+    if (this.joinedNote) {
+      this.joinedNote.innerHTML = "";
+      this.joinedNote.hidden = true;
+    }
     this.list.innerHTML = "";
     this.shown = 0;
     this.active = -1;
@@ -1397,7 +1471,7 @@
   }
 
   // All matching documents, checked (tests and the benchmark): resolves to
-  // {paths: [result paths in order], partial: [paths] | null, split}.
+  // {paths: [result paths in order], partial: [paths] | null, split, joined}.
   function searchAll(query) {
     return search(query).then(function (r) {
       function drain(res) {
@@ -1411,7 +1485,7 @@
         list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
         return Promise.all(list.map(function (x) { return loadDoc(x.doc); })).then(function (docs) {
           var partial = r.partial ? r.partial.res.list.map(function (x) { return x.doc; }) : null;
-          return { paths: docs.map(function (d) { return d.u; }), partial: partial, split: r.split };
+          return { paths: docs.map(function (d) { return d.u; }), partial: partial, split: r.split, joined: r.joined || null };
         });
       });
     });

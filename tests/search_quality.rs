@@ -907,7 +907,7 @@ async fn first_query_bytes_at_scale() {
     );
     println!(
         "| index on disk | {:.1} MB in {zfiles} files | {:.1} MB in {pfiles} files |",
-        zall as f64 / 1048576.0,
-        pall as f64 / 1048576.0
+        zall as f64 / 1e6,
+        pall as f64 / 1e6
     );
 }

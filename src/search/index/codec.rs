@@ -7,7 +7,7 @@ pub(crate) const ALPHABET: &[u8; 64] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 /// Append `v` in the variable-length base-64 encoding `search.js` decodes.
-pub fn vlq(mut v: u32, out: &mut String) {
+pub(crate) fn vlq(mut v: u32, out: &mut String) {
     loop {
         let d = (v & 31) as usize;
         v >>= 5;
@@ -95,8 +95,9 @@ pub(crate) fn encode_postings(list: &[(u32, u32)]) -> String {
     s
 }
 
-/// Decode a postings string (tests, tools).
-pub fn decode_postings(s: &str) -> Vec<(u32, u32)> {
+/// Decode a postings string (tests).
+#[cfg(test)]
+pub(crate) fn decode_postings(s: &str) -> Vec<(u32, u32)> {
     let mut out = Vec::new();
     decode_into(s, &mut out);
     out
@@ -107,14 +108,14 @@ pub fn decode_postings(s: &str) -> Vec<(u32, u32)> {
 /// in `split` (one whose tokens would make too large a group), the same first two
 /// characters. The manifest lists `split`; `search.js` groups the same way.
 #[derive(Debug, Default, Clone)]
-pub struct Groups {
+pub(crate) struct Groups {
     split: std::collections::HashSet<char>,
 }
 
 impl Groups {
     /// Group every token (weighed in bytes by `size`) by its first character, but split the
     /// characters whose tokens weigh more than `max` bytes by their first two.
-    pub fn new<'t>(tokens: impl Iterator<Item = (&'t str, usize)>, max: usize) -> Groups {
+    pub(crate) fn new<'t>(tokens: impl Iterator<Item = (&'t str, usize)>, max: usize) -> Groups {
         let mut weight: std::collections::HashMap<char, usize> = Default::default();
         for (t, size) in tokens {
             if let Some(c) = t.chars().next() {
@@ -131,14 +132,14 @@ impl Groups {
     }
 
     /// The characters grouped by their first two, in order (the manifest's `split`).
-    pub fn split_chars(&self) -> String {
+    pub(crate) fn split_chars(&self) -> String {
         let mut v: Vec<char> = self.split.iter().copied().collect();
         v.sort_unstable();
         v.into_iter().collect()
     }
 
     /// The group of `token`: its first character, or first two for a split character.
-    pub fn of<'t>(&self, token: &'t str) -> &'t str {
+    pub(crate) fn of<'t>(&self, token: &'t str) -> &'t str {
         let mut it = token.char_indices();
         let n = match it.next() {
             Some((_, c)) if self.split.contains(&c) => 2,
@@ -150,7 +151,7 @@ impl Groups {
     }
 }
 /// FNV-1a over the group's code points; `search.js` computes the same.
-pub fn shard_of(group: &str, shards: usize) -> usize {
+pub(crate) fn shard_of(group: &str, shards: usize) -> usize {
     let mut h: u32 = 0x811c_9dc5;
     for c in group.chars() {
         h ^= c as u32;

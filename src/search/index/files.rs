@@ -278,7 +278,7 @@ pub(crate) fn doc_json(d: &Doc, out: &mut Vec<u8>) {
 
 /// Everything but the document files, which [`Prepared::doc_file`] makes one at a time
 /// (so that they can go to the sink as they are made).
-pub struct Prepared {
+pub(crate) struct Prepared {
     /// Manifest, fold table, shards and the filters' data.
     pub head: Vec<(String, Vec<u8>)>,
     pub build: String,

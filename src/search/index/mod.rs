@@ -20,12 +20,12 @@
 //! to patch them when only a few documents changed), so that `zhiku serve` tokenizes only
 //! what changed. Document files are made one at a time as they are handed to the sink.
 //!
-//! One concern a file: [`codec`] (the numbers, postings, groups and shards `search.js`
+//! One concern a file: `codec` (the numbers, postings, groups and shards `search.js`
 //! reads), `count` (one document's tokens counted), `doc_tokens` (them kept compactly),
 //! `collect` (postings from every document's tokens), `doc_key` (a document's identity),
 //! `files` (the files), and here the build that ties them together.
 
-pub mod codec;
+mod codec;
 mod collect;
 mod count;
 mod doc_key;
@@ -40,14 +40,14 @@ use rayon::prelude::*;
 
 use super::tokenize;
 
+use codec::shard_of;
 use codec::Groups;
 pub(crate) use codec::{decode_into, encode_postings};
-pub use codec::{decode_postings, shard_of, vlq};
 pub(crate) use collect::{collect, Encoded};
 pub(crate) use count::tokens_of;
 pub(crate) use doc_key::doc_key;
 pub(crate) use doc_tokens::DocTokens;
-pub use files::Prepared;
+pub(crate) use files::Prepared;
 use files::{facets_json, file_id, jsonp, shard_json, wrap, Manifest};
 
 /// The hasher of the index's maps: FxHash (the rustc hasher, from `rustc-hash`); tokens are
@@ -141,7 +141,7 @@ pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> 
 /// The index of `docs` but for the document files; with a cache, only documents that are not
 /// in it are tokenized.
 /// `tax`: the site's taxonomies, named in the manifest for the search page's filters.
-pub fn prepare(
+pub(crate) fn prepare(
     docs: &[Doc],
     dir: &str,
     cache: Option<&mut super::SearchCache>,

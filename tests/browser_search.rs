@@ -894,3 +894,61 @@ async fn header_box_shows_partial_matches_apart() {
     assert!(note.contains("<s>网格</s>"), "{note}");
     b.close().await;
 }
+
+/// On a bigger site a query whose character pairs are on every page but which is written on
+/// none (会议事: 会议 and 议事 everywhere) has more candidates than one batch checks: the page
+/// still says 没有找到 (not "找到 0 条以上"), and a phrase that is there is found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_candidates_and_no_result_say_nothing_found() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("src");
+    std::fs::create_dir_all(root.join("content/cases")).unwrap();
+    std::fs::write(
+        root.join("site.toml"),
+        "title = \"测试\"\nbase_url = \"/\"\n",
+    )
+    .unwrap();
+    for i in 0..120 {
+        std::fs::write(
+            root.join(format!("content/cases/p{i}.md")),
+            format!(
+                "---\ntitle: 第{i}篇\n---\n\n支部召开会议，听取意见。\n\n村民民主议事，第{i}次。\n"
+            ),
+        )
+        .unwrap();
+    }
+    let out = tmp.path().join("site");
+    common::zhiku()
+        .args(["build", "--root"])
+        .arg(&root)
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .map(common::Run::of)
+        .unwrap()
+        .expect_code(0);
+    let server = StaticServer::start(&out);
+    let b = Browser::start().await;
+    let (status, hits, _, _, _) = page_state(
+        &b,
+        &server.url(&format!("/search/?q={}", encode_query("会议事"))),
+    )
+    .await;
+    assert!(hits.is_empty(), "{hits:?}");
+    assert!(status.contains("没有找到"), "{status}");
+    let (status, hits, _, _, _) = page_state(
+        &b,
+        &server.url(&format!("/search/?q={}", encode_query("民主议事"))),
+    )
+    .await;
+    // (Candidates not yet checked are counted as “条以上”.)
+    assert!(status.starts_with("找到 "), "{status}");
+    assert!(
+        !hits.is_empty()
+            && hits
+                .iter()
+                .all(|h| h.snippet.contains("<mark>民主议事</mark>")),
+        "{hits:?}"
+    );
+    b.close().await;
+}

@@ -637,7 +637,7 @@
       var t = tries[i];
       var others = parts.filter(function (_, k) { return k !== t.at; });
       var cut = others.concat([t.a, t.b]);
-      return match(cut, shards).then(function (res) {
+      return match(cut, shards).then(firstHit).then(function (res) {
         if (!some(res)) return next(i + 1);
         var joined = {};
         joined[parts[t.at].text] = [t.a.text, t.b.text];
@@ -645,6 +645,18 @@
       });
     }
     return next(0);
+  }
+
+  // Check candidates, a batch at a time, until one has the query or none is left: only
+  // then is "nothing matches" known (on a big site, a query whose character pairs are
+  // everywhere may have thousands of candidates and no result), so that the page says
+  // 没有找到 and offers what does occur rather than "0 条以上".
+  function firstHit(res) {
+    if (res.list.length || !res.open.length) return Promise.resolve(res);
+    return check(res, CHECK_BATCH).then(function () {
+      res.list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return firstHit(res);
+    });
   }
 
   function some(res) {
@@ -670,7 +682,7 @@
       })
       .then(function () {
         if (!parts.length) return finish({ list: [], open: [], parts: [] }, null, null);
-        return match(parts, shards).then(function (res) {
+        return match(parts, shards).then(firstHit).then(function (res) {
           if (some(res)) return finish(res, null, null);
           return rejoin(parts, shards).then(function (j) {
             if (!j) return fallback(parts, shards);

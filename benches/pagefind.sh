@@ -7,6 +7,9 @@
 #
 #   benches/pagefind.sh            # installs pagefind@1.6.0 into $PAGEFIND_DIR (default
 #                                  # target/pagefind) with npm, then runs the comparison
+#   benches/pagefind.sh --scale OUT  # first-query bytes over OUT, a zhiku build of a big
+#                                  # site (e.g. gen_corpus.py's 10,000 pages, built with
+#                                  # target/release/zhiku); Pagefind indexes into OUT/pagefind
 #
 # Needs node/npm, Debian's chromium and chromium-driver (as the browser tests do).
 set -eu
@@ -17,4 +20,7 @@ if [ ! -f "$PAGEFIND_DIR/node_modules/pagefind/package.json" ]; then
   (cd "$PAGEFIND_DIR" && npm install --no-audit --no-fund pagefind@1.6.0)
 fi
 export PAGEFIND_DIR
+if [ "${1:-}" = "--scale" ]; then
+  ZHIKU_COMPARE_SITE=$(cd "$2" && pwd) exec cargo test --test search_quality -- --ignored --nocapture first_query_bytes_at_scale
+fi
 exec cargo test --test search_quality -- --ignored --nocapture compare_with_pagefind

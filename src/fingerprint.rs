@@ -1,6 +1,6 @@
 //! Fingerprints: the one way a build decides that something changed since the previous one
 //! (`serve`'s compiled templates, page summaries, render memo). A fingerprint is a 64-bit
-//! XXH3 hash (the `xxhash-rust` crate) of the thing's content, fed through
+//! XXH3 hash (the `twox-hash` crate) of the thing's content, fed through
 //! [`std::hash::Hasher`] so that any `Hash` value, JSON values ([`hash_json`]) and byte
 //! strings ([`of_bytes`]) can be combined; it is the same for the same input in every build
 //! and process.
@@ -11,19 +11,19 @@
 use std::hash::{Hash, Hasher};
 
 use serde_json::Value;
-use xxhash_rust::xxh3::Xxh3;
+use twox_hash::XxHash3_64;
 
 /// A fingerprint being computed.
 #[derive(Default, Clone)]
-pub struct Fingerprint(Xxh3);
+pub struct Fingerprint(XxHash3_64);
 
 impl Hasher for Fingerprint {
     fn write(&mut self, bytes: &[u8]) {
-        self.0.update(bytes);
+        self.0.write(bytes);
     }
 
     fn finish(&self) -> u64 {
-        self.0.digest()
+        self.0.finish()
     }
 }
 
@@ -34,7 +34,7 @@ pub fn hasher() -> Fingerprint {
 
 /// The fingerprint of `bytes` (a page's HTML, a file's content).
 pub fn of_bytes(bytes: &[u8]) -> u64 {
-    xxhash_rust::xxh3::xxh3_64(bytes)
+    XxHash3_64::oneshot(bytes)
 }
 
 /// The fingerprint of anything `Hash`.

@@ -394,7 +394,20 @@ async fn precision_and_recall_on_the_query_set() {
     for q in &qs {
         let t = truth(&docs, q);
         match q.cat.as_str() {
-            "absent" | "scattered" | "unspaced" => assert!(t.is_empty(), "{}: {t:?}", q.q),
+            "absent" | "scattered" => assert!(t.is_empty(), "{}: {t:?}", q.q),
+            "unspaced" => {
+                // Never written as typed, but its words (`all`) are on some pages.
+                let whole = norm(&q.q);
+                assert!(
+                    q.all.is_some()
+                        && !docs
+                            .iter()
+                            .any(|d| d.fields.iter().any(|f| occurs(f, &whole))),
+                    "{}: written as typed, or no `all`",
+                    q.q
+                );
+                assert!(!t.is_empty(), "{}: no page has {:?}", q.q, q.all);
+            }
             _ => assert!(!t.is_empty(), "{}: no page has it", q.q),
         }
         if q.cat == "scattered" {
@@ -746,4 +759,155 @@ async fn compare_with_pagefind() {
             );
         }
     }
+}
+
+/// Gzip-compressed size of `file` (what a server that compresses would send): `gzip -9`.
+fn gzip_size(file: &Path) -> u64 {
+    let out = std::process::Command::new("gzip")
+        .args(["-9", "-c"])
+        .arg(file)
+        .output()
+        .expect("run gzip");
+    out.stdout.len() as u64
+}
+
+/// First-query bytes at scale, both engines in headless Chromium over one big build:
+/// `ZHIKU_COMPARE_SITE` is a zhiku build's output (e.g. of 10,000 pages of
+/// `gen_corpus.py`, built with the release binary); Pagefind 1.6.0 (`PAGEFIND_DIR`) indexes
+/// the same documents into it. For each query (the query set's that are not absent words),
+/// a fresh page and one query with its first page of results, nothing cached: the bytes
+/// sent, as stored (zhiku plain JavaScript, Pagefind gzip-compressed) and for zhiku also as
+/// gzip-compressed (what a server that compresses sends). Run by benches/pagefind.sh
+/// `--scale DIR`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs a big zhiku build and `npm install pagefind@1.6.0`; run benches/pagefind.sh --scale"]
+async fn first_query_bytes_at_scale() {
+    let pf_dir = PathBuf::from(
+        std::env::var("PAGEFIND_DIR")
+            .expect("PAGEFIND_DIR: a directory with node_modules/pagefind"),
+    );
+    let site = PathBuf::from(std::env::var("ZHIKU_COMPARE_SITE").expect("ZHIKU_COMPARE_SITE"));
+    if !site.join("pagefind/pagefind.js").is_file() {
+        let t = std::time::Instant::now();
+        let out = std::process::Command::new("node")
+            .arg(common::repo_root().join("benches/pagefind/index.mjs"))
+            .arg(&site)
+            .current_dir(&pf_dir)
+            .output()
+            .expect("run node");
+        assert!(
+            out.status.success(),
+            "pagefind indexing failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        println!("pagefind indexed in {:.1} s", t.elapsed().as_secs_f64());
+    }
+    let qs: Vec<Query> = queries()
+        .into_iter()
+        .filter(|q| q.cat != "absent")
+        .collect();
+    let counting = CountingServer::start(&site);
+    let b = Browser::start().await;
+    let (mut zraw, mut zgz, mut praw) = (Vec::new(), Vec::new(), Vec::new());
+    let mut gz_cache: BTreeMap<String, u64> = BTreeMap::new();
+    for q in &qs {
+        counting.reset();
+        b.client
+            .goto(&counting.url(&format!(
+                "/search/?q={}",
+                q.q.bytes().map(|c| format!("%{c:02X}")).collect::<String>()
+            )))
+            .await
+            .unwrap();
+        b.wait_for(
+            "return document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state')",
+            60,
+        )
+        .await;
+        let prefixes = [
+            "/search/s",
+            "/search/d",
+            "/search/m",
+            "/search/f",
+            "/js/search.",
+        ];
+        zraw.push(counting.bytes(&prefixes));
+        let sent: Vec<String> = counting
+            .sent
+            .lock()
+            .unwrap()
+            .iter()
+            .filter(|(p, _)| prefixes.iter().any(|x| p.starts_with(x)))
+            .map(|(p, _)| p.clone())
+            .collect();
+        zgz.push(
+            sent.iter()
+                .map(|p| {
+                    *gz_cache
+                        .entry(p.clone())
+                        .or_insert_with(|| gzip_size(&site.join(p.trim_start_matches('/'))))
+                        as f64
+                })
+                .sum::<f64>(),
+        );
+        b.client.goto(&counting.url("/404.html")).await.unwrap();
+        counting.reset();
+        let v = b
+            .client
+            .execute_async(
+                "const done = arguments[arguments.length - 1];
+                 import('/pagefind/pagefind.js')
+                   .then(pf => pf.search(arguments[0]))
+                   .then(r => Promise.all(r.results.slice(0, 10).map(x => x.data())))
+                   .then(r => done(r.length), e => done(-1));",
+                vec![serde_json::json!(q.q)],
+            )
+            .await
+            .unwrap();
+        assert!(v.as_i64().unwrap_or(-1) >= 0, "{}: pagefind failed", q.q);
+        praw.push(counting.bytes(&["/pagefind/"]));
+    }
+    b.close().await;
+    let stats = |v: &[f64]| {
+        let mut v = v.to_vec();
+        v.sort_by(|a, b| a.total_cmp(b));
+        let med = v.get(v.len() / 2).copied().unwrap_or(0.0);
+        format!(
+            "{:.0}–{:.0} KB (median {:.0})",
+            v.first().unwrap_or(&0.0) / 1024.0,
+            v.last().unwrap_or(&0.0) / 1024.0,
+            med / 1024.0
+        )
+    };
+    let mut heavy: Vec<(f64, &str)> = zraw
+        .iter()
+        .copied()
+        .zip(qs.iter().map(|q| q.q.as_str()))
+        .collect();
+    heavy.sort_by(|a, b| b.0.total_cmp(&a.0));
+    for (n, q) in heavy.iter().take(8) {
+        println!("zhiku heaviest: {q} {:.0} KB", n / 1024.0);
+    }
+    let (zall, zfiles) = dir_bytes(&site.join("search"));
+    let (pall, pfiles) = dir_bytes(&site.join("pagefind"));
+    println!(
+        "\n| {} queries, first query | zhiku | Pagefind 1.6.0 |",
+        qs.len()
+    );
+    println!("|---|---|---|");
+    println!(
+        "| bytes loaded, as stored | {} (plain JavaScript) | {} (gzip-compressed files) |",
+        stats(&zraw),
+        stats(&praw)
+    );
+    println!(
+        "| bytes loaded, gzip-compressed | {} | {} (already compressed) |",
+        stats(&zgz),
+        stats(&praw)
+    );
+    println!(
+        "| index on disk | {:.1} MB in {zfiles} files | {:.1} MB in {pfiles} files |",
+        zall as f64 / 1e6,
+        pall as f64 / 1e6
+    );
 }

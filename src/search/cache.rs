@@ -30,6 +30,8 @@ pub struct SearchCache {
     layout: String,
     tokenized: usize,
     patched: bool,
+    /// A hash of each head file (shards, fold table, filters) of the last build, by path.
+    files: HashMap<String, u128, Fx>,
 }
 
 impl SearchCache {
@@ -68,6 +70,27 @@ impl SearchCache {
     /// produce every document file again rather than keep what the site has.
     pub fn forget_files(&mut self) {
         self.layout.clear();
+        self.files.clear();
+    }
+
+    /// For each of `files`, whether it is the same as the last build's file at its path;
+    /// remembers `files` for the next build.
+    pub(crate) fn same_files(&mut self, files: &[(String, Vec<u8>)]) -> Vec<bool> {
+        let hashes: Vec<u128> = files
+            .par_iter()
+            .map(|(_, b)| twox_hash::XxHash3_128::oneshot(b))
+            .collect();
+        let same = files
+            .iter()
+            .zip(&hashes)
+            .map(|((p, _), h)| self.files.get(p) == Some(h))
+            .collect();
+        self.files = files
+            .iter()
+            .zip(hashes)
+            .map(|((p, _), h)| (p.clone(), h))
+            .collect();
+        same
     }
 
     /// Make the cache hold the tokens and postings of exactly `docs` (whose layout id is

@@ -7,8 +7,11 @@
 //!
 //! Files (all JavaScript calling `__zhikuSearch(kind, build, id, data)`, so that they load
 //! with `<script>` from `file://` as well as over HTTP):
-//! - `search/manifest.js`: build id, layout id, number of shards and documents;
+//! - `search/manifest.js`: build id, layout id, number of shards and documents, the id of
+//!   every other file but the document files (a hash of its data, which the file carries);
 //! - `search/fold.js`: the Traditional → Simplified pairs for the characters in the index;
+//! - `search/facets.js`: the filters' data (each document's top section, each term's
+//!   documents);
 //! - `search/s/<n>.js`: shard `n` of the postings;
 //! - `search/d/<n>.js`: document `n`: title, URL path, section, text for snippets. These
 //!   carry the layout id (which document each id is) instead of the build id, so that the
@@ -263,20 +266,29 @@ pub fn write_cached(
 fn write_with(
     site: &Site,
     sink: &dyn Sink,
-    cache: Option<&mut SearchCache>,
+    mut cache: Option<&mut SearchCache>,
 ) -> Result<usize, Diagnostic> {
     use rayon::prelude::*;
     let docs = docs(site);
     let tax = facets(site);
-    let mut prepared = index::prepare(&docs, DIR, cache, &tax);
+    let mut prepared = index::prepare(&docs, DIR, cache.as_deref_mut(), &tax);
     let head = std::mem::take(&mut prepared.head);
-    let n = head.len() + docs.len() + 1;
+    let n = head.len() + docs.len();
     let put = |(path, bytes): (String, Vec<u8>)| {
         sink.put(&path, bytes)
             .map_err(|e| Diagnostic::global(format!("cannot write {path}: {e}")))
     };
-    head.into_par_iter().try_for_each(put)?;
-    put(prepared.facets_file(&docs, &tax))?;
+    // With a cache, a file of the head (shards, fold table, filters) that is the same as
+    // last time is kept if the sink still has it (serve): a one-page edit rewrites only the
+    // shards whose postings changed.
+    let same: Vec<bool> = match cache {
+        Some(c) => c.same_files(&head),
+        None => vec![false; head.len()],
+    };
+    head.into_par_iter()
+        .zip(same)
+        .filter(|((path, _), same)| !(*same && sink.keep(path)))
+        .try_for_each(|(file, _)| put(file))?;
     // Document files go to the sink as they are made; with a cache, a file that is the same
     // as last time is kept if the sink still has it (serve).
     docs.par_iter().enumerate().try_for_each(|(i, d)| {

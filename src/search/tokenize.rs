@@ -30,6 +30,12 @@ use jieba_rs::Jieba;
 /// jieba's dictionary takes ~0.13 s to load: once per process.
 static JIEBA: LazyLock<Jieba> = LazyLock::new(Jieba::new);
 
+/// Whether jieba's words are indexed: `ZHIKU_SEARCH_JIEBA=0` leaves them out, to measure
+/// what they cost and bring (README "Search", Cost); results stay exact without them, since
+/// search.js checks candidates against their text.
+static WORDS: LazyLock<bool> =
+    LazyLock::new(|| std::env::var_os("ZHIKU_SEARCH_JIEBA").is_none_or(|v| v != "0"));
+
 /// Traditional → Simplified, one character to one character (same UTF-16 length). Only
 /// read through [`TABLES`] for the BMP (and directly for the rare astral characters).
 static T2S: LazyLock<HashMap<char, char>> = LazyLock::new(build_t2s);
@@ -283,7 +289,7 @@ pub(crate) fn scan<'a>(folded: &'a str, sink: &mut impl TokenSink<'a>) {
                     count += 1;
                 }
                 sink.unigram(pc, &folded[prev..i]);
-                if count >= 3 {
+                if count >= 3 && *WORDS {
                     for w in JIEBA.cut_for_search(&folded[start..i], true) {
                         if w.end - w.start >= 3 {
                             sink.other(Cow::Borrowed(w.word), Kind::Word);

@@ -55,7 +55,7 @@
     var p = pending[key];
     if (!p) return;
     delete pending[key];
-    var expected = kind === "d" ? layout : build;
+    var expected = kind === "d" ? layout : fileId(kind, id);
     if (kind !== "m" && expected !== null && fileBuild !== expected) {
       p.reject(new Error("stale"));
       return;
@@ -63,14 +63,27 @@
     p.resolve(data);
   };
 
+  // The id a file carries: document files the layout; shards, fold table and filters a
+  // hash of their data, listed in the manifest (so a file stays the same, and cached,
+  // from one build to the next when its data does).
+  var ID_LEN = 8;
+  function fileId(kind, id) {
+    if (!manifest) return null;
+    if (kind === "s") return manifest.sh.substr(id * ID_LEN, ID_LEN);
+    if (kind === "f") return manifest.fh;
+    if (kind === "t") return manifest.th;
+    return build;
+  }
+
   function load(kind, id, path) {
     var key = kind + id;
     if (loaded[key]) return loaded[key];
     loaded[key] = new Promise(function (resolve, reject) {
       pending[key] = { resolve: resolve, reject: reject };
       var s = document.createElement("script");
-      // The manifest is always fetched fresh; everything else is named by the build.
-      s.src = indexBase + path + "?v=" + (build || Date.now());
+      // The manifest is always fetched fresh; everything else is named by its id (document
+      // files by the build).
+      s.src = indexBase + path + "?v=" + ((kind === "d" ? build : fileId(kind, id)) || Date.now());
       s.async = true;
       s.onerror = function () {
         fail();
@@ -91,6 +104,9 @@
   }
 
   var t2s = {};
+  // Characters whose tokens are grouped by their first two characters (the others by
+  // their first): the manifest's `split`.
+  var splitChars = {};
   var ready = null;
   function init() {
     if (!ready) {
@@ -99,6 +115,7 @@
           manifest = m;
           build = m.build;
           layout = m.layout || null;
+          Array.from(m.split || "").forEach(function (c) { splitChars[c] = true; });
           return load("f", 0, "fold.js");
         })
         .then(function (pairs) {
@@ -230,7 +247,8 @@
 
   // ---- Shards and postings --------------------------------------------------------------
   function groupOf(token) {
-    return Array.from(token).slice(0, 2).join("");
+    var cs = Array.from(token);
+    return cs.slice(0, splitChars[cs[0]] ? 2 : 1).join("");
   }
   function shardOf(group) {
     var h = 0x811c9dc5;
@@ -258,7 +276,9 @@
   var DEC = [];
   for (var di = 0; di < DIGITS.length; di++) DEC[DIGITS.charCodeAt(di)] = di;
 
-  // "postings" → Map(doc → code), code = tf << 2 | fields.
+  // "postings" → Map(doc → code), code = tf << 2 | fields. Each posting is a number
+  // `delta << 2 | sel`: `sel` 1–3 is the code `sel << 2` (once to three times in the text,
+  // no field), 0 that the code follows as a number of its own.
   var decoded = new Map();
   function decode(s) {
     if (!s) return new Map();
@@ -273,9 +293,15 @@
         shift += 5;
         continue;
       }
-      if (second) out.set(doc, v);
-      else doc += v;
-      second = !second;
+      if (second) {
+        out.set(doc, v);
+        second = false;
+      } else {
+        var sel = v % 4;
+        doc += (v - sel) / 4;
+        if (sel) out.set(doc, sel * 4);
+        else second = true;
+      }
       v = 0;
       shift = 0;
     }
@@ -574,11 +600,72 @@
     return out;
   }
 
+  // Two words typed together that are never written together (孝义三同步: 孝义 and 三同步
+  // are on the same pages, never side by side). A CJK part of at least JOIN_MIN characters
+  // (shorter ones are usually one word: 社区发展 is not 社区 + 发展) that occurs nowhere is
+  // cut in two pieces of two or more characters, each of which must occur as written;
+  // cuts where the pair of characters across the cut is rarest are tried first (a word
+  // boundary). Resolves to {res, joined: {part: [a, b]}} for the first cut whose pieces
+  // occur together, or null.
+  var JOIN_MIN = 5;
+  var JOIN_TRIES = 4;
+  function rejoin(parts, shards) {
+    var tries = [];
+    parts.forEach(function (p, at) {
+      var cs = Array.from(p.text);
+      if (!p.cjk || cs.length < JOIN_MIN) return;
+      for (var i = 2; i + 2 <= cs.length; i++) {
+        var a = parse(cs.slice(0, i).join(""))[0], b = parse(cs.slice(i).join(""))[0];
+        if (!a || !b) continue;
+        tries.push({
+          at: at, a: a, b: b,
+          across: unitPostings(shards, { t: cs[i - 1] + cs[i] }).size,
+          balance: Math.abs(cs.length - 2 * i)
+        });
+      }
+    });
+    tries.sort(function (x, y) { return x.across - y.across || x.balance - y.balance || x.at - y.at; });
+    // Only cuts whose pieces the postings allow in one document (no text loaded for those).
+    tries = tries.filter(function (t) {
+      var ca = candidates(shards, t.a), cb = candidates(shards, t.b);
+      var small = ca.size < cb.size ? ca : cb, big = small === ca ? cb : ca;
+      for (var doc of small.keys()) if (big.has(doc)) return true;
+      return false;
+    }).slice(0, JOIN_TRIES);
+    function next(i) {
+      if (i >= tries.length) return Promise.resolve(null);
+      var t = tries[i];
+      var others = parts.filter(function (_, k) { return k !== t.at; });
+      var cut = others.concat([t.a, t.b]);
+      return match(cut, shards).then(firstHit).then(function (res) {
+        if (!some(res)) return next(i + 1);
+        var joined = {};
+        joined[parts[t.at].text] = [t.a.text, t.b.text];
+        return { res: res, joined: joined };
+      });
+    }
+    return next(0);
+  }
+
+  // Check candidates, a batch at a time, until one has the query or none is left: only
+  // then is "nothing matches" known (on a big site, a query whose character pairs are
+  // everywhere may have thousands of candidates and no result), so that the page says
+  // 没有找到 and offers what does occur rather than "0 条以上".
+  function firstHit(res) {
+    if (res.list.length || !res.open.length) return Promise.resolve(res);
+    return check(res, CHECK_BATCH).then(function () {
+      res.list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
+      return firstHit(res);
+    });
+  }
+
   function some(res) {
     return !!res && (res.list.length > 0 || res.open.length > 0);
   }
 
-  // The whole query: resolves to {parts, results, open, res, split, partial}.
+  // The whole query: resolves to {parts, results, open, res, split, partial, joined}.
+  // - joined: {part: [a, b]} when a part written nowhere was found as two words (the
+  //   results have both; see rejoin);
   // - results: documents with every part (`open`: candidates not checked yet; `res` both);
   // - split: {part: pieces} when a part written nowhere was read as separate words;
   // - partial: when nothing matches, {found: [parts], missing: [texts], res} of the
@@ -595,9 +682,14 @@
       })
       .then(function () {
         if (!parts.length) return finish({ list: [], open: [], parts: [] }, null, null);
-        return match(parts, shards).then(function (res) {
+        return match(parts, shards).then(firstHit).then(function (res) {
           if (some(res)) return finish(res, null, null);
-          return fallback(parts, shards);
+          return rejoin(parts, shards).then(function (j) {
+            if (!j) return fallback(parts, shards);
+            var r = finish(j.res, null, null);
+            r.joined = j.joined;
+            return r;
+          });
         });
       });
   }
@@ -1100,6 +1192,7 @@
       return this.showPartial(r.partial);
     }
     this.setStatus("找到 " + this.results.length + (openCount ? " 条以上" : " 条") + "结果");
+    if (r.joined) this.showJoined(r.joined);
     return this.showMore();
   };
 
@@ -1166,7 +1259,26 @@
     this.status.textContent = text;
   };
 
+  // The results of a part found as two words: a note above them says so.
+  Box.prototype.showJoined = function (joined) {
+    if (!this.joinedNote) {
+      this.joinedNote = document.createElement("p");
+      this.joinedNote.className = "search-joined-note";
+      this.list.parentNode.insertBefore(this.joinedNote, this.list);
+    }
+    this.joinedNote.innerHTML = Object.keys(joined).map(function (p) {
+      var w = joined[p];
+      return "未找到连续的“" + escapeHtml(p) + "”，以下结果包含 <b>" + escapeHtml(w[0]) +
+        "</b> 和 <b>" + escapeHtml(w[1]) + "</b>";
+    }).join("；") + "。";
+    this.joinedNote.hidden = false;
+  };
+
   Box.prototype.clear = function () {
+    if (this.joinedNote) {
+      this.joinedNote.innerHTML = "";
+      this.joinedNote.hidden = true;
+    }
     this.list.innerHTML = "";
     this.shown = 0;
     this.active = -1;
@@ -1371,7 +1483,7 @@
   }
 
   // All matching documents, checked (tests and the benchmark): resolves to
-  // {paths: [result paths in order], partial: [paths] | null, split}.
+  // {paths: [result paths in order], partial: [paths] | null, split, joined}.
   function searchAll(query) {
     return search(query).then(function (r) {
       function drain(res) {
@@ -1385,7 +1497,7 @@
         list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
         return Promise.all(list.map(function (x) { return loadDoc(x.doc); })).then(function (docs) {
           var partial = r.partial ? r.partial.res.list.map(function (x) { return x.doc; }) : null;
-          return { paths: docs.map(function (d) { return d.u; }), partial: partial, split: r.split };
+          return { paths: docs.map(function (d) { return d.u; }), partial: partial, split: r.split, joined: r.joined || null };
         });
       });
     });

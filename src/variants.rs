@@ -78,6 +78,17 @@ impl HantVariant {
         }
     }
 
+    /// The `og:locale` of the edition's pages (Open Graph's `language_TERRITORY`): `zh_TW`
+    /// and `zh_HK` for the regional tables; the standard tables belong to no territory, so
+    /// their pages say `zh_Hant` (script, not territory) rather than claim Taiwan's forms.
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            HantVariant::Standard => "zh_Hant",
+            HantVariant::Taiwan => "zh_TW",
+            HantVariant::Hongkong => "zh_HK",
+        }
+    }
+
     /// The `lang` of the edition's pages.
     pub fn lang(self) -> &'static str {
         match self {
@@ -229,6 +240,10 @@ pub struct Edition {
     /// `zh-hant` (no slashes).
     pub dir: String,
     lang: &'static str,
+    og_locale: &'static str,
+    /// The Simplified edition's `lang` (`config.language`) and `og:locale`.
+    simplified_lang: String,
+    simplified_og_locale: String,
     base_path: String,
     base_url: String,
     /// Output paths that are copied files (theme static files, page-bundle assets): links to
@@ -257,6 +272,9 @@ impl Edition {
             conv: Conv::new(v.hant_variant, &v.phrases),
             dir: v.hant_path.clone(),
             lang: v.hant_variant.lang(),
+            og_locale: v.hant_variant.og_locale(),
+            simplified_lang: config.language.clone(),
+            simplified_og_locale: config.language.replace('-', "_"),
             base_path: config.base_path(),
             base_url: config.base_url.clone(),
             assets: assets.into_iter().collect(),
@@ -273,10 +291,47 @@ impl Edition {
         format!("{}/{path}", self.dir)
     }
 
-    /// Does output `path` have a twin? (Search document files and generated pages/feeds.)
+    /// Does output `path` have a twin? (Search document files and generated pages/feeds;
+    /// not the sitemap, which lists both editions: see [`Edition::sitemap_entries`].)
     pub fn has_twin(&self, path: &str) -> bool {
         is_search_doc(path)
-            || (!self.assets.contains(path) && (path.ends_with(".html") || path.ends_with(".xml")))
+            || (path != SITEMAP
+                && !self.assets.contains(path)
+                && (path.ends_with(".html") || path.ends_with(".xml")))
+    }
+
+    /// The entries (`{permalink, updated}`, permalinks not yet percent-encoded) of the
+    /// site's one sitemap, `sitemap.xml`, made for both editions: every Simplified entry,
+    /// then its zh-Hant twin, each with `lang` and the `alternates` of the page in both
+    /// editions (`[{lang, permalink}]`, itself included, as sitemaps want them). A theme
+    /// whose sitemap lists `entries` thus lists the edition's URLs; the default one also
+    /// writes the alternates as `xhtml:link`. The sitemap has no twin: one file, at the
+    /// root, where robots.txt points.
+    pub fn sitemap_entries(&self, entries: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+        use serde_json::{json, Value};
+        let mut simplified = Vec::with_capacity(entries.len());
+        let mut traditional = Vec::with_capacity(entries.len());
+        for mut e in entries {
+            let permalink = e["permalink"].as_str().unwrap_or("").to_string();
+            let Some(twin) = self.edition_url(&permalink) else {
+                simplified.push(e);
+                continue;
+            };
+            let alternates = json!([
+                {"lang": self.simplified_lang, "permalink": permalink},
+                {"lang": self.lang, "permalink": twin},
+            ]);
+            let mut t = e.clone();
+            e["lang"] = Value::String(self.simplified_lang.clone());
+            e["alternates"] = alternates.clone();
+            t["permalink"] = Value::String(twin);
+            t["lang"] = Value::String(self.lang.to_string());
+            t["alternates"] = alternates;
+            simplified.push(e);
+            traditional.push(t);
+        }
+        simplified.extend(traditional);
+        simplified
     }
 
     /// The twin of a generated output at `path` (before relative-mode rewriting).
@@ -500,6 +555,15 @@ impl Edition {
                 "content" if refresh => refresh_url(value).and_then(|(before, url)| {
                     self.edition_url(url).map(|u| format!("{before}{u}"))
                 }),
+                // The edition's own locale; the other edition is the alternate.
+                "content" if tag.name == "meta" && get("property") == Some("og:locale") => {
+                    Some(self.og_locale.to_string())
+                }
+                "content"
+                    if tag.name == "meta" && get("property") == Some("og:locale:alternate") =>
+                {
+                    Some(self.simplified_og_locale.clone())
+                }
                 "content" if tag.name == "meta" && get("property") == Some("og:url") => {
                     self.edition_url(value)
                 }
@@ -614,6 +678,9 @@ impl crate::render::Sink for TwinSink<'_> {
             && (!self.edition.has_twin(path) || self.inner.keep(&self.edition.twin_path(path)))
     }
 }
+
+/// The sitemap's output path.
+pub const SITEMAP: &str = "sitemap.xml";
 
 /// Is `path` a search document file (`search/d/<n>.js`)?
 pub fn is_search_doc(path: &str) -> bool {

@@ -85,15 +85,36 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     let files = html_files(&out);
     assert!(files.len() > 60, "{} outputs", files.len());
     let mut pages = 0;
+    let mut handouts = 0;
     for rel in &files {
         let twin = out.join("zh-hant").join(rel);
         let shown = rel.display();
+        if rel == Path::new("sitemap.xml") {
+            // One sitemap for both editions (asserted below).
+            assert!(!twin.exists(), "the sitemap has no twin");
+            continue;
+        }
         assert!(twin.is_file(), "no zh-Hant twin of {shown}");
         let a = std::fs::read_to_string(out.join(rel)).unwrap();
         let b = std::fs::read_to_string(&twin).unwrap();
         assert_eq!(common::ids(&a), common::ids(&b), "{shown}: ids differ");
-        if rel.extension().is_some_and(|x| x == "html") && a.contains("class=\"site-header\"") {
+        let handout = a.contains("<main id=\"main\" class=\"handout\">");
+        if rel.extension().is_some_and(|x| x == "html")
+            && (a.contains("class=\"site-header\"") || handout)
+        {
             pages += 1;
+            handouts += usize::from(handout);
+            if !handout {
+                // og:locale: each edition its own, the other as the alternate.
+                for (html, locale, alternate) in
+                    [(&a, "zh_CN", "zh_Hant"), (&b, "zh_Hant", "zh_CN")]
+                {
+                    assert!(
+                        html.contains(&format!("<meta property=\"og:locale\" content=\"{locale}\">\n<meta property=\"og:locale:alternate\" content=\"{alternate}\">")),
+                        "{shown}: og:locale {locale}"
+                    );
+                }
+            }
             assert!(b.contains("<html lang=\"zh-Hant\""), "{shown}: lang");
             // hreflang alternates, the same in both editions.
             let here = rel.to_string_lossy().replace("index.html", "");
@@ -148,6 +169,43 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
         }
     }
     assert!(pages >= 40, "{pages} pages");
+    // Every module handout (print page) has the switch and alternates, in both editions.
+    assert!(handouts >= 2, "{handouts} handouts");
+
+    // The one sitemap lists both editions, each URL with its alternates in both.
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    let urls: Vec<&str> = sitemap.split("<url>").skip(1).collect();
+    let loc = |u: &str| common::between(u, "<loc>", "</loc>").to_string();
+    let simplified: Vec<String> = urls
+        .iter()
+        .map(|u| loc(u))
+        .filter(|l| !l.starts_with("/zh-hant/"))
+        .collect();
+    let traditional: Vec<String> = urls
+        .iter()
+        .map(|u| loc(u))
+        .filter(|l| l.starts_with("/zh-hant/"))
+        .collect();
+    assert!(simplified.len() > 40, "{sitemap}");
+    assert_eq!(
+        traditional,
+        simplified
+            .iter()
+            .map(|l| format!("/zh-hant{l}"))
+            .collect::<Vec<_>>()
+    );
+    assert!(simplified.contains(&common::encode_path("/cases/tianjin/")));
+    for u in &urls {
+        let l = loc(u);
+        let plain = l.strip_prefix("/zh-hant").unwrap_or(&l);
+        assert!(
+            u.contains(&format!("<xhtml:link rel=\"alternate\" hreflang=\"zh-CN\" href=\"{plain}\"/><xhtml:link rel=\"alternate\" hreflang=\"zh-Hant\" href=\"/zh-hant{plain}\"/></url>")),
+            "{u}"
+        );
+    }
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: /sitemap.xml"), "{robots}");
 
     // The Tianjin case in Traditional script: 党 → 黨, with heading ids unchanged.
     let a = std::fs::read_to_string(out.join("cases/tianjin/index.html")).unwrap();
@@ -216,6 +274,25 @@ fn phrase_table_and_variant_are_used() {
     );
     // Taiwan forms: 為 (standard OpenCC gives 爲).
     assert!(b.contains("為") && !b.contains("爲"));
+    // The variant's language tag in the alternates, the switch and the sitemap; zh_TW as
+    // the Open Graph locale.
+    let a = std::fs::read_to_string(out.join("cases/tianjin/index.html")).unwrap();
+    for html in [&a, &b] {
+        assert!(html.contains(
+            "<link rel=\"alternate\" hreflang=\"zh-Hant-TW\" href=\"/zh-hant/cases/tianjin/\">"
+        ));
+        assert!(html.contains(
+            "hreflang=\"zh-Hant-TW\" lang=\"zh-Hant-TW\" data-zhiku-variant=\"zh-Hant\""
+        ));
+    }
+    assert!(a.contains("<meta property=\"og:locale:alternate\" content=\"zh_TW\">"));
+    assert!(b.contains("<meta property=\"og:locale\" content=\"zh_TW\">"));
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<url><loc>/zh-hant/cases/tianjin/</loc>"),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains("hreflang=\"zh-Hant-TW\" href=\"/zh-hant/cases/tianjin/\"/>"));
 }
 
 #[test]

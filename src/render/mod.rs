@@ -670,7 +670,7 @@ impl<'a> Renderer<'a> {
         // The zh-Hant edition's twin, converted from this output (before relative links).
         let twin = self.edition.as_ref().and_then(|e| {
             let kind = match job {
-                Job::Feed(_) | Job::Sitemap => crate::variants::Kind::Xml,
+                Job::Feed(_) => crate::variants::Kind::Xml,
                 j if j.is_generated_html() => crate::variants::Kind::Html,
                 _ => return None,
             };
@@ -998,9 +998,18 @@ impl<'a> Renderer<'a> {
                         entries.push(json!({"permalink": site.permalink(&term.path(&t.config.name)), "updated": Value::Null}));
                     }
                 }
+                // With a zh-Hant edition the one sitemap lists both (see variants).
+                if let Some(edition) = &self.edition {
+                    entries = edition.sitemap_entries(entries);
+                }
                 for e in &mut entries {
                     if let Some(s) = e["permalink"].as_str() {
                         e["permalink"] = Value::String(encode_url(s));
+                    }
+                    for a in e["alternates"].as_array_mut().into_iter().flatten() {
+                        if let Some(s) = a["permalink"].as_str() {
+                            a["permalink"] = Value::String(encode_url(s));
+                        }
                     }
                 }
                 template(

@@ -181,7 +181,7 @@ fn bad_chart_data_is_an_error_with_file_and_line() {
         files.push(("content/p.md", page));
         let f = Fixture::new(&files);
         f.build(&[]).expect_code(1).expect_stderr(expected);
-        assert!(!f.exists("public"), "nothing published");
+        assert!(!f.root().join("public").exists(), "nothing published");
     }
 }
 

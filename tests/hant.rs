@@ -232,6 +232,17 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     assert!(feed.contains("href=\"/zh-hant/cases/tianjin/\""), "{feed}");
     let print = std::fs::read_to_string(out.join("zh-hant/cases/print/index.html")).unwrap();
     assert!(print.contains("黨建"));
+    // A module handout: the quoted source title of its appendix is kept as written.
+    let module = "courses/social-org-party-building/print/index.html";
+    let a = std::fs::read_to_string(out.join(module)).unwrap();
+    let b = std::fs::read_to_string(out.join("zh-hant").join(module)).unwrap();
+    let quoted = "translate=\"no\">《新时代提升社会组织党建工作组织力的探索与思考》</span>";
+    assert!(a.contains(quoted), "{a}");
+    assert!(b.contains(quoted), "{b}");
+    assert!(b.contains("資料來源"), "the rest is converted");
+    // The handout's switch: 繁 current in the twin, both pointing at the handouts.
+    assert!(b.contains("<a href=\"/zh-hant/courses/social-org-party-building/print/\" hreflang=\"zh-Hant\" lang=\"zh-Hant\" data-zhiku-variant=\"zh-Hant\" aria-current=\"true\">繁</a>"), "{b}");
+    assert!(a.contains("<a href=\"/courses/social-org-party-building/print/\" hreflang=\"zh-CN\" lang=\"zh-CN\" data-zhiku-variant=\"zh-CN\" aria-current=\"true\">简</a>"));
     assert!(out.join("zh-hant/tags/党员发展/index.html").is_file());
     assert!(out.join("zh-hant/search/index.html").is_file());
 
@@ -441,4 +452,77 @@ fn serve_serves_both_editions() {
     let (status, _, body) = server.get("/zh-hant/search/d/0.js");
     assert_eq!(status, 200, "search documents of the edition");
     assert!(String::from_utf8_lossy(&body).starts_with("__zhikuSearch(\"d\""));
+}
+
+/// What the edition must leave as written, on a page that has all of it: code spans and
+/// blocks, external URLs (also with Chinese in them), anchors' targets and internal link
+/// paths, a page-bundle file name, and the quoted source title; absolute and with
+/// `--relative`. (The handout's appendix: in the bundled-site test.)
+#[test]
+fn code_urls_anchors_file_names_and_source_titles_are_not_converted() {
+    let page = "---\ntitle: 发展党员工作\nsource:\n  title: 关于发展党员工作的几点思考\n  author: 张三\n  publication: 《党建研究》\n  issue: 2019年第1期\n---\n\n## 发展党员\n\n行内代码 `党员 发展` 和[党章全文](https://example.org/党章/发展党员.html)、[本节](#发展党员)、[下文](@/cases/other.md#后来发展)、[附件](资料说明.txt)。\n\n```text\n代码块 党员发展\n```\n";
+    let files: &[(&str, &str)] = &[
+        (
+            "site.toml",
+            "title = \"测试\"\nbase_url = \"/kb/\"\n[variants]\nhant = true\n",
+        ),
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/cases/_index.md", "---\ntitle: 案例\n---\n"),
+        ("content/cases/fazhan/index.md", page),
+        ("content/cases/fazhan/资料说明.txt", "说明"),
+        (
+            "content/cases/other.md",
+            "---\ntitle: 另一页\n---\n\n## 后来发展\n\n正文。\n",
+        ),
+    ];
+    let f = common::Fixture::new(files);
+    f.build(&[]).expect_code(0);
+    let e = common::encode_path;
+    let a = f.read("cases/fazhan/index.html");
+    let b = f.read("zh-hant/cases/fazhan/index.html");
+    assert!(a.contains("<h1>发展党员工作</h1>"), "{a}");
+    assert!(b.contains("<h1>發展黨員工作</h1>"), "{b}");
+    let list: &[&str] = &[
+        "<code>党员 发展</code>",
+        "<code class=\"language-text\">代码块 党员发展\n</code></pre>",
+        &format!(
+            "href=\"{}\">黨章全文</a>",
+            e("https://example.org/党章/发展党员.html")
+        ),
+        "<h2 id=\"发展党员\">發展黨員</h2>",
+        &format!("href=\"{}\">本節</a>", e("#发展党员")),
+        &format!(
+            "href=\"{}\">下文</a>",
+            e("/kb/zh-hant/cases/other/#后来发展")
+        ),
+        // The file is shared: the link goes to the Simplified tree, name as it is.
+        &format!("href=\"{}\">附件</a>", e("/kb/cases/fazhan/资料说明.txt")),
+        "<cite translate=\"no\">《关于发展党员工作的几点思考》</cite>",
+    ];
+    for kept in list {
+        assert!(b.contains(kept), "zh-Hant page lacks {kept}:\n{b}");
+    }
+    assert!(b.contains("張三"), "the author is text and is converted");
+    assert!(!f.exists("zh-hant/cases/fazhan/资料说明.txt"));
+    assert!(f.exists("cases/fazhan/资料说明.txt"));
+
+    // --relative: the same, with links relative to the twin (one level deeper for files).
+    f.build(&["--relative"]).expect_code(0);
+    let b = f.read("zh-hant/cases/fazhan/index.html");
+    let list: &[&str] = &[
+        "<code>党员 发展</code>",
+        &format!("href=\"{}\"", e("https://example.org/党章/发展党员.html")),
+        &format!("href=\"{}\"", e("#发展党员")),
+        &format!("href=\"{}\"", e("../other/index.html#后来发展")),
+        &format!("href=\"{}\"", e("../../../cases/fazhan/资料说明.txt")),
+        "<cite translate=\"no\">《关于发展党员工作的几点思考》</cite>",
+    ];
+    for kept in list {
+        assert!(
+            b.contains(kept),
+            "zh-Hant page (--relative) lacks {kept}:\n{b}"
+        );
+    }
+    let broken = common::broken_links(&f.root().join("public"), "/kb/");
+    assert!(broken.is_empty(), "{broken:#?}");
 }

@@ -4,9 +4,10 @@
 //! Nothing is parsed or rendered twice. Every generated output of the render stage (pages,
 //! sections, term pages, feeds, print handouts, the search page, the sitemap, 404, aliases)
 //! passes through [`Edition::convert`] once, in `Renderer::finish`, which writes its twin under
-//! `<hant_path>/` (default `zh-hant/`); the search index's document files get a converted twin
-//! too (`zh-hant/search/d/<n>.js`), while its manifest, fold table and shards are shared (they
-//! hold script-folded tokens only).
+//! `<hant_path>/` (default `zh-hant/`). The search index is shared: its manifest, fold table
+//! and shards hold script-folded tokens only, and each document file holds the document in
+//! both scripts (`search/d/<n>.js`, see [`Edition::search_doc_both`]). The one sitemap lists
+//! both editions.
 //!
 //! What is converted: text, and the human-readable attributes `title`, `alt`, `aria-label`,
 //! `placeholder`, `label` and the `content` of description/title `<meta>` tags. What is not:
@@ -291,13 +292,14 @@ impl Edition {
         format!("{}/{path}", self.dir)
     }
 
-    /// Does output `path` have a twin? (Search document files and generated pages/feeds;
-    /// not the sitemap, which lists both editions: see [`Edition::sitemap_entries`].)
+    /// Does output `path` have a twin? (Generated pages and feeds; not the sitemap, which
+    /// lists both editions ([`Edition::sitemap_entries`]), nor search document files, which
+    /// hold both ([`Edition::search_doc_both`]).)
     pub fn has_twin(&self, path: &str) -> bool {
-        is_search_doc(path)
-            || (path != SITEMAP
-                && !self.assets.contains(path)
-                && (path.ends_with(".html") || path.ends_with(".xml")))
+        !is_search_doc(path)
+            && path != SITEMAP
+            && !self.assets.contains(path)
+            && (path.ends_with(".html") || path.ends_with(".xml"))
     }
 
     /// The entries (`{permalink, updated}`, permalinks not yet percent-encoded) of the
@@ -368,6 +370,25 @@ impl Edition {
         out.push_str(&text[ids_at..text_at]);
         out.push_str(&self.text(&text[text_at..]));
         out.into_bytes()
+    }
+
+    /// A search document file with the edition's document appended: the file calls
+    /// `__zhikuSearch("d",…)` with the Simplified document, then `__zhikuSearch("h",…)`
+    /// with the converted one ([`Edition::search_doc`]); `search.js` of the zh-Hant
+    /// edition waits for `h`, the Simplified one for `d`. One file per document for both
+    /// editions: a twin file each would be 2,000 more files at 2,000 pages, which cost the
+    /// file system more than their bytes do (README "zh-Hant edition", cost).
+    pub fn search_doc_both(&self, mut bytes: Vec<u8>) -> Vec<u8> {
+        const SIMPLIFIED: &[u8] = b"__zhikuSearch(\"d\"";
+        let twin = self.search_doc(&bytes);
+        if let Some(rest) = twin.strip_prefix(SIMPLIFIED) {
+            if !bytes.ends_with(b"\n") {
+                bytes.push(b'\n');
+            }
+            bytes.extend_from_slice(b"__zhikuSearch(\"h\"");
+            bytes.extend_from_slice(rest);
+        }
+        bytes
     }
 
     /// Is `url` (as written in an attribute) a link to a generated page of this site, and if
@@ -655,8 +676,9 @@ impl Edition {
     }
 }
 
-/// The sink of a build with a zh-Hant edition: a search document file gets its converted
-/// twin, and an output is kept from the previous build (`serve`) only with its twin.
+/// The sink of a build with a zh-Hant edition: a search document file gets the converted
+/// document appended, and an output is kept from the previous build (`serve`) only with its
+/// twin.
 pub struct TwinSink<'s> {
     pub inner: &'s dyn crate::render::Sink,
     pub edition: &'s Edition,
@@ -665,10 +687,7 @@ pub struct TwinSink<'s> {
 impl crate::render::Sink for TwinSink<'_> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         if is_search_doc(path) {
-            self.inner.put(
-                &self.edition.twin_path(path),
-                self.edition.search_doc(&bytes),
-            )?;
+            return self.inner.put(path, self.edition.search_doc_both(bytes));
         }
         self.inner.put(path, bytes)
     }
@@ -918,6 +937,20 @@ mod tests {
             out,
             r#"__zhikuSearch("d","ab",3,{"t":"黨建","u":"a/","s":"案例","k":["黨員"],"n":[1],"p":"党建工作","h":[[1,"党员发展"]],"x":"黨員"});"#
         );
+    }
+
+    #[test]
+    fn a_search_document_file_holds_both_editions() {
+        let e = edition("");
+        let doc = r#"__zhikuSearch("d","ab",3,{"t":"党建","u":"a/","x":"党员"});"#;
+        let out = String::from_utf8(e.search_doc_both(doc.as_bytes().to_vec())).unwrap();
+        assert_eq!(
+            out,
+            "__zhikuSearch(\"d\",\"ab\",3,{\"t\":\"党建\",\"u\":\"a/\",\"x\":\"党员\"});\n__zhikuSearch(\"h\",\"ab\",3,{\"t\":\"黨建\",\"u\":\"a/\",\"x\":\"黨員\"});"
+        );
+        assert!(!e.has_twin("search/d/3.js"));
+        assert!(!e.has_twin("sitemap.xml"));
+        assert!(e.has_twin("cases/index.html"));
     }
 
     #[test]

@@ -246,14 +246,23 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     assert!(out.join("zh-hant/tags/党员发展/index.html").is_file());
     assert!(out.join("zh-hant/search/index.html").is_file());
 
-    // Search documents: converted except their URL path; the shared index is not copied.
-    let docs = out.join("zh-hant/search/d");
-    let n = std::fs::read_dir(&docs).unwrap().count();
-    assert_eq!(n, std::fs::read_dir(out.join("search/d")).unwrap().count());
-    let all: String = std::fs::read_dir(&docs)
+    // Search documents: each file holds the document in both scripts, the converted one
+    // ("h") with its URL path as it is; the shared index is not copied.
+    assert!(
+        !out.join("zh-hant/search/d").exists(),
+        "no second set of files"
+    );
+    let all: String = std::fs::read_dir(out.join("search/d"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
+    let d = all.matches("__zhikuSearch(\"d\",").count();
+    assert!(d > 20, "{d} documents");
+    assert_eq!(all.matches("\n__zhikuSearch(\"h\",").count(), d);
+    assert!(
+        all.contains("\"t\":\"天津市社会组织党建：提升组织力\",\"u\":\"cases/tianjin/\""),
+        "Simplified title"
+    );
     assert!(
         all.contains("\"t\":\"天津市社會組織黨建：提升組織力\",\"u\":\"cases/tianjin/\""),
         "converted title, same path"
@@ -449,9 +458,11 @@ fn serve_serves_both_editions() {
     let body = String::from_utf8_lossy(&body).into_owned();
     assert!(body.contains("<html lang=\"zh-Hant\""));
     assert!(body.contains("天津市社會組織黨建"));
-    let (status, _, body) = server.get("/zh-hant/search/d/0.js");
-    assert_eq!(status, 200, "search documents of the edition");
-    assert!(String::from_utf8_lossy(&body).starts_with("__zhikuSearch(\"d\""));
+    let (status, _, body) = server.get("/search/d/0.js");
+    assert_eq!(status, 200, "search documents of both editions");
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert!(body.starts_with("__zhikuSearch(\"d\""), "{body}");
+    assert!(body.contains("\n__zhikuSearch(\"h\""), "{body}");
 }
 
 /// What the edition must leave as written, on a page that has all of it: code spans and

@@ -443,6 +443,31 @@ async fn switch_remembered_choice_and_search_from_file_urls() {
             assert!(h.contains("/zh-hant/"), "{q}: {h}");
         }
     }
+
+    // A module handout has the switch too: 繁 goes to the same place of its twin.
+    b.client
+        .goto(&format!(
+            "{base}/courses/social-org-party-building/print/index.html#appendix"
+        ))
+        .await
+        .unwrap();
+    b.wait_for("return document.readyState === 'complete'", 10)
+        .await;
+    b.js("document.querySelector('a[data-zhiku-variant=\"zh-Hant\"]').click()")
+        .await;
+    b.wait_for("return document.documentElement.lang === 'zh-Hant'", 10)
+        .await;
+    let url = b.url().await;
+    assert!(
+        url.ends_with("/zh-hant/courses/social-org-party-building/print/index.html#appendix"),
+        "{url}"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('.handout h1').textContent")
+            .await,
+        "社會組織黨建工作"
+    );
+    b.js("localStorage.clear()").await;
     b.close().await;
 }
 

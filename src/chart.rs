@@ -29,6 +29,8 @@ pub const PLOT_X: f64 = 48.0;
 pub const PLOT_Y: f64 = 36.0;
 pub const PLOT_W: f64 = WIDTH - PLOT_X - 16.0;
 pub const PLOT_H: f64 = 200.0;
+/// The most slices a pie chart has: its legend (24 units a line from 48) fits the drawing.
+pub const PIE_MAX: usize = 12;
 /// Font size of labels (in SVG units).
 const FONT: f64 = 14.0;
 
@@ -317,10 +319,28 @@ impl Chart {
         }
         if self.kind == Type::Pie {
             if self.series.len() != 1 {
-                return Err(err("chart: a pie chart has exactly one series", None));
+                return Err(err(
+                    format!(
+                        "chart: a pie chart has exactly one series, this one has {}; draw several series as bars or lines",
+                        self.series.len()
+                    ),
+                    self.series.get(1).and_then(&line_of),
+                ));
             }
             if self.series[0].values.iter().sum::<f64>() <= 0.0 {
-                return Err(err("chart: the values of a pie chart add up to zero", None));
+                return Err(err(
+                    "chart: the values of a pie chart add up to zero; a pie shows shares of a total",
+                    line_of(&self.series[0]),
+                ));
+            }
+            if self.labels.len() > PIE_MAX {
+                return Err(err(
+                    format!(
+                        "chart: a pie chart has room for {PIE_MAX} slices in its legend, this one has {}; group the smallest into one (其他), or draw bars",
+                        self.labels.len()
+                    ),
+                    line_of(&self.series[0]),
+                ));
             }
         }
         Ok(self)

@@ -4,9 +4,10 @@
 //! Nothing is parsed or rendered twice. Every generated output of the render stage (pages,
 //! sections, term pages, feeds, print handouts, the search page, the sitemap, 404, aliases)
 //! passes through [`Edition::convert`] once, in `Renderer::finish`, which writes its twin under
-//! `<hant_path>/` (default `zh-hant/`); the search index's document files get a converted twin
-//! too (`zh-hant/search/d/<n>.js`), while its manifest, fold table and shards are shared (they
-//! hold script-folded tokens only).
+//! `<hant_path>/` (default `zh-hant/`). The search index is shared: its manifest, fold table
+//! and shards hold script-folded tokens only, and each document file holds the document in
+//! both scripts (`search/d/<n>.js`, see [`Edition::search_doc_both`]). The one sitemap lists
+//! both editions.
 //!
 //! What is converted: text, and the human-readable attributes `title`, `alt`, `aria-label`,
 //! `placeholder`, `label` and the `content` of description/title `<meta>` tags. What is not:
@@ -75,6 +76,17 @@ impl HantVariant {
             HantVariant::Standard => Variant::ZhHant,
             HantVariant::Taiwan => Variant::ZhTW,
             HantVariant::Hongkong => Variant::ZhHK,
+        }
+    }
+
+    /// The `og:locale` of the edition's pages (Open Graph's `language_TERRITORY`): `zh_TW`
+    /// and `zh_HK` for the regional tables; the standard tables belong to no territory, so
+    /// their pages say `zh_Hant` (script, not territory) rather than claim Taiwan's forms.
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            HantVariant::Standard => "zh_Hant",
+            HantVariant::Taiwan => "zh_TW",
+            HantVariant::Hongkong => "zh_HK",
         }
     }
 
@@ -229,6 +241,10 @@ pub struct Edition {
     /// `zh-hant` (no slashes).
     pub dir: String,
     lang: &'static str,
+    og_locale: &'static str,
+    /// The Simplified edition's `lang` (`config.language`) and `og:locale`.
+    simplified_lang: String,
+    simplified_og_locale: String,
     base_path: String,
     base_url: String,
     /// Output paths that are copied files (theme static files, page-bundle assets): links to
@@ -257,6 +273,9 @@ impl Edition {
             conv: Conv::new(v.hant_variant, &v.phrases),
             dir: v.hant_path.clone(),
             lang: v.hant_variant.lang(),
+            og_locale: v.hant_variant.og_locale(),
+            simplified_lang: config.language.clone(),
+            simplified_og_locale: config.language.replace('-', "_"),
             base_path: config.base_path(),
             base_url: config.base_url.clone(),
             assets: assets.into_iter().collect(),
@@ -273,10 +292,48 @@ impl Edition {
         format!("{}/{path}", self.dir)
     }
 
-    /// Does output `path` have a twin? (Search document files and generated pages/feeds.)
+    /// Does output `path` have a twin? (Generated pages and feeds; not the sitemap, which
+    /// lists both editions ([`Edition::sitemap_entries`]), nor search document files, which
+    /// hold both ([`Edition::search_doc_both`]).)
     pub fn has_twin(&self, path: &str) -> bool {
-        is_search_doc(path)
-            || (!self.assets.contains(path) && (path.ends_with(".html") || path.ends_with(".xml")))
+        !is_search_doc(path)
+            && path != SITEMAP
+            && !self.assets.contains(path)
+            && (path.ends_with(".html") || path.ends_with(".xml"))
+    }
+
+    /// The entries (`{permalink, updated}`, permalinks not yet percent-encoded) of the
+    /// site's one sitemap, `sitemap.xml`, made for both editions: every Simplified entry,
+    /// then its zh-Hant twin, each with `lang` and the `alternates` of the page in both
+    /// editions (`[{lang, permalink}]`, itself included, as sitemaps want them). A theme
+    /// whose sitemap lists `entries` thus lists the edition's URLs; the default one also
+    /// writes the alternates as `xhtml:link`. The sitemap has no twin: one file, at the
+    /// root, where robots.txt points.
+    pub fn sitemap_entries(&self, entries: Vec<serde_json::Value>) -> Vec<serde_json::Value> {
+        use serde_json::{json, Value};
+        let mut simplified = Vec::with_capacity(entries.len());
+        let mut traditional = Vec::with_capacity(entries.len());
+        for mut e in entries {
+            let permalink = e["permalink"].as_str().unwrap_or("").to_string();
+            let Some(twin) = self.edition_url(&permalink) else {
+                simplified.push(e);
+                continue;
+            };
+            let alternates = json!([
+                {"lang": self.simplified_lang, "permalink": permalink},
+                {"lang": self.lang, "permalink": twin},
+            ]);
+            let mut t = e.clone();
+            e["lang"] = Value::String(self.simplified_lang.clone());
+            e["alternates"] = alternates.clone();
+            t["permalink"] = Value::String(twin);
+            t["lang"] = Value::String(self.lang.to_string());
+            t["alternates"] = alternates;
+            simplified.push(e);
+            traditional.push(t);
+        }
+        simplified.extend(traditional);
+        simplified
     }
 
     /// The twin of a generated output at `path` (before relative-mode rewriting).
@@ -313,6 +370,25 @@ impl Edition {
         out.push_str(&text[ids_at..text_at]);
         out.push_str(&self.text(&text[text_at..]));
         out.into_bytes()
+    }
+
+    /// A search document file with the edition's document appended: the file calls
+    /// `__zhikuSearch("d",…)` with the Simplified document, then `__zhikuSearch("h",…)`
+    /// with the converted one ([`Edition::search_doc`]); `search.js` of the zh-Hant
+    /// edition waits for `h`, the Simplified one for `d`. One file per document for both
+    /// editions: a twin file each would be 2,000 more files at 2,000 pages, which cost the
+    /// file system more than their bytes do (README "zh-Hant edition", cost).
+    pub fn search_doc_both(&self, mut bytes: Vec<u8>) -> Vec<u8> {
+        const SIMPLIFIED: &[u8] = b"__zhikuSearch(\"d\"";
+        let twin = self.search_doc(&bytes);
+        if let Some(rest) = twin.strip_prefix(SIMPLIFIED) {
+            if !bytes.ends_with(b"\n") {
+                bytes.push(b'\n');
+            }
+            bytes.extend_from_slice(b"__zhikuSearch(\"h\"");
+            bytes.extend_from_slice(rest);
+        }
+        bytes
     }
 
     /// Is `url` (as written in an attribute) a link to a generated page of this site, and if
@@ -500,6 +576,15 @@ impl Edition {
                 "content" if refresh => refresh_url(value).and_then(|(before, url)| {
                     self.edition_url(url).map(|u| format!("{before}{u}"))
                 }),
+                // The edition's own locale; the other edition is the alternate.
+                "content" if tag.name == "meta" && get("property") == Some("og:locale") => {
+                    Some(self.og_locale.to_string())
+                }
+                "content"
+                    if tag.name == "meta" && get("property") == Some("og:locale:alternate") =>
+                {
+                    Some(self.simplified_og_locale.clone())
+                }
                 "content" if tag.name == "meta" && get("property") == Some("og:url") => {
                     self.edition_url(value)
                 }
@@ -591,8 +676,9 @@ impl Edition {
     }
 }
 
-/// The sink of a build with a zh-Hant edition: a search document file gets its converted
-/// twin, and an output is kept from the previous build (`serve`) only with its twin.
+/// The sink of a build with a zh-Hant edition: a search document file gets the converted
+/// document appended, and an output is kept from the previous build (`serve`) only with its
+/// twin.
 pub struct TwinSink<'s> {
     pub inner: &'s dyn crate::output::Sink,
     pub edition: &'s Edition,
@@ -601,10 +687,7 @@ pub struct TwinSink<'s> {
 impl crate::output::Sink for TwinSink<'_> {
     fn put(&self, path: &str, bytes: Vec<u8>) -> std::io::Result<()> {
         if is_search_doc(path) {
-            self.inner.put(
-                &self.edition.twin_path(path),
-                self.edition.search_doc(&bytes),
-            )?;
+            return self.inner.put(path, self.edition.search_doc_both(bytes));
         }
         self.inner.put(path, bytes)
     }
@@ -614,6 +697,9 @@ impl crate::output::Sink for TwinSink<'_> {
             && (!self.edition.has_twin(path) || self.inner.keep(&self.edition.twin_path(path)))
     }
 }
+
+/// The sitemap's output path.
+pub const SITEMAP: &str = "sitemap.xml";
 
 /// Is `path` a search document file (`search/d/<n>.js`)?
 pub fn is_search_doc(path: &str) -> bool {
@@ -851,6 +937,20 @@ mod tests {
             out,
             r#"__zhikuSearch("d","ab",3,{"t":"黨建","u":"a/","s":"案例","k":["黨員"],"n":[1],"p":"党建工作","h":[[1,"党员发展"]],"x":"黨員"});"#
         );
+    }
+
+    #[test]
+    fn a_search_document_file_holds_both_editions() {
+        let e = edition("");
+        let doc = r#"__zhikuSearch("d","ab",3,{"t":"党建","u":"a/","x":"党员"});"#;
+        let out = String::from_utf8(e.search_doc_both(doc.as_bytes().to_vec())).unwrap();
+        assert_eq!(
+            out,
+            "__zhikuSearch(\"d\",\"ab\",3,{\"t\":\"党建\",\"u\":\"a/\",\"x\":\"党员\"});\n__zhikuSearch(\"h\",\"ab\",3,{\"t\":\"黨建\",\"u\":\"a/\",\"x\":\"黨員\"});"
+        );
+        assert!(!e.has_twin("search/d/3.js"));
+        assert!(!e.has_twin("sitemap.xml"));
+        assert!(e.has_twin("cases/index.html"));
     }
 
     #[test]

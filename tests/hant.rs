@@ -85,15 +85,36 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     let files = html_files(&out);
     assert!(files.len() > 60, "{} outputs", files.len());
     let mut pages = 0;
+    let mut handouts = 0;
     for rel in &files {
         let twin = out.join("zh-hant").join(rel);
         let shown = rel.display();
+        if rel == Path::new("sitemap.xml") {
+            // One sitemap for both editions (asserted below).
+            assert!(!twin.exists(), "the sitemap has no twin");
+            continue;
+        }
         assert!(twin.is_file(), "no zh-Hant twin of {shown}");
         let a = std::fs::read_to_string(out.join(rel)).unwrap();
         let b = std::fs::read_to_string(&twin).unwrap();
         assert_eq!(common::ids(&a), common::ids(&b), "{shown}: ids differ");
-        if rel.extension().is_some_and(|x| x == "html") && a.contains("class=\"site-header\"") {
+        let handout = a.contains("<main id=\"main\" class=\"handout\">");
+        if rel.extension().is_some_and(|x| x == "html")
+            && (a.contains("class=\"site-header\"") || handout)
+        {
             pages += 1;
+            handouts += usize::from(handout);
+            if !handout {
+                // og:locale: each edition its own, the other as the alternate.
+                for (html, locale, alternate) in
+                    [(&a, "zh_CN", "zh_Hant"), (&b, "zh_Hant", "zh_CN")]
+                {
+                    assert!(
+                        html.contains(&format!("<meta property=\"og:locale\" content=\"{locale}\">\n<meta property=\"og:locale:alternate\" content=\"{alternate}\">")),
+                        "{shown}: og:locale {locale}"
+                    );
+                }
+            }
             assert!(b.contains("<html lang=\"zh-Hant\""), "{shown}: lang");
             // hreflang alternates, the same in both editions.
             let here = rel.to_string_lossy().replace("index.html", "");
@@ -148,6 +169,43 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
         }
     }
     assert!(pages >= 40, "{pages} pages");
+    // Every module handout (print page) has the switch and alternates, in both editions.
+    assert!(handouts >= 2, "{handouts} handouts");
+
+    // The one sitemap lists both editions, each URL with its alternates in both.
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""));
+    let urls: Vec<&str> = sitemap.split("<url>").skip(1).collect();
+    let loc = |u: &str| common::between(u, "<loc>", "</loc>").to_string();
+    let simplified: Vec<String> = urls
+        .iter()
+        .map(|u| loc(u))
+        .filter(|l| !l.starts_with("/zh-hant/"))
+        .collect();
+    let traditional: Vec<String> = urls
+        .iter()
+        .map(|u| loc(u))
+        .filter(|l| l.starts_with("/zh-hant/"))
+        .collect();
+    assert!(simplified.len() > 40, "{sitemap}");
+    assert_eq!(
+        traditional,
+        simplified
+            .iter()
+            .map(|l| format!("/zh-hant{l}"))
+            .collect::<Vec<_>>()
+    );
+    assert!(simplified.contains(&common::encode_path("/cases/tianjin/")));
+    for u in &urls {
+        let l = loc(u);
+        let plain = l.strip_prefix("/zh-hant").unwrap_or(&l);
+        assert!(
+            u.contains(&format!("<xhtml:link rel=\"alternate\" hreflang=\"zh-CN\" href=\"{plain}\"/><xhtml:link rel=\"alternate\" hreflang=\"zh-Hant\" href=\"/zh-hant{plain}\"/></url>")),
+            "{u}"
+        );
+    }
+    let robots = std::fs::read_to_string(out.join("robots.txt")).unwrap();
+    assert!(robots.contains("Sitemap: /sitemap.xml"), "{robots}");
 
     // The Tianjin case in Traditional script: 党 → 黨, with heading ids unchanged.
     let a = std::fs::read_to_string(out.join("cases/tianjin/index.html")).unwrap();
@@ -174,17 +232,37 @@ fn every_simplified_output_has_a_traditional_twin_with_the_same_ids() {
     assert!(feed.contains("href=\"/zh-hant/cases/tianjin/\""), "{feed}");
     let print = std::fs::read_to_string(out.join("zh-hant/cases/print/index.html")).unwrap();
     assert!(print.contains("黨建"));
+    // A module handout: the quoted source title of its appendix is kept as written.
+    let module = "courses/social-org-party-building/print/index.html";
+    let a = std::fs::read_to_string(out.join(module)).unwrap();
+    let b = std::fs::read_to_string(out.join("zh-hant").join(module)).unwrap();
+    let quoted = "translate=\"no\">《新时代提升社会组织党建工作组织力的探索与思考》</span>";
+    assert!(a.contains(quoted), "{a}");
+    assert!(b.contains(quoted), "{b}");
+    assert!(b.contains("資料來源"), "the rest is converted");
+    // The handout's switch: 繁 current in the twin, both pointing at the handouts.
+    assert!(b.contains("<a href=\"/zh-hant/courses/social-org-party-building/print/\" hreflang=\"zh-Hant\" lang=\"zh-Hant\" data-zhiku-variant=\"zh-Hant\" aria-current=\"true\">繁</a>"), "{b}");
+    assert!(a.contains("<a href=\"/courses/social-org-party-building/print/\" hreflang=\"zh-CN\" lang=\"zh-CN\" data-zhiku-variant=\"zh-CN\" aria-current=\"true\">简</a>"));
     assert!(out.join("zh-hant/tags/党员发展/index.html").is_file());
     assert!(out.join("zh-hant/search/index.html").is_file());
 
-    // Search documents: converted except their URL path; the shared index is not copied.
-    let docs = out.join("zh-hant/search/d");
-    let n = std::fs::read_dir(&docs).unwrap().count();
-    assert_eq!(n, std::fs::read_dir(out.join("search/d")).unwrap().count());
-    let all: String = std::fs::read_dir(&docs)
+    // Search documents: each file holds the document in both scripts, the converted one
+    // ("h") with its URL path as it is; the shared index is not copied.
+    assert!(
+        !out.join("zh-hant/search/d").exists(),
+        "no second set of files"
+    );
+    let all: String = std::fs::read_dir(out.join("search/d"))
         .unwrap()
         .map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap())
         .collect();
+    let d = all.matches("__zhikuSearch(\"d\",").count();
+    assert!(d > 20, "{d} documents");
+    assert_eq!(all.matches("\n__zhikuSearch(\"h\",").count(), d);
+    assert!(
+        all.contains("\"t\":\"天津市社会组织党建：提升组织力\",\"u\":\"cases/tianjin/\""),
+        "Simplified title"
+    );
     assert!(
         all.contains("\"t\":\"天津市社會組織黨建：提升組織力\",\"u\":\"cases/tianjin/\""),
         "converted title, same path"
@@ -216,6 +294,25 @@ fn phrase_table_and_variant_are_used() {
     );
     // Taiwan forms: 為 (standard OpenCC gives 爲).
     assert!(b.contains("為") && !b.contains("爲"));
+    // The variant's language tag in the alternates, the switch and the sitemap; zh_TW as
+    // the Open Graph locale.
+    let a = std::fs::read_to_string(out.join("cases/tianjin/index.html")).unwrap();
+    for html in [&a, &b] {
+        assert!(html.contains(
+            "<link rel=\"alternate\" hreflang=\"zh-Hant-TW\" href=\"/zh-hant/cases/tianjin/\">"
+        ));
+        assert!(html.contains(
+            "hreflang=\"zh-Hant-TW\" lang=\"zh-Hant-TW\" data-zhiku-variant=\"zh-Hant\""
+        ));
+    }
+    assert!(a.contains("<meta property=\"og:locale:alternate\" content=\"zh_TW\">"));
+    assert!(b.contains("<meta property=\"og:locale\" content=\"zh_TW\">"));
+    let sitemap = std::fs::read_to_string(out.join("sitemap.xml")).unwrap();
+    assert!(
+        sitemap.contains("<url><loc>/zh-hant/cases/tianjin/</loc>"),
+        "{sitemap}"
+    );
+    assert!(sitemap.contains("hreflang=\"zh-Hant-TW\" href=\"/zh-hant/cases/tianjin/\"/>"));
 }
 
 #[test]
@@ -346,6 +443,31 @@ async fn switch_remembered_choice_and_search_from_file_urls() {
             assert!(h.contains("/zh-hant/"), "{q}: {h}");
         }
     }
+
+    // A module handout has the switch too: 繁 goes to the same place of its twin.
+    b.client
+        .goto(&format!(
+            "{base}/courses/social-org-party-building/print/index.html#appendix"
+        ))
+        .await
+        .unwrap();
+    b.wait_for("return document.readyState === 'complete'", 10)
+        .await;
+    b.js("document.querySelector('a[data-zhiku-variant=\"zh-Hant\"]').click()")
+        .await;
+    b.wait_for("return document.documentElement.lang === 'zh-Hant'", 10)
+        .await;
+    let url = b.url().await;
+    assert!(
+        url.ends_with("/zh-hant/courses/social-org-party-building/print/index.html#appendix"),
+        "{url}"
+    );
+    assert_eq!(
+        b.js("return document.querySelector('.handout h1').textContent")
+            .await,
+        "社會組織黨建工作"
+    );
+    b.js("localStorage.clear()").await;
     b.close().await;
 }
 
@@ -361,7 +483,82 @@ fn serve_serves_both_editions() {
     let body = String::from_utf8_lossy(&body).into_owned();
     assert!(body.contains("<html lang=\"zh-Hant\""));
     assert!(body.contains("天津市社會組織黨建"));
-    let (status, _, body) = server.get("/zh-hant/search/d/0.js");
-    assert_eq!(status, 200, "search documents of the edition");
-    assert!(String::from_utf8_lossy(&body).starts_with("__zhikuSearch(\"d\""));
+    let (status, _, body) = server.get("/search/d/0.js");
+    assert_eq!(status, 200, "search documents of both editions");
+    let body = String::from_utf8_lossy(&body).into_owned();
+    assert!(body.starts_with("__zhikuSearch(\"d\""), "{body}");
+    assert!(body.contains("\n__zhikuSearch(\"h\""), "{body}");
+}
+
+/// What the edition must leave as written, on a page that has all of it: code spans and
+/// blocks, external URLs (also with Chinese in them), anchors' targets and internal link
+/// paths, a page-bundle file name, and the quoted source title; absolute and with
+/// `--relative`. (The handout's appendix: in the bundled-site test.)
+#[test]
+fn code_urls_anchors_file_names_and_source_titles_are_not_converted() {
+    let page = "---\ntitle: 发展党员工作\nsource:\n  title: 关于发展党员工作的几点思考\n  author: 张三\n  publication: 《党建研究》\n  issue: 2019年第1期\n---\n\n## 发展党员\n\n行内代码 `党员 发展` 和[党章全文](https://example.org/党章/发展党员.html)、[本节](#发展党员)、[下文](@/cases/other.md#后来发展)、[附件](资料说明.txt)。\n\n```text\n代码块 党员发展\n```\n";
+    let files: &[(&str, &str)] = &[
+        (
+            "site.toml",
+            "title = \"测试\"\nbase_url = \"/kb/\"\n[variants]\nhant = true\n",
+        ),
+        ("content/_index.md", "---\ntitle: 首页\n---\n"),
+        ("content/cases/_index.md", "---\ntitle: 案例\n---\n"),
+        ("content/cases/fazhan/index.md", page),
+        ("content/cases/fazhan/资料说明.txt", "说明"),
+        (
+            "content/cases/other.md",
+            "---\ntitle: 另一页\n---\n\n## 后来发展\n\n正文。\n",
+        ),
+    ];
+    let f = common::Fixture::new(files);
+    f.build(&[]).expect_code(0);
+    let e = common::encode_path;
+    let a = f.read("cases/fazhan/index.html");
+    let b = f.read("zh-hant/cases/fazhan/index.html");
+    assert!(a.contains("<h1>发展党员工作</h1>"), "{a}");
+    assert!(b.contains("<h1>發展黨員工作</h1>"), "{b}");
+    let list: &[&str] = &[
+        "<code>党员 发展</code>",
+        "<code class=\"language-text\">代码块 党员发展\n</code></pre>",
+        &format!(
+            "href=\"{}\">黨章全文</a>",
+            e("https://example.org/党章/发展党员.html")
+        ),
+        "<h2 id=\"发展党员\">發展黨員</h2>",
+        &format!("href=\"{}\">本節</a>", e("#发展党员")),
+        &format!(
+            "href=\"{}\">下文</a>",
+            e("/kb/zh-hant/cases/other/#后来发展")
+        ),
+        // The file is shared: the link goes to the Simplified tree, name as it is.
+        &format!("href=\"{}\">附件</a>", e("/kb/cases/fazhan/资料说明.txt")),
+        "<cite translate=\"no\">《关于发展党员工作的几点思考》</cite>",
+    ];
+    for kept in list {
+        assert!(b.contains(kept), "zh-Hant page lacks {kept}:\n{b}");
+    }
+    assert!(b.contains("張三"), "the author is text and is converted");
+    assert!(!f.exists("zh-hant/cases/fazhan/资料说明.txt"));
+    assert!(f.exists("cases/fazhan/资料说明.txt"));
+
+    // --relative: the same, with links relative to the twin (one level deeper for files).
+    f.build(&["--relative"]).expect_code(0);
+    let b = f.read("zh-hant/cases/fazhan/index.html");
+    let list: &[&str] = &[
+        "<code>党员 发展</code>",
+        &format!("href=\"{}\"", e("https://example.org/党章/发展党员.html")),
+        &format!("href=\"{}\"", e("#发展党员")),
+        &format!("href=\"{}\"", e("../other/index.html#后来发展")),
+        &format!("href=\"{}\"", e("../../../cases/fazhan/资料说明.txt")),
+        "<cite translate=\"no\">《关于发展党员工作的几点思考》</cite>",
+    ];
+    for kept in list {
+        assert!(
+            b.contains(kept),
+            "zh-Hant page (--relative) lacks {kept}:\n{b}"
+        );
+    }
+    let broken = common::broken_links(&f.root().join("public"), "/kb/");
+    assert!(broken.is_empty(), "{broken:#?}");
 }

@@ -71,7 +71,7 @@ pub(crate) fn config_value(site: &Site) -> Value {
         "theme": c.theme,
         "taxonomies": taxonomies,
         "markdown": c.markdown,
-        "variants": {"hant": c.variants.hant, "hant_path": c.variants.hant_path},
+        "variants": {"hant": c.variants.hant, "hant_path": c.variants.hant_path, "hant_variant": c.variants.hant_variant, "hant_lang": c.variants.hant_variant.lang(), "hant_og_locale": c.variants.hant_variant.og_locale()},
         "extra": extra,
     })
 }

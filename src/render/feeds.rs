@@ -92,22 +92,23 @@ pub(super) fn feed(site: &Site, graph: &Graph, values: &Values, of: FeedOf, out:
     })
 }
 
-/// The `entries` of `sitemap.xml`: every section, page, taxonomy and term page.
-pub(super) fn sitemap_entries(site: &Site, graph: &Graph) -> Value {
+/// The `entries` of `sitemap.xml`: every section, page, taxonomy and term page; with a
+/// zh-Hant `edition`, the one sitemap lists both editions (see [`crate::variants`]).
+pub(super) fn sitemap_entries(
+    site: &Site,
+    graph: &Graph,
+    edition: Option<&crate::variants::Edition>,
+) -> Value {
     let mut entries: Vec<Value> = Vec::new();
     let mut push = |path: &str, updated: Option<String>| {
-        entries.push(json!({"permalink": encode_url(&site.permalink(path)), "updated": updated}));
+        entries.push(json!({"permalink": site.permalink(path), "updated": updated}));
     };
     for s in &site.sections {
         push(&s.path, None);
     }
     for p in &site.pages {
         let f = &p.meta.fields;
-        let d = f
-            .updated
-            .as_ref()
-            .or(f.date.as_ref())
-            .map(|d| d.as_written());
+        let d = f.updated.as_ref().or(f.date.as_ref()).map(|d| d.as_written());
         push(&p.path, d);
     }
     for t in &graph.taxonomies {
@@ -115,6 +116,19 @@ pub(super) fn sitemap_entries(site: &Site, graph: &Graph) -> Value {
         push(&paths::taxonomy_path(name), None);
         for term in &t.terms {
             push(&paths::term_path(name, &term.slug), None);
+        }
+    }
+    if let Some(edition) = edition {
+        entries = edition.sitemap_entries(entries);
+    }
+    for e in &mut entries {
+        if let Some(s) = e["permalink"].as_str() {
+            e["permalink"] = Value::String(encode_url(s));
+        }
+        for a in e["alternates"].as_array_mut().into_iter().flatten() {
+            if let Some(s) = a["permalink"].as_str() {
+                a["permalink"] = Value::String(encode_url(s));
+            }
         }
     }
     Value::Array(entries)

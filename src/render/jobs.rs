@@ -227,7 +227,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Sitemap => template(
                 "sitemap.xml",
-                vec![("entries", Part::Value(feeds::sitemap_entries(site, graph)))],
+                vec![("entries", Part::Value(feeds::sitemap_entries(site, graph, self.edition.as_ref())))],
                 path.to_string(),
             ),
             Job::SiteMapPage => {

@@ -424,7 +424,7 @@ impl<'a> Renderer<'a> {
         // The zh-Hant edition's twin, converted from this output (before relative links).
         let twin = self.edition.as_ref().and_then(|e| {
             let kind = match job {
-                Job::Feed(_) | Job::Sitemap => crate::variants::Kind::Xml,
+                Job::Feed(_) => crate::variants::Kind::Xml,
                 j if j.is_generated_html() => crate::variants::Kind::Html,
                 _ => return None,
             };

@@ -25,8 +25,9 @@
   var selfSrc = (self && self.src) || "";
   var root = selfSrc.replace(/js\/[^\/?#]*(?:[?#].*)?$/, "");
   var indexBase = root + "search/";
-  // A script edition (site.toml [variants], e.g. zh-hant/): its pages and its converted
-  // document files are under root + edition; manifest, fold table and shards are shared.
+  // A script edition (site.toml [variants], e.g. zh-hant/): its pages are under root +
+  // edition; manifest, fold table, shards and document files are shared (a document file
+  // holds the document in both scripts: "d" Simplified, "h" the edition's).
   var edition = document.documentElement.getAttribute("data-zhiku-edition") || "";
   var pageRoot = root + edition;
   var isFile = location.protocol === "file:";
@@ -55,7 +56,8 @@
     var p = pending[key];
     if (!p) return;
     delete pending[key];
-    var expected = kind === "d" ? layout : fileId(kind, id);
+    // "h": the zh-Hant edition's document, in the same file as "d" (site.toml [variants]).
+    var expected = kind === "d" || kind === "h" ? layout : fileId(kind, id);
     if (kind !== "m" && expected !== null && fileBuild !== expected) {
       p.reject(new Error("stale"));
       return;
@@ -262,7 +264,7 @@
     return load("s", n, "s/" + n + ".js");
   }
   function loadDoc(n) {
-    return load("d", n, (edition ? "../" + edition + "search/" : "") + "d/" + n + ".js");
+    return load(edition ? "h" : "d", n, "d/" + n + ".js");
   }
   var facets = null;
   function loadFacets() {

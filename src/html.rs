@@ -20,7 +20,7 @@ pub fn is_url_attr(name: &str) -> bool {
 
 /// One URL found in an attribute.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found<'a> {
+pub struct UrlAttr<'a> {
     /// The tag name, lower case (`a`, `link`, `img`).
     pub tag: String,
     /// The attribute name, lower case.
@@ -31,7 +31,7 @@ pub struct Found<'a> {
 
 /// Call `f` for every URL in a URL attribute of `html`. The return value replaces the URL
 /// (`None` keeps it). Returns the rewritten HTML.
-pub fn rewrite_urls(html: &str, mut f: impl FnMut(&Found<'_>) -> Option<String>) -> String {
+pub fn rewrite_urls(html: &str, mut f: impl FnMut(&UrlAttr<'_>) -> Option<String>) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut last = 0;
     scan(html, |tag, attr, range| {
@@ -47,7 +47,7 @@ pub fn rewrite_urls(html: &str, mut f: impl FnMut(&Found<'_>) -> Option<String>)
                     let (url, rest) = trimmed
                         .split_once(char::is_whitespace)
                         .map_or((trimmed, ""), |(u, r)| (u, r));
-                    let found = Found {
+                    let found = UrlAttr {
                         tag: tag.to_string(),
                         attr: attr.to_string(),
                         value: url,
@@ -69,7 +69,7 @@ pub fn rewrite_urls(html: &str, mut f: impl FnMut(&Found<'_>) -> Option<String>)
                 replaced = Some(parts.join(","));
             }
         } else {
-            let found = Found {
+            let found = UrlAttr {
                 tag: tag.to_string(),
                 attr: attr.to_string(),
                 value,
@@ -87,14 +87,14 @@ pub fn rewrite_urls(html: &str, mut f: impl FnMut(&Found<'_>) -> Option<String>)
 }
 
 /// Every URL in a URL attribute of `html`, HTML-unescaped (`&amp;` → `&`).
-pub fn urls(html: &str) -> Vec<Found<'_>> {
+pub fn urls(html: &str) -> Vec<UrlAttr<'_>> {
     let mut list = Vec::new();
     scan(html, |tag, attr, range| {
         let value = &html[range];
         if attr == "srcset" {
             for cand in value.split(',') {
                 if let Some(url) = cand.split_whitespace().next() {
-                    list.push(Found {
+                    list.push(UrlAttr {
                         tag: tag.to_string(),
                         attr: attr.to_string(),
                         value: url,
@@ -102,7 +102,7 @@ pub fn urls(html: &str) -> Vec<Found<'_>> {
                 }
             }
         } else {
-            list.push(Found {
+            list.push(UrlAttr {
                 tag: tag.to_string(),
                 attr: attr.to_string(),
                 value,

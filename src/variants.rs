@@ -254,7 +254,7 @@ pub struct Edition {
 
 /// Which kind of output a twin is made of.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum Markup {
     Html,
     Xml,
 }
@@ -337,10 +337,10 @@ impl Edition {
     }
 
     /// The twin of a generated output at `path` (before relative-mode rewriting).
-    pub fn convert(&self, kind: Kind, path: &str, text: &str) -> String {
+    pub fn convert(&self, kind: Markup, path: &str, text: &str) -> String {
         match kind {
-            Kind::Html => self.html(text, path),
-            Kind::Xml => self.xml(text),
+            Markup::Html => self.html(text, path),
+            Markup::Xml => self.xml(text),
         }
     }
 

@@ -108,7 +108,11 @@ pub(super) fn sitemap_entries(
     }
     for p in &site.pages {
         let f = &p.meta.fields;
-        let d = f.updated.as_ref().or(f.date.as_ref()).map(|d| d.as_written());
+        let d = f
+            .updated
+            .as_ref()
+            .or(f.date.as_ref())
+            .map(|d| d.as_written());
         push(&p.path, d);
     }
     for t in &graph.taxonomies {

@@ -227,7 +227,10 @@ impl<'a> Renderer<'a> {
             }
             Job::Sitemap => template(
                 "sitemap.xml",
-                vec![("entries", Part::Value(feeds::sitemap_entries(site, graph, self.edition.as_ref())))],
+                vec![(
+                    "entries",
+                    Part::Value(feeds::sitemap_entries(site, graph, self.edition.as_ref())),
+                )],
                 path.to_string(),
             ),
             Job::SiteMapPage => {

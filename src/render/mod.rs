@@ -424,14 +424,14 @@ impl<'a> Renderer<'a> {
         // The zh-Hant edition's twin, converted from this output (before relative links).
         let twin = self.edition.as_ref().and_then(|e| {
             let kind = match job {
-                Job::Feed(_) => crate::variants::Kind::Xml,
-                j if j.is_generated_html() => crate::variants::Kind::Html,
+                Job::Feed(_) => crate::variants::Markup::Xml,
+                j if j.is_generated_html() => crate::variants::Markup::Html,
                 _ => return None,
             };
             let text = std::str::from_utf8(&bytes).ok()?;
             let twin_path = e.twin_path(&path);
             let mut twin = e.convert(kind, &path, text);
-            if self.relative && kind == crate::variants::Kind::Html {
+            if self.relative && kind == crate::variants::Markup::Html {
                 twin = crate::html::relativize(&twin, &twin_path, &self.base_path);
             }
             Some((twin_path, twin.into_bytes()))

@@ -28,7 +28,7 @@ pub(crate) const FUNCTIONS: &[&str] = &[
 
 /// One name a template refers to.
 #[derive(Debug)]
-enum Ref {
+enum Referenced {
     Template { tag: &'static str, name: String },
     Function(String),
 }
@@ -52,7 +52,7 @@ pub(crate) fn check(theme: &Theme) -> Vec<Diagnostic> {
         });
         for r in refs {
             match r {
-                Ref::Template { tag, name: target } => {
+                Referenced::Template { tag, name: target } => {
                     if theme.templates.contains_key(&target) {
                         continue;
                     }
@@ -60,7 +60,7 @@ pub(crate) fn check(theme: &Theme) -> Vec<Diagnostic> {
                         .or_else(|| line_of(&src.text, &format!("'{target}'")));
                     errors.push(missing_template(&src.shown, tag, &target, line, theme));
                 }
-                Ref::Function(f) => {
+                Referenced::Function(f) => {
                     if FUNCTIONS.contains(&f.as_str()) {
                         continue;
                     }
@@ -131,24 +131,24 @@ fn line_of(text: &str, needle: &str) -> Option<usize> {
         .map(|i| text[..i].matches('\n').count() + 1)
 }
 
-fn walk_nodes(nodes: &[Node], out: &mut Vec<Ref>) {
+fn walk_nodes(nodes: &[Node], out: &mut Vec<Referenced>) {
     for n in nodes {
         match n {
-            Node::Extends(_, name) => out.push(Ref::Template {
+            Node::Extends(_, name) => out.push(Referenced::Template {
                 tag: "extends",
                 name: name.clone(),
             }),
             Node::Include(_, names, ignore_missing) => {
                 if !ignore_missing {
                     for name in names {
-                        out.push(Ref::Template {
+                        out.push(Referenced::Template {
                             tag: "include",
                             name: name.clone(),
                         });
                     }
                 }
             }
-            Node::ImportMacro(_, name, _) => out.push(Ref::Template {
+            Node::ImportMacro(_, name, _) => out.push(Referenced::Template {
                 tag: "import",
                 name: name.clone(),
             }),
@@ -193,7 +193,7 @@ fn walk_nodes(nodes: &[Node], out: &mut Vec<Ref>) {
     }
 }
 
-fn walk_expr(e: &Expr, out: &mut Vec<Ref>) {
+fn walk_expr(e: &Expr, out: &mut Vec<Referenced>) {
     walk_val(&e.val, out);
     for f in &e.filters {
         for a in f.args.values() {
@@ -202,10 +202,10 @@ fn walk_expr(e: &Expr, out: &mut Vec<Ref>) {
     }
 }
 
-fn walk_val(v: &ExprVal, out: &mut Vec<Ref>) {
+fn walk_val(v: &ExprVal, out: &mut Vec<Referenced>) {
     match v {
         ExprVal::FunctionCall(f) => {
-            out.push(Ref::Function(f.name.clone()));
+            out.push(Referenced::Function(f.name.clone()));
             for a in f.args.values() {
                 walk_expr(a, out);
             }

@@ -219,7 +219,7 @@ pub fn is_word_char(c: char) -> bool {
 
 /// What a token came from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum TokenKind {
     /// One CJK character.
     Unigram,
     /// Two adjacent CJK characters.
@@ -245,21 +245,21 @@ pub(crate) trait TokenSink<'a> {
     fn unigram(&mut self, c: char, text: &'a str);
     fn bigram(&mut self, a: char, b: char, text: &'a str);
     /// A jieba word or a Latin word or number.
-    fn other(&mut self, text: Cow<'a, str>, kind: Kind);
+    fn other(&mut self, text: Cow<'a, str>, kind: TokenKind);
 }
 
 /// Call `emit` with every token of already folded `text` (see the module docs). Tokens are
 /// emitted once per occurrence.
-pub fn tokens<'a>(folded: &'a str, emit: impl FnMut(Cow<'a, str>, Kind)) {
+pub fn tokens<'a>(folded: &'a str, emit: impl FnMut(Cow<'a, str>, TokenKind)) {
     struct Emit<F>(F);
-    impl<'a, F: FnMut(Cow<'a, str>, Kind)> TokenSink<'a> for Emit<F> {
+    impl<'a, F: FnMut(Cow<'a, str>, TokenKind)> TokenSink<'a> for Emit<F> {
         fn unigram(&mut self, _: char, text: &'a str) {
-            (self.0)(Cow::Borrowed(text), Kind::Unigram);
+            (self.0)(Cow::Borrowed(text), TokenKind::Unigram);
         }
         fn bigram(&mut self, _: char, _: char, text: &'a str) {
-            (self.0)(Cow::Borrowed(text), Kind::Bigram);
+            (self.0)(Cow::Borrowed(text), TokenKind::Bigram);
         }
-        fn other(&mut self, text: Cow<'a, str>, kind: Kind) {
+        fn other(&mut self, text: Cow<'a, str>, kind: TokenKind) {
             (self.0)(text, kind);
         }
     }
@@ -292,7 +292,7 @@ pub(crate) fn scan<'a>(folded: &'a str, sink: &mut impl TokenSink<'a>) {
                 if count >= 3 && *WORDS {
                     for w in JIEBA.cut_for_search(&folded[start..i], true) {
                         if w.end - w.start >= 3 {
-                            sink.other(Cow::Borrowed(w.word), Kind::Word);
+                            sink.other(Cow::Borrowed(w.word), TokenKind::Word);
                         }
                     }
                 }
@@ -338,10 +338,10 @@ pub(crate) fn scan<'a>(folded: &'a str, sink: &mut impl TokenSink<'a>) {
                     let mut with = String::with_capacity(word.len() + m);
                     with.push_str(&word);
                     with.push_str(&folded[i..i + m]);
-                    sink.other(word, Kind::Latin);
-                    sink.other(Cow::Owned(with), Kind::Unit);
+                    sink.other(word, TokenKind::Latin);
+                    sink.other(Cow::Owned(with), TokenKind::Unit);
                 } else {
-                    sink.other(word, Kind::Latin);
+                    sink.other(word, TokenKind::Latin);
                 }
             }
             Class::Other => i += n,
@@ -350,7 +350,7 @@ pub(crate) fn scan<'a>(folded: &'a str, sink: &mut impl TokenSink<'a>) {
 }
 
 /// The tokens of `text` (folded first), in order, with repeats: for tests and tools.
-pub fn tokenize(text: &str) -> Vec<(String, Kind)> {
+pub fn tokenize(text: &str) -> Vec<(String, TokenKind)> {
     let folded = fold(text);
     let mut out = Vec::new();
     tokens(&folded, |t, k| out.push((t.into_owned(), k)));
@@ -465,7 +465,7 @@ fn part_units(part: &str) -> Vec<String> {
 mod tests {
     use super::*;
 
-    fn of(text: &str, kind: Kind) -> Vec<String> {
+    fn of(text: &str, kind: TokenKind) -> Vec<String> {
         tokenize(text)
             .into_iter()
             .filter(|(_, k)| *k == kind)
@@ -510,29 +510,29 @@ mod tests {
     #[test]
     fn cjk_runs_give_unigrams_bigrams_and_words() {
         assert_eq!(
-            of("组织覆盖率", Kind::Bigram),
+            of("组织覆盖率", TokenKind::Bigram),
             ["组织", "织覆", "覆盖", "盖率"]
         );
         assert_eq!(
-            of("组织覆盖率", Kind::Unigram),
+            of("组织覆盖率", TokenKind::Unigram),
             ["组", "织", "覆", "盖", "率"]
         );
-        let words = of("提高社会组织党组织覆盖率", Kind::Word);
+        let words = of("提高社会组织党组织覆盖率", TokenKind::Word);
         assert!(words.contains(&"党组织".to_string()), "{words:?}");
         assert!(words.contains(&"覆盖率".to_string()), "{words:?}");
         // Punctuation ends a run: no bigram across it.
-        assert_eq!(of("党建，组织", Kind::Bigram), ["党建", "组织"]);
+        assert_eq!(of("党建，组织", TokenKind::Bigram), ["党建", "组织"]);
         // Traditional input is indexed in Simplified.
-        assert_eq!(of("黨建", Kind::Bigram), ["党建"]);
+        assert_eq!(of("黨建", TokenKind::Bigram), ["党建"]);
     }
 
     #[test]
     fn substrings_are_covered_by_bigrams() {
         // Every bigram of a query substring is a token of the text.
         let text = "社会组织党组织覆盖率由2010年的11.66%升至98.1%";
-        let bigrams = of(text, Kind::Bigram);
+        let bigrams = of(text, TokenKind::Bigram);
         for q in ["党组织", "组织覆", "覆盖率", "织覆盖"] {
-            let qb = of(q, Kind::Bigram);
+            let qb = of(q, TokenKind::Bigram);
             assert!(qb.iter().all(|b| bigrams.contains(b)), "{q}");
         }
     }
@@ -542,17 +542,17 @@ mod tests {
         assert_eq!(
             of(
                 "2016年底达到98.1%，共1,460个；GDP与Party-Building 3.5",
-                Kind::Latin
+                TokenKind::Latin
             ),
             ["2016", "98.1%", "1460", "gdp", "party", "building", "3.5"]
         );
         // A full stop after a number is not a decimal point.
-        assert_eq!(of("共11个。2018年", Kind::Latin), ["11", "2018"]);
-        assert_eq!(of("第12期.", Kind::Latin), ["12"]);
+        assert_eq!(of("共11个。2018年", TokenKind::Latin), ["11", "2018"]);
+        assert_eq!(of("第12期.", TokenKind::Latin), ["12"]);
         // Full-width digits.
-        assert_eq!(of("２０１６年", Kind::Latin), ["2016"]);
+        assert_eq!(of("２０１６年", TokenKind::Latin), ["2016"]);
         // A full-width comma separates numbers.
-        assert_eq!(of("2010，2016年", Kind::Latin), ["2010", "2016"]);
+        assert_eq!(of("2010，2016年", TokenKind::Latin), ["2010", "2016"]);
     }
 
     #[test]
@@ -572,7 +572,7 @@ mod tests {
 
     /// The tokenizer as it was first written (a vector of characters): the fast one must
     /// give the same tokens in the same order.
-    fn tokens_reference(folded: &str) -> Vec<(String, Kind)> {
+    fn tokens_reference(folded: &str) -> Vec<(String, TokenKind)> {
         let mut out = Vec::new();
         let slow_cjk = |c: char| crate::cjk::is_cjk(c) && c.is_alphanumeric();
         let slow_word = |c: char| c.is_alphanumeric() && !slow_cjk(c);
@@ -587,16 +587,22 @@ mod tests {
                     i += 1;
                 }
                 for k in start..i {
-                    out.push((folded[chars[k].0..end_of(k + 1)].to_string(), Kind::Unigram));
+                    out.push((
+                        folded[chars[k].0..end_of(k + 1)].to_string(),
+                        TokenKind::Unigram,
+                    ));
                     if k + 1 < i {
-                        out.push((folded[chars[k].0..end_of(k + 2)].to_string(), Kind::Bigram));
+                        out.push((
+                            folded[chars[k].0..end_of(k + 2)].to_string(),
+                            TokenKind::Bigram,
+                        ));
                     }
                 }
                 if i - start >= 3 {
                     let run = &folded[chars[start].0..end_of(i)];
                     for w in JIEBA.cut_for_search(run, true) {
                         if w.end - w.start >= 3 {
-                            out.push((w.word.to_string(), Kind::Word));
+                            out.push((w.word.to_string(), TokenKind::Word));
                         }
                     }
                 }
@@ -625,11 +631,11 @@ mod tests {
                     i += 1;
                 }
                 let word = &folded[chars[start].0..end_of(i)];
-                out.push((word.replace(',', ""), Kind::Latin));
+                out.push((word.replace(',', ""), TokenKind::Latin));
                 let _ = has_sep;
                 if numeric && !word.ends_with('%') {
                     if let Some(&(_, u)) = chars.get(i).filter(|n| slow_cjk(n.1)) {
-                        out.push((format!("{}{u}", word.replace(',', "")), Kind::Unit));
+                        out.push((format!("{}{u}", word.replace(',', "")), TokenKind::Unit));
                     }
                 }
             } else {

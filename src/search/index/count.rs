@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use super::doc_tokens::{part_of_long, DocTokens};
 use super::{Doc, Fx, MAX_TF, META, TITLE};
-use crate::search::tokenize::{self, Kind};
+use crate::search::tokenize::{self, TokenKind};
 
 /// `党` → its code point; `党建` → both code points (21 bits each) and a marker bit.
 /// One- and two-character tokens (most of them) are keyed by this number, which hashes and
@@ -116,7 +116,7 @@ impl<'a> tokenize::TokenSink<'a> for Counter<'_, 'a> {
         self.add_short(u64::from(u32::from(a)) | (u64::from(u32::from(b)) << 21) | (1 << 63));
     }
 
-    fn other(&mut self, t: Cow<'a, str>, _: Kind) {
+    fn other(&mut self, t: Cow<'a, str>, _: TokenKind) {
         let (inc, bits) = (self.inc, self.bits);
         self.long
             .entry(t)

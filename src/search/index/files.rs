@@ -276,9 +276,9 @@ pub(crate) fn doc_json(d: &Doc, out: &mut Vec<u8>) {
     out.push(b'}');
 }
 
-/// Everything but the document files, which [`Prepared::doc_file`] makes one at a time
+/// Everything but the document files, which [`IndexFiles::doc_file`] makes one at a time
 /// (so that they can go to the sink as they are made).
-pub(crate) struct Prepared {
+pub(crate) struct IndexFiles {
     /// Manifest, fold table, shards and the filters' data.
     pub head: Vec<(String, Vec<u8>)>,
     pub build: String,
@@ -293,7 +293,7 @@ pub(crate) struct Prepared {
     pub shards: usize,
 }
 
-impl Prepared {
+impl IndexFiles {
     /// The path of document `id`'s file (`search/d/<id>.js`).
     pub fn doc_path(&self, id: usize) -> String {
         format!("{}d/{id}.js", self.dir)

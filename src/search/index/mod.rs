@@ -47,7 +47,7 @@ pub(crate) use collect::{collect, Encoded};
 pub(crate) use count::tokens_of;
 pub(crate) use doc_key::doc_key;
 pub(crate) use doc_tokens::DocTokens;
-pub(crate) use files::Prepared;
+pub(crate) use files::IndexFiles;
 use files::{facets_json, file_id, jsonp, shard_json, wrap, Manifest};
 
 /// The hasher of the index's maps: FxHash (the rustc hasher, from `rustc-hash`); tokens are
@@ -146,7 +146,7 @@ pub(crate) fn prepare(
     dir: &str,
     cache: Option<&mut super::SearchCache>,
     tax: &[Facet],
-) -> Prepared {
+) -> IndexFiles {
     let owned: Vec<Encoded>;
     let layout = layout_id(docs);
     // With a cache, `same` tells which document files are the same as last time.
@@ -252,7 +252,7 @@ pub(crate) fn prepare(
             .enumerate()
             .map(|(i, (data, id))| (format!("{dir}s/{i}.js"), wrap("s", id, i, data))),
     );
-    Prepared {
+    IndexFiles {
         head,
         build,
         layout,

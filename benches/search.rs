@@ -382,7 +382,7 @@ fn main() {
         let cpu = cpu_seconds(false);
         let docs = zhiku::search::docs(&prepared.site);
         docs_time = docs_time.min(t.elapsed().as_secs_f64());
-        index = zhiku::search::index::build(&docs, zhiku::search::DIR);
+        index = zhiku::search::index::build(&docs, zhiku::search::DIR, None);
         let time = t.elapsed().as_secs_f64();
         if time < best.0 {
             best = (time, cpu_seconds(false) - cpu, 0.0);
@@ -441,7 +441,7 @@ fn main() {
     let mut docs = zhiku::search::docs(&prepared.site);
     let mut cache = zhiku::search::SearchCache::default();
     let t = Instant::now();
-    let first = zhiku::search::index::build_cached(&docs, zhiku::search::DIR, &mut cache);
+    let first = zhiku::search::index::build(&docs, zhiku::search::DIR, Some(&mut cache));
     let fill = t.elapsed().as_secs_f64();
     drop(first);
     let mut edit = (f64::MAX, 0.0);
@@ -458,14 +458,14 @@ fn main() {
         }
         let t = Instant::now();
         let cpu = cpu_seconds(false);
-        let again = zhiku::search::index::build_cached(&docs, zhiku::search::DIR, &mut cache);
+        let again = zhiku::search::index::build(&docs, zhiku::search::DIR, Some(&mut cache));
         let time = t.elapsed().as_secs_f64();
         if time < edit.0 {
             edit = (time, cpu_seconds(false) - cpu);
         }
         assert_eq!(cache.tokenized(), 1);
         if round + 1 == rounds {
-            let fresh = zhiku::search::index::build(&docs, zhiku::search::DIR);
+            let fresh = zhiku::search::index::build(&docs, zhiku::search::DIR, None);
             assert!(
                 again.files == fresh.files,
                 "a cached rebuild differs from a fresh one"

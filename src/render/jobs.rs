@@ -66,12 +66,9 @@ impl<'a> Renderer<'a> {
             parts
         };
         Ok(match &step.job {
-            Job::SearchIndex => Out::Written(match self.reuse.as_ref().map(|r| &r.search) {
-                Some(cache) => match cache.lock() {
-                    Ok(mut cache) => crate::search::write_cached(site, sink, &mut cache)?,
-                    Err(_) => crate::search::write(site, sink)?,
-                },
-                None => crate::search::write(site, sink)?,
+            Job::SearchIndex => Out::Written(match self.reuse.as_ref().map(|r| r.search.lock()) {
+                Some(Ok(mut cache)) => crate::search::write(site, sink, Some(&mut cache))?,
+                _ => crate::search::write(site, sink, None)?,
             }),
             Job::SearchPage => {
                 let [url, current, _] = self.here(&dir(path));

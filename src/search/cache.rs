@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use super::index::{self, Doc, DocTokens, Encoded, Fx};
 
 /// What the index keeps between builds. Create one with `SearchCache::default()`, keep it
-/// with the rest of the rebuild state, and pass it to every [`super::write_cached`]. A cache
+/// with the rest of the rebuild state, and pass it to every [`super::write`]. A cache
 /// can be dropped or replaced by a new one at any time (the next build then tokenizes every
 /// document).
 #[derive(Default)]
@@ -264,12 +264,12 @@ mod tests {
     fn cached_rebuilds_equal_fresh_builds_and_tokenize_only_changes() {
         let mut cache = SearchCache::default();
         let mut docs = docs(60);
-        let a = index::build_cached(&docs, "search/", &mut cache);
+        let a = index::build(&docs, "search/", Some(&mut cache));
         assert_eq!(cache.tokenized(), 60);
-        assert_eq!(a.files, index::build(&docs, "search/").files);
+        assert_eq!(a.files, index::build(&docs, "search/", None).files);
 
         // Nothing changed: nothing tokenized, same files.
-        let b = index::build_cached(&docs, "search/", &mut cache);
+        let b = index::build(&docs, "search/", Some(&mut cache));
         assert_eq!(cache.tokenized(), 0);
         assert_eq!(b.files, a.files);
 
@@ -278,10 +278,10 @@ mod tests {
             .body
             .to_mut()
             .push_str("新增一段关于乡村振兴的内容。");
-        let c = index::build_cached(&docs, "search/", &mut cache);
+        let c = index::build(&docs, "search/", Some(&mut cache));
         assert_eq!(cache.tokenized(), 1);
         assert!(cache.patched());
-        assert_eq!(c.files, index::build(&docs, "search/").files);
+        assert_eq!(c.files, index::build(&docs, "search/", None).files);
         assert_ne!(c.build, a.build);
         assert_eq!(cache.len(), 60);
         // Only that document's file changed (document files carry the layout id, not the
@@ -303,10 +303,10 @@ mod tests {
         docs[3].headings.push("新的标题".into());
         docs[4].terms.clear();
         docs[5].section = "理论学习".into();
-        let d = index::build_cached(&docs, "search/", &mut cache);
+        let d = index::build(&docs, "search/", Some(&mut cache));
         assert_eq!(cache.tokenized(), 3);
         assert!(cache.patched());
-        assert_eq!(d.files, index::build(&docs, "search/").files);
+        assert_eq!(d.files, index::build(&docs, "search/", None).files);
 
         // A token that only one document had goes away ("17", from its heading), another
         // comes; a document becomes a copy of another.
@@ -316,8 +316,8 @@ mod tests {
             .to_mut()
             .push_str("独一无二的新词汇ZHIKU2025。");
         docs[19] = docs[21].clone();
-        let before = index::build(&docs, "search/");
-        let d2 = index::build_cached(&docs, "search/", &mut cache);
+        let before = index::build(&docs, "search/", None);
+        let d2 = index::build(&docs, "search/", Some(&mut cache));
         assert!(cache.patched());
         assert_eq!(cache.tokenized(), 2);
         assert_eq!(d2.files, before.files);
@@ -329,10 +329,10 @@ mod tests {
         docs.insert(0, moved);
         docs.remove(30);
         docs.insert(20, doc(99, "全新的文档：党建引领基层治理。"));
-        let e = index::build_cached(&docs, "search/", &mut cache);
+        let e = index::build(&docs, "search/", Some(&mut cache));
         assert_eq!(cache.tokenized(), 1);
         assert!(!cache.patched(), "ids moved: collected again");
-        assert_eq!(e.files, index::build(&docs, "search/").files);
+        assert_eq!(e.files, index::build(&docs, "search/", None).files);
         let doc_file = |i: &index::Index, n: usize| {
             i.files
                 .iter()
@@ -347,13 +347,13 @@ mod tests {
 
         // Two identical documents share their tokens.
         docs.push(docs[0].clone());
-        let f = index::build_cached(&docs, "search/", &mut cache);
+        let f = index::build(&docs, "search/", Some(&mut cache));
         assert_eq!(cache.tokenized(), 0);
-        assert_eq!(f.files, index::build(&docs, "search/").files);
+        assert_eq!(f.files, index::build(&docs, "search/", None).files);
 
         // No documents at all.
-        let g = index::build_cached(&[], "search/", &mut cache);
-        assert_eq!(g.files, index::build(&[], "search/").files);
+        let g = index::build(&[], "search/", Some(&mut cache));
+        assert_eq!(g.files, index::build(&[], "search/", None).files);
         assert!(cache.is_empty());
     }
 }

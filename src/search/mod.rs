@@ -17,8 +17,8 @@
 //!   carry the layout id (which document each id is) instead of the build id, so that the
 //!   file of an unchanged document stays the same from one build to the next.
 //!
-//! The render stage writes them as one job ([`write()`], or [`write_cached()`] with a
-//! [`SearchCache`] for repeated builds); the search page itself is the theme's
+//! The render stage writes them as one job ([`write()`], with a [`SearchCache`] for
+//! repeated builds); the search page itself is the theme's
 //! `search.html`.
 
 pub mod cache;
@@ -246,24 +246,13 @@ fn with_extras<'a>(extras: &[&str], text: &'a str) -> Cow<'a, str> {
 }
 
 /// Build the index of `site` and hand its files to `sink`; returns the number of files.
-pub fn write(site: &Site, sink: &dyn Sink) -> Result<usize, Diagnostic> {
-    write_with(site, sink, None)
-}
-
-/// [`write()`] for repeated builds of a changing site (`zhiku serve`): `cache`, kept by the
-/// caller from one build to the next, holds every document's tokens (keyed by a hash of the
-/// document) and the last postings, so only documents that changed are tokenized again, and
-/// when documents only changed in place their postings are patched. The files are the same
-/// as [`write()`]'s, whatever the cache holds (a new cache is always correct, only slower).
-pub fn write_cached(
-    site: &Site,
-    sink: &dyn Sink,
-    cache: &mut SearchCache,
-) -> Result<usize, Diagnostic> {
-    write_with(site, sink, Some(cache))
-}
-
-fn write_with(
+///
+/// With a `cache` (`zhiku serve`, kept in [`crate::state::State`] from one build to the next),
+/// every document's tokens are kept (keyed by a hash of the document) with the last postings,
+/// so only documents that changed are tokenized again, and when documents only changed in
+/// place their postings are patched. The files are the same whatever the cache holds (a new
+/// cache is always correct, only slower).
+pub fn write(
     site: &Site,
     sink: &dyn Sink,
     mut cache: Option<&mut SearchCache>,

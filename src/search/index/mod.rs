@@ -127,15 +127,11 @@ impl Index {
     }
 }
 
-/// Build the index of `docs` as files under `dir` (`search/`).
-pub fn build(docs: &[Doc], dir: &str) -> Index {
-    prepare(docs, dir, None, &[]).into_index(docs)
-}
-
-/// [`build`], tokenizing only the documents that are not in `cache` (see
-/// [`super::SearchCache`]); the files are the same.
-pub fn build_cached(docs: &[Doc], dir: &str, cache: &mut super::SearchCache) -> Index {
-    prepare(docs, dir, Some(cache), &[]).into_index(docs)
+/// Build the index of `docs` as files under `dir` (`search/`), tokenizing only the documents
+/// that are not in `cache` when one is given (see [`super::SearchCache`]); the files are the
+/// same either way.
+pub fn build(docs: &[Doc], dir: &str, cache: Option<&mut super::SearchCache>) -> Index {
+    prepare(docs, dir, cache, &[]).into_index(docs)
 }
 
 /// The index of `docs` but for the document files; with a cache, only documents that are not

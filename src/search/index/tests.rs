@@ -383,7 +383,7 @@ fn postings_carry_fields_and_frequency() {
         doc("天津党建", "社会组织党组织覆盖率达到98.1%。党建引领。"),
         doc("议事会", "党员议事会：党员议事，党建为先。黨建工作。"),
     ];
-    let index = build(&docs, "search/");
+    let index = build(&docs, "search/", None);
     let dj = lookup(&index, "党建").unwrap();
     // Doc 0: title + body (tf 2), doc 1: body twice (党建, 黨建).
     assert_eq!(dj, [(0, (2 << 2) | TITLE), (1, 2 << 2)]);
@@ -411,8 +411,8 @@ fn files_are_deterministic_and_named() {
     let docs: Vec<Doc> = (0..40)
         .map(|i| doc(&format!("第{i}篇"), &"党组织建设。".repeat(i + 1)))
         .collect();
-    let a = build(&docs, "search/");
-    let b = build(&docs, "search/");
+    let a = build(&docs, "search/", None);
+    let b = build(&docs, "search/", None);
     assert_eq!(a.files, b.files);
     let names: Vec<&str> = a.files.iter().map(|(p, _)| p.as_str()).collect();
     assert!(names.contains(&"search/manifest.js"));

@@ -343,6 +343,37 @@ pub struct PageMeta {
     pub taxonomies: BTreeMap<String, Vec<String>>,
     /// Line in the file of each top-level key (for later errors, e.g. a bad `cases:` entry).
     pub key_lines: BTreeMap<String, usize>,
+    /// Line and column in the file of each entry of `aliases:` (for errors about an alias),
+    /// found once when parsing so that no later stage reads the file again.
+    pub alias_positions: Vec<(usize, usize)>,
+    /// The front matter as written, for errors found later (a template failing on a value).
+    pub text: FrontMatterText,
+}
+
+/// The YAML of a front matter as written and the file line it starts at: later stages find
+/// the line of a nested key in it instead of reading the file again.
+#[derive(Debug, Clone, Default)]
+pub struct FrontMatterText {
+    pub yaml: std::sync::Arc<str>,
+    /// 1-based line of the first YAML line in the file.
+    pub first_line: usize,
+}
+
+impl FrontMatterText {
+    fn of(split: &Split<'_>) -> Self {
+        FrontMatterText {
+            yaml: split.yaml.into(),
+            first_line: split.yaml_line,
+        }
+    }
+
+    /// (line in the file, line) of every line.
+    pub fn lines(&self) -> impl Iterator<Item = (usize, &str)> {
+        self.yaml
+            .lines()
+            .enumerate()
+            .map(|(i, l)| (i + self.first_line, l))
+    }
 }
 
 /// How a section sorts its pages.
@@ -381,6 +412,12 @@ pub struct SectionMeta {
     pub feed: Option<bool>,
     #[serde(default)]
     pub extra: serde_json::Map<String, serde_json::Value>,
+    /// Line in the file of each top-level key (for later errors, e.g. an unknown template).
+    #[serde(skip)]
+    pub key_lines: BTreeMap<String, usize>,
+    /// The front matter as written, for errors found later.
+    #[serde(skip)]
+    pub text: FrontMatterText,
 }
 
 /// Parse a page's front matter. `taxonomies` are the configured taxonomy names.
@@ -477,6 +514,12 @@ pub fn parse_page(
     }
     match fields {
         Some(fields) if errors.is_empty() => Ok(PageMeta {
+            alias_positions: fields
+                .aliases
+                .iter()
+                .map(|a| entry_position(split, &key_lines, "aliases", a))
+                .collect(),
+            text: FrontMatterText::of(split),
             fields,
             taxonomies: tax,
             key_lines,
@@ -500,7 +543,43 @@ pub fn parse_section(split: &Split<'_>) -> Result<SectionMeta, Vec<FrontMatterEr
         return Err(errors);
     }
     // Unknown keys were reported above with better help; deny_unknown_fields catches the rest.
-    typed::<SectionMeta>(nulls_as_absent(mapping, &[]), split).map_err(|e| vec![e])
+    let mut meta =
+        typed::<SectionMeta>(nulls_as_absent(mapping, &[]), split).map_err(|e| vec![e])?;
+    meta.key_lines = key_lines;
+    meta.text = FrontMatterText::of(split);
+    Ok(meta)
+}
+
+/// Line and column in the file of `entry`, an entry of the list under `key` (`aliases:`):
+/// the first occurrence from the key's line on (after its colon on that line), or the
+/// key's line when it cannot be found.
+fn entry_position(
+    split: &Split<'_>,
+    key_lines: &BTreeMap<String, usize>,
+    key: &str,
+    entry: &str,
+) -> (usize, usize) {
+    let key_line = key_lines.get(key).copied().unwrap_or(split.yaml_line);
+    let entry = entry.trim();
+    split
+        .yaml
+        .lines()
+        .enumerate()
+        .map(|(i, l)| (i + split.yaml_line, l))
+        .skip_while(|&(n, _)| n < key_line)
+        .take(200)
+        .find_map(|(n, l)| {
+            // Skip the key itself: `aliases: [/a/]` must find `/a/` after the colon.
+            let from = if n == key_line {
+                l.find(':').map_or(0, |c| c + 1)
+            } else {
+                0
+            };
+            l[from..]
+                .find(entry)
+                .map(|b| (n, l[..from + b].chars().count() + 1))
+        })
+        .unwrap_or((key_line, 1))
 }
 
 /// The scheme of `url` unless it is a web, mail or relative address (`javascript:`,

@@ -6,11 +6,12 @@
 use std::path::Path;
 
 use crate::diagnostics::Diagnostic;
+use crate::frontmatter::FrontMatterText;
 
-/// The 1-based line and name of the front-matter key in `text` that the template error
+/// The 1-based line (in the file) and name of the front-matter key that the template error
 /// `message` names, if any. Later segments of a dotted name are tried first (`fig.data` →
 /// `data`, then `fig`).
-pub(crate) fn key_line(text: &str, message: &str) -> Option<(usize, String)> {
+pub(crate) fn key_line(front: &FrontMatterText, message: &str) -> Option<(usize, String)> {
     let names: Vec<&str> = message
         .split('`')
         .skip(1)
@@ -18,7 +19,7 @@ pub(crate) fn key_line(text: &str, message: &str) -> Option<(usize, String)> {
         .flat_map(|span| span.split(['.', '[', ']']).rev())
         .filter(|s| !s.is_empty() && !matches!(*s, "page" | "section" | "config" | "extra"))
         .collect();
-    let front = front_matter_lines(text);
+    let front: Vec<(usize, &str)> = front.lines().collect();
     for name in names {
         for &(line, l) in &front {
             let key = l.trim_start().trim_start_matches("- ").trim_start();
@@ -33,27 +34,10 @@ pub(crate) fn key_line(text: &str, message: &str) -> Option<(usize, String)> {
     None
 }
 
-/// (line number, line) of the front matter between the first two `---` lines.
-fn front_matter_lines(text: &str) -> Vec<(usize, &str)> {
-    let mut lines = text.lines().enumerate();
-    match lines.next() {
-        Some((_, l)) if l.trim_start_matches('\u{feff}').trim_end() == "---" => {}
-        _ => return Vec::new(),
-    }
-    lines
-        .take_while(|(_, l)| l.trim_end() != "---")
-        .map(|(i, l)| (i + 1, l))
-        .collect()
-}
-
 /// `d` (a template error) moved to the Markdown file `shown` at the key's line, naming the
 /// template, when the error names a key of the file's front matter.
-pub(crate) fn blame(d: Diagnostic, file: &Path, shown: &Path) -> Diagnostic {
-    let Ok(bytes) = crate::input::read_regular(file, crate::load::MAX_FILE_BYTES) else {
-        return d;
-    };
-    let text = crate::encoding::decode_lossy(&bytes);
-    let Some((line, key)) = key_line(&text, &d.message) else {
+pub(crate) fn blame(d: Diagnostic, front: &FrontMatterText, shown: &Path) -> Diagnostic {
+    let Some((line, key)) = key_line(front, &d.message) else {
         return d;
     };
     let template = d
@@ -78,7 +62,10 @@ mod tests {
 
     #[test]
     fn finds_the_key_the_error_names() {
-        let text = "---\ntitle: 天津\nextra:\n  figures:\n    - title: 覆盖率\n      data: 5\n---\n正文\ndata: 不是\n";
+        let front = FrontMatterText {
+            yaml: "title: 天津\nextra:\n  figures:\n    - title: 覆盖率\n      data: 5\n".into(),
+            first_line: 2,
+        };
         let cases = [
             (
                 "Tried to iterate on a container (`fig.data`) that has a unsupported type",
@@ -92,13 +79,13 @@ mod tests {
             ("no backticks data", None),
         ];
         for (message, want) in cases {
-            let got = key_line(text, message);
+            let got = key_line(&front, message);
             assert_eq!(
                 got.as_ref().map(|(l, k)| (*l, k.as_str())),
                 want,
                 "{message}"
             );
         }
-        assert_eq!(key_line("no front matter\ndata: 1\n", "`data`"), None);
+        assert_eq!(key_line(&FrontMatterText::default(), "`data`"), None);
     }
 }

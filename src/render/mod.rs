@@ -222,21 +222,18 @@ impl<'a> Renderer<'a> {
     /// A template error on a page or section moved to the author's file when it names one
     /// of its front-matter keys (see `blame`).
     fn blame(&self, job: &Job, d: Diagnostic) -> Diagnostic {
-        let (file, rel) = match job {
+        let (front, rel) = match job {
             Job::Page(id) => {
                 let p = &self.site.pages[*id];
-                (Some(p.file.as_path()), &p.rel_path)
+                (&p.meta.text, &p.rel_path)
             }
             Job::Listing(id) => {
                 let s = &self.site.sections[*id];
-                (s.file.as_deref(), &s.rel_path)
+                (&s.meta.text, &s.rel_path)
             }
             _ => return d,
         };
-        match file {
-            Some(f) => blame::blame(d, f, &PathBuf::from(CONTENT_DIR).join(rel)),
-            None => d,
-        }
+        blame::blame(d, front, &PathBuf::from(CONTENT_DIR).join(rel))
     }
 
     fn render_template(&self, name: &str, ctx: &Context, what: &str) -> Result<String, Diagnostic> {

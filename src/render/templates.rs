@@ -146,7 +146,7 @@ pub(crate) fn check_template_names(site: &Site, theme: &Theme) -> Vec<Diagnostic
         ] {
             if let Some(t) = t {
                 if missing(t) {
-                    let line = front_matter_line(s.file.as_deref(), key);
+                    let line = s.meta.key_lines.get(key).copied().unwrap_or(1);
                     errors.push(missing_template(
                         PathBuf::from(CONTENT_DIR).join(&s.rel_path),
                         t,
@@ -181,16 +181,4 @@ fn missing_template(file: PathBuf, name: &str, line: usize, theme: &Theme) -> Di
     Diagnostic::error(file, format!("the template `{name}` does not exist"))
         .at_line(line)
         .with_help(help)
-}
-
-fn front_matter_line(file: Option<&std::path::Path>, key: &str) -> usize {
-    let Some(text) = file
-        .and_then(|f| crate::input::read_regular(f, crate::load::MAX_FILE_BYTES).ok())
-        .map(|b| crate::encoding::decode_lossy(&b))
-    else {
-        return 1;
-    };
-    text.lines()
-        .position(|l| l.starts_with(&format!("{key}:")))
-        .map_or(1, |i| i + 1)
 }

@@ -77,8 +77,8 @@ pub fn collect(site: &Site, plan: &Plan, diags: &mut Diagnostics) -> Vec<Alias> 
     let mut list = Vec::new();
     for (i, page) in site.pages.iter().enumerate() {
         let file = Path::new(CONTENT_DIR).join(&page.rel_path);
-        for raw in &page.meta.fields.aliases {
-            let (line, column) = entry_position(page, raw);
+        for (k, raw) in page.meta.fields.aliases.iter().enumerate() {
+            let (line, column) = page.meta.alias_positions.get(k).copied().unwrap_or((1, 1));
             let output = match alias_output(raw) {
                 Ok(o) => o,
                 Err(m) => {
@@ -146,35 +146,6 @@ pub fn collect(site: &Site, plan: &Plan, diags: &mut Diagnostics) -> Vec<Alias> 
         }
     }
     list
-}
-
-/// Line and column of alias `raw` in the page's front matter (the `aliases:` line when it
-/// cannot be found).
-fn entry_position(page: &crate::site::Page, raw: &str) -> (usize, usize) {
-    let key = page.meta.key_lines.get("aliases").copied().unwrap_or(1);
-    let Some(text) = crate::input::read_regular(&page.file, crate::load::MAX_FILE_BYTES)
-        .ok()
-        .map(|b| crate::encoding::decode_lossy(&b))
-    else {
-        return (key, 1);
-    };
-    let raw = raw.trim();
-    text.lines()
-        .enumerate()
-        .skip(key.saturating_sub(1))
-        .take(200)
-        .find_map(|(i, l)| {
-            // Skip the key itself: `aliases: [/a/]` must find `/a/` after the colon.
-            let from = if i + 1 == key {
-                l.find(':').map_or(0, |c| c + 1)
-            } else {
-                0
-            };
-            l[from..]
-                .find(raw)
-                .map(|b| (i + 1, l[..from + b].chars().count() + 1))
-        })
-        .unwrap_or((key, 1))
 }
 
 #[cfg(test)]

@@ -731,7 +731,7 @@ pub fn number(x: f64) -> String {
 
 /// Escaped for text and attribute values (the escaping of every other attribute zhiku writes).
 fn esc(s: &str) -> String {
-    crate::markdown::escape_attr(s)
+    crate::html::escape_attr(s)
 }
 
 /// A ```` ```chart ```` block found in Markdown: its HTML, or the error with its line in the

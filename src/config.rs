@@ -3,6 +3,7 @@
 //! Every key is typed and unknown keys are errors that list the valid ones, so a typo never
 //! vanishes silently.
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -41,7 +42,7 @@ pub struct Config {
     pub markdown: MarkdownConfig,
     /// Script editions: `[variants] hant = true` adds a Traditional-Chinese edition.
     #[serde(default)]
-    pub variants: crate::variants::VariantsConfig,
+    pub variants: VariantsConfig,
     /// Free data for templates, as is.
     #[serde(default)]
     pub extra: toml::Table,
@@ -371,6 +372,101 @@ pub fn line_col(text: &str, offset: usize) -> (usize, usize) {
     let line = before.matches('\n').count() + 1;
     let line_start = before.rfind('\n').map_or(0, |p| p + 1);
     (line, before[line_start..].chars().count() + 1)
+}
+
+/// `[variants]` in site.toml.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct VariantsConfig {
+    /// Build a Traditional-Chinese edition beside the Simplified site.
+    #[serde(default)]
+    pub hant: bool,
+    /// Its directory and URL segment.
+    #[serde(default = "default_hant_path")]
+    pub hant_path: String,
+    /// Which OpenCC tables: `standard` (OpenCC s2t), `taiwan` (s2tw) or `hongkong` (s2hk).
+    #[serde(default)]
+    pub hant_variant: HantVariant,
+    /// Per-site overrides, Simplified → Traditional (`"干部" = "幹部"`), applied before the
+    /// tables (the longest match wins).
+    #[serde(default)]
+    pub phrases: BTreeMap<String, String>,
+}
+
+impl Default for VariantsConfig {
+    fn default() -> Self {
+        VariantsConfig {
+            hant: false,
+            hant_path: default_hant_path(),
+            hant_variant: HantVariant::default(),
+            phrases: BTreeMap::new(),
+        }
+    }
+}
+
+fn default_hant_path() -> String {
+    "zh-hant".into()
+}
+
+/// The OpenCC variant of the zh-Hant edition.
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
+#[serde(rename_all = "lowercase")]
+pub enum HantVariant {
+    /// zhconv's `zh-Hant` target: OpenCC's STCharacters + STPhrases (s2t).
+    #[default]
+    Standard,
+    /// `zh-TW`: s2t then TWVariants (臺灣正體).
+    Taiwan,
+    /// `zh-HK`: s2t then HKVariants (香港繁體).
+    Hongkong,
+}
+
+impl HantVariant {
+    /// The `og:locale` of the edition's pages (Open Graph's `language_TERRITORY`): `zh_TW`
+    /// and `zh_HK` for the regional tables; the standard tables belong to no territory, so
+    /// their pages say `zh_Hant` (script, not territory) rather than claim Taiwan's forms.
+    pub fn og_locale(self) -> &'static str {
+        match self {
+            HantVariant::Standard => "zh_Hant",
+            HantVariant::Taiwan => "zh_TW",
+            HantVariant::Hongkong => "zh_HK",
+        }
+    }
+
+    /// The `lang` of the edition's pages.
+    pub fn lang(self) -> &'static str {
+        match self {
+            HantVariant::Standard => "zh-Hant",
+            HantVariant::Taiwan => "zh-Hant-TW",
+            HantVariant::Hongkong => "zh-Hant-HK",
+        }
+    }
+}
+
+impl VariantsConfig {
+    /// Checked when site.toml is read; messages name the value in backticks.
+    pub fn validate(&self) -> Result<(), String> {
+        let p = &self.hant_path;
+        if p.is_empty()
+            || !p
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            return Err(format!(
+                "variants.hant_path `{p}` must be one path segment of ASCII letters, digits, `-` or `_`"
+            ));
+        }
+        if let Some((from, _)) = self
+            .phrases
+            .iter()
+            .find(|(f, t)| f.is_empty() || t.is_empty())
+        {
+            return Err(format!(
+                "variants.phrases: the phrase `{from}` and its Traditional form must both be non-empty"
+            ));
+        }
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -306,7 +306,7 @@ impl Sources {
         self.files
             .entry(path.to_path_buf())
             .or_insert_with(|| {
-                let text = crate::input::read_in_site(root, path, crate::load::MAX_FILE_BYTES)
+                let text = crate::input::read_in_site(root, path, crate::input::MAX_FILE_BYTES)
                     .map(|b| crate::encoding::decode_lossy(&b))
                     .ok()?;
                 let mut starts = vec![0];

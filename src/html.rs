@@ -273,6 +273,47 @@ pub fn relative_url(url: &str, from_dir: &str, base_path: &str) -> Option<String
     Some(format!("{}{suffix}", relative_path(from_dir, target)))
 }
 
+/// Escape text for an HTML attribute value.
+pub fn escape_attr(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    push_escaped_attr(&mut out, s);
+    out
+}
+
+/// The length of [`escape_attr`] of `s`.
+pub(crate) fn escaped_attr_len(s: &str) -> usize {
+    s.len()
+        + s.bytes()
+            .map(|b| match b {
+                b'&' => 4,
+                b'"' => 5,
+                b'<' | b'>' => 3,
+                b'\'' => 4,
+                _ => 0,
+            })
+            .sum::<usize>()
+}
+
+/// [`escape_attr`] onto `out`.
+pub(crate) fn push_escaped_attr(out: &mut String, s: &str) {
+    let mut done = 0;
+    // The escaped characters are ASCII, which never occurs inside a multi-byte UTF-8 character.
+    for (i, b) in s.bytes().enumerate() {
+        let escaped = match b {
+            b'&' => "&amp;",
+            b'"' => "&quot;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[done..i]);
+        out.push_str(escaped);
+        done = i + 1;
+    }
+    out.push_str(&s[done..]);
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -215,6 +215,11 @@ pub fn real_path(path: &Path) -> PathBuf {
     cur
 }
 
+/// Largest content file read, in bytes. A 10 MB page builds (in about a second); a file
+/// larger than this is almost certainly not a page someone wrote (an export, a database dump
+/// renamed `.md`), and reading it whole would only exhaust memory.
+pub const MAX_FILE_BYTES: u64 = 32 << 20;
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -635,10 +635,7 @@ fn parse_file(
     }
 }
 
-/// Largest content file read, in bytes. A 10 MB page builds (in about a second); a file
-/// larger than this is almost certainly not a page someone wrote (an export, a database dump
-/// renamed `.md`), and reading it whole would only exhaust memory.
-pub const MAX_FILE_BYTES: u64 = 32 << 20;
+pub use crate::input::MAX_FILE_BYTES;
 
 /// A content file that could not be read, as a diagnostic.
 fn read_error(e: InputError, shown: &Path) -> Diagnostic {

@@ -20,109 +20,16 @@
 
 use std::collections::BTreeMap;
 
-use serde::{Deserialize, Serialize};
 use zhconv::{Variant, ZhConverter};
 
-/// `[variants]` in site.toml.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct VariantsConfig {
-    /// Build a Traditional-Chinese edition beside the Simplified site.
-    #[serde(default)]
-    pub hant: bool,
-    /// Its directory and URL segment.
-    #[serde(default = "default_hant_path")]
-    pub hant_path: String,
-    /// Which OpenCC tables: `standard` (OpenCC s2t), `taiwan` (s2tw) or `hongkong` (s2hk).
-    #[serde(default)]
-    pub hant_variant: HantVariant,
-    /// Per-site overrides, Simplified → Traditional (`"干部" = "幹部"`), applied before the
-    /// tables (the longest match wins).
-    #[serde(default)]
-    pub phrases: BTreeMap<String, String>,
-}
+pub use crate::config::{HantVariant, VariantsConfig};
 
-impl Default for VariantsConfig {
-    fn default() -> Self {
-        VariantsConfig {
-            hant: false,
-            hant_path: default_hant_path(),
-            hant_variant: HantVariant::default(),
-            phrases: BTreeMap::new(),
-        }
-    }
-}
-
-fn default_hant_path() -> String {
-    "zh-hant".into()
-}
-
-/// The OpenCC variant of the zh-Hant edition.
-#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq, Hash)]
-#[serde(rename_all = "lowercase")]
-pub enum HantVariant {
-    /// zhconv's `zh-Hant` target: OpenCC's STCharacters + STPhrases (s2t).
-    #[default]
-    Standard,
-    /// `zh-TW`: s2t then TWVariants (臺灣正體).
-    Taiwan,
-    /// `zh-HK`: s2t then HKVariants (香港繁體).
-    Hongkong,
-}
-
-impl HantVariant {
-    fn zhconv(self) -> Variant {
-        match self {
-            HantVariant::Standard => Variant::ZhHant,
-            HantVariant::Taiwan => Variant::ZhTW,
-            HantVariant::Hongkong => Variant::ZhHK,
-        }
-    }
-
-    /// The `og:locale` of the edition's pages (Open Graph's `language_TERRITORY`): `zh_TW`
-    /// and `zh_HK` for the regional tables; the standard tables belong to no territory, so
-    /// their pages say `zh_Hant` (script, not territory) rather than claim Taiwan's forms.
-    pub fn og_locale(self) -> &'static str {
-        match self {
-            HantVariant::Standard => "zh_Hant",
-            HantVariant::Taiwan => "zh_TW",
-            HantVariant::Hongkong => "zh_HK",
-        }
-    }
-
-    /// The `lang` of the edition's pages.
-    pub fn lang(self) -> &'static str {
-        match self {
-            HantVariant::Standard => "zh-Hant",
-            HantVariant::Taiwan => "zh-Hant-TW",
-            HantVariant::Hongkong => "zh-Hant-HK",
-        }
-    }
-}
-
-impl VariantsConfig {
-    /// Checked when site.toml is read; messages name the value in backticks.
-    pub fn validate(&self) -> Result<(), String> {
-        let p = &self.hant_path;
-        if p.is_empty()
-            || !p
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
-        {
-            return Err(format!(
-                "variants.hant_path `{p}` must be one path segment of ASCII letters, digits, `-` or `_`"
-            ));
-        }
-        if let Some((from, _)) = self
-            .phrases
-            .iter()
-            .find(|(f, t)| f.is_empty() || t.is_empty())
-        {
-            return Err(format!(
-                "variants.phrases: the phrase `{from}` and its Traditional form must both be non-empty"
-            ));
-        }
-        Ok(())
+/// zhconv's target for a variant.
+fn zhconv_variant(v: HantVariant) -> Variant {
+    match v {
+        HantVariant::Standard => Variant::ZhHant,
+        HantVariant::Taiwan => Variant::ZhTW,
+        HantVariant::Hongkong => Variant::ZhHK,
     }
 }
 
@@ -174,7 +81,7 @@ impl Conv {
             list.sort_by_key(|(p, _)| std::cmp::Reverse(p.len()));
         }
         Conv {
-            tables: zhconv::get_builtin_converter(variant.zhconv()),
+            tables: zhconv::get_builtin_converter(zhconv_variant(variant)),
             chars,
             starts,
             targets,
@@ -703,7 +610,7 @@ pub const SITEMAP: &str = "sitemap.xml";
 
 /// Is `path` a search document file (`search/d/<n>.js`)?
 pub fn is_search_doc(path: &str) -> bool {
-    path.strip_prefix(crate::search::DIR)
+    path.strip_prefix(crate::paths::SEARCH_DIR)
         .and_then(|p| p.strip_prefix("d/"))
         .is_some_and(|p| p.ends_with(".js"))
 }

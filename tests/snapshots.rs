@@ -99,3 +99,63 @@ fn the_template_context_of_a_page() {
         serde_json::to_string_pretty(&value).unwrap()
     );
 }
+
+/// Every import points down the pipeline: no two top-level modules of `src/` import each
+/// other, directly or through others (doc comments do not count).
+#[test]
+fn module_imports_have_no_cycles() {
+    use std::collections::{BTreeMap, BTreeSet};
+    let src = common::repo_root().join("src");
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(&src) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let rel = entry.path().strip_prefix(&src).unwrap();
+        let first = rel
+            .components()
+            .next()
+            .unwrap()
+            .as_os_str()
+            .to_string_lossy();
+        let module = first.trim_end_matches(".rs").to_string();
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        for line in text.lines().filter(|l| !l.trim_start().starts_with("//")) {
+            for part in line.split("crate::").skip(1) {
+                let name: String = part
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                if !name.is_empty() && name != module {
+                    graph.entry(module.clone()).or_default().insert(name);
+                }
+            }
+        }
+    }
+    // Depth-first search for a back edge.
+    fn visit(
+        m: &str,
+        graph: &BTreeMap<String, BTreeSet<String>>,
+        path: &mut Vec<String>,
+        done: &mut BTreeSet<String>,
+    ) {
+        if let Some(i) = path.iter().position(|p| p == m) {
+            panic!("import cycle: {} -> {m}", path[i..].join(" -> "));
+        }
+        if done.contains(m) {
+            return;
+        }
+        path.push(m.to_string());
+        for next in graph.get(m).into_iter().flatten() {
+            visit(next, graph, path, done);
+        }
+        path.pop();
+        done.insert(m.to_string());
+    }
+    let mut done = BTreeSet::new();
+    for m in graph.keys() {
+        visit(m, &graph, &mut Vec::new(), &mut done);
+    }
+    assert!(graph.contains_key("render") && graph["render"].contains("resolve"));
+}

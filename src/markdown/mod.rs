@@ -32,8 +32,9 @@ use headings::{assign_heading_ids, build_toc};
 use links::{collect_links, LineIndex};
 use text::{plain_text, summary_range};
 
+pub use crate::html::escape_attr;
 pub use headings::TocEntry;
-pub use links::{escape_attr, fill_placeholders, join_relative, Link, LinkTarget};
+pub use links::{fill_placeholders, join_relative, Link, LinkTarget};
 pub use percent::{percent_decode, percent_encode_decoded, percent_encode_url};
 
 /// Options from `[markdown]` in site.toml.

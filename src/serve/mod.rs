@@ -5,7 +5,8 @@
 //! added to HTML responses as they are sent, never stored), and nothing is written to disk:
 //! the published `public/` is never touched.
 //!
-//! Rebuilds are incremental: unchanged files are not re-read or re-parsed ([`build::Cache`]),
+//! Rebuilds are incremental: one [`State`] keeps what the last build made (parsed files,
+//! compiled templates, summaries, the render memo, search tokens; see [`crate::state`]),
 //! and the outputs are compared with the previous build so only changed URLs are announced.
 
 mod http;

@@ -972,7 +972,8 @@ async fn page_budget_state(b: &Browser) -> (String, bool, String, usize) {
     serde_json::from_value(v).unwrap()
 }
 
-/// How many document files (search/d/<n>.js) the page has loaded so far.
+/// How many document files (search/d/<n>.js) the page has loaded so far (the resource timing
+/// buffer holds 250 entries by default: enough for BUDGET and the page's own files).
 async fn documents_loaded(b: &Browser) -> usize {
     let v = b
         .js("return performance.getEntriesByType('resource').filter(e => /\\/search\\/d\\/[^/]*\\.js/.test(e.name)).length")

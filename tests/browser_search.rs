@@ -895,11 +895,9 @@ async fn header_box_shows_partial_matches_apart() {
     b.close().await;
 }
 
-/// On a bigger site a query whose character pairs are on every page but which is written on
-/// none (会议事: 会议 and 议事 everywhere) has more candidates than one batch checks: the page
-/// still says 没有找到 (not "找到 0 条以上"), and a phrase that is there is found.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn many_candidates_and_no_result_say_nothing_found() {
+/// A site of `n` cases, each with 会议 and 议事 but none with 会议事 (and each with
+/// 民主议事): `(tempdir, output)`.
+fn pages_with_meetings(n: usize, extra: &[&str]) -> (tempfile::TempDir, PathBuf) {
     let tmp = tempfile::tempdir().unwrap();
     let root = tmp.path().join("src");
     std::fs::create_dir_all(root.join("content/cases")).unwrap();
@@ -908,7 +906,7 @@ async fn many_candidates_and_no_result_say_nothing_found() {
         "title = \"测试\"\nbase_url = \"/\"\n",
     )
     .unwrap();
-    for i in 0..120 {
+    for i in 0..n {
         std::fs::write(
             root.join(format!("content/cases/p{i}.md")),
             format!(
@@ -923,10 +921,20 @@ async fn many_candidates_and_no_result_say_nothing_found() {
         .arg(&root)
         .arg("--output")
         .arg(&out)
+        .args(extra)
         .output()
         .map(common::Run::of)
         .unwrap()
         .expect_code(0);
+    (tmp, out)
+}
+
+/// On a bigger site a query whose character pairs are on every page but which is written on
+/// none (会议事: 会议 and 议事 everywhere) has more candidates than one batch checks: the page
+/// still says 没有找到 (not "找到 0 条以上"), and a phrase that is there is found.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_candidates_and_no_result_say_nothing_found() {
+    let (_tmp, out) = pages_with_meetings(120, &[]);
     let server = StaticServer::start(&out);
     let b = Browser::start().await;
     let (status, hits, _, _, _) = page_state(
@@ -949,6 +957,194 @@ async fn many_candidates_and_no_result_say_nothing_found() {
                 .iter()
                 .all(|h| h.snippet.contains("<mark>民主议事</mark>")),
         "{hits:?}"
+    );
+    b.close().await;
+}
+
+/// The documents a query checks against their text (search.js `BUDGET`).
+const BUDGET: usize = 120;
+
+/// The status, the 继续查找 control (shown, text) and the results of the search page.
+async fn page_budget_state(b: &Browser) -> (String, bool, String, usize) {
+    let v = b
+        .js("const c = document.querySelector('.search-area .search-continue'); return [document.querySelector('.search-area .search-status').textContent, !!c && !c.hidden && c.getBoundingClientRect().height > 0, c ? c.textContent : '', document.querySelectorAll('.search-area .search-results .search-result').length]")
+        .await;
+    serde_json::from_value(v).unwrap()
+}
+
+/// How many document files (search/d/<n>.js) the page has loaded so far (the resource timing
+/// buffer holds 250 entries by default: enough for BUDGET and the page's own files).
+async fn documents_loaded(b: &Browser) -> usize {
+    let v = b
+        .js("return performance.getEntriesByType('resource').filter(e => /\\/search\\/d\\/[^/]*\\.js/.test(e.name)).length")
+        .await;
+    serde_json::from_value(v).unwrap()
+}
+
+/// More candidates than the budget and no result (300 pages with 会议 and 议事, none with
+/// 会议事): the first query loads at most BUDGET document files, says that the first ones
+/// checked do not have the query (neither 没有找到 nor “0 条以上”) and offers 继续查找; each
+/// click checks the next budget's worth, the query stays, and the last says 没有找到.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_first_query_checks_a_budget_then_continues_on_the_search_page() {
+    let (_tmp, out) = pages_with_meetings(300, &[]);
+    let server = StaticServer::start(&out);
+    let b = Browser::start().await;
+    let url = server.url(&format!("/search/?q={}", encode_query("会议事")));
+    b.client.goto(&url).await.unwrap();
+    let done = "return document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state') === 'done'";
+    b.wait_for(done, 30).await;
+    let docs = documents_loaded(&b).await;
+    assert!(
+        docs > 0 && docs <= BUDGET,
+        "{docs} document files for a first query"
+    );
+    let (status, shown, text, hits) = page_budget_state(&b).await;
+    assert_eq!(hits, 0);
+    assert!(
+        !status.contains("没有找到") && !status.contains("条以上"),
+        "{status}"
+    );
+    assert!(
+        status.contains(&format!("前 {BUDGET} 篇候选内容都不包含“会议事”")),
+        "{status}"
+    );
+    assert!(shown, "继续查找 is not shown");
+    assert_eq!(text, format!("继续查找（还有 {} 篇待检查）", 300 - BUDGET));
+
+    let cont = b
+        .client
+        .find(Locator::Css(".search-area .search-continue"))
+        .await
+        .unwrap();
+    cont.click().await.unwrap();
+    b.wait_for(done, 30).await;
+    let (status, shown, text, hits) = page_budget_state(&b).await;
+    assert_eq!(hits, 0);
+    assert!(
+        status.contains(&format!("前 {} 篇候选内容都不包含", 2 * BUDGET)),
+        "{status}"
+    );
+    assert!(shown, "继续查找 is not shown after one click");
+    assert_eq!(
+        text,
+        format!("继续查找（还有 {} 篇待检查）", 300 - 2 * BUDGET)
+    );
+    // The query stays, in the box and in the address.
+    let v = b
+        .js("return document.querySelector('.search-area input[name=q]').value")
+        .await;
+    assert_eq!(v, serde_json::json!("会议事"));
+    assert!(b.url().await.contains("q=会议事"), "{}", b.url().await);
+
+    let cont = b
+        .client
+        .find(Locator::Css(".search-area .search-continue"))
+        .await
+        .unwrap();
+    cont.click().await.unwrap();
+    b.wait_for(done, 30).await;
+    let (status, shown, _, hits) = page_budget_state(&b).await;
+    assert_eq!(hits, 0);
+    assert!(status.contains("没有找到与“会议事”相关的内容"), "{status}");
+    assert!(
+        !shown,
+        "继续查找 is still shown when every candidate is checked"
+    );
+    b.close().await;
+}
+
+/// The same in the header box's popup, from a `file://` copy: the popup says how many were
+/// checked, stays open on 继续查找 and finally says 没有找到; and the search page from that
+/// copy continues too.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_header_box_continues_from_file_urls() {
+    // `--relative`: pages other than the search page work from disk only so.
+    let (_tmp, out) = pages_with_meetings(300, &["--relative"]);
+    let b = Browser::start().await;
+    b.client
+        .goto(&file_url(&out.join("cases/p0/index.html")))
+        .await
+        .unwrap();
+    let input = b.client.find(Locator::Css("#site-search-q")).await.unwrap();
+    input.click().await.unwrap();
+    input.send_keys("会议事").await.unwrap();
+    let done =
+        "return document.querySelector('form.site-search').getAttribute('data-state') === 'done'";
+    b.wait_for(done, 30).await;
+    let state = "const p = document.querySelector('.search-popup'); const c = p.querySelector('.search-continue'); return [p.querySelector('.search-status').textContent, !p.hidden && !c.hidden && c.getBoundingClientRect().height > 0, c.textContent, p.querySelectorAll('.search-results .search-result').length]";
+    let (status, shown, text, hits): (String, bool, String, usize) =
+        serde_json::from_value(b.js(state).await).unwrap();
+    assert_eq!(hits, 0);
+    assert!(
+        !status.contains("没有找到") && !status.contains("条以上"),
+        "{status}"
+    );
+    assert!(
+        status.contains(&format!("前 {BUDGET} 篇候选内容都不包含“会议事”")),
+        "{status}"
+    );
+    assert!(shown, "继续查找 is not shown in the popup");
+    assert_eq!(text, format!("继续查找（还有 {} 篇待检查）", 300 - BUDGET));
+    let mut clicks = 0;
+    loop {
+        let (status, shown, _, hits): (String, bool, String, usize) =
+            serde_json::from_value(b.js(state).await).unwrap();
+        assert_eq!(hits, 0);
+        if !shown {
+            assert!(status.contains("没有找到与“会议事”相关的内容"), "{status}");
+            break;
+        }
+        assert!(clicks < 3, "still 继续查找 after {clicks} clicks: {status}");
+        b.client
+            .find(Locator::Css(".search-popup .search-continue"))
+            .await
+            .unwrap()
+            .click()
+            .await
+            .unwrap();
+        clicks += 1;
+        b.wait_for(done, 30).await;
+        let open = b
+            .js("return !document.querySelector('.search-popup').hidden")
+            .await;
+        assert_eq!(
+            open,
+            serde_json::json!(true),
+            "the popup closed on 继续查找"
+        );
+    }
+    assert_eq!(clicks, 2);
+
+    let page = file_url(&out.join("search/index.html"));
+    b.client
+        .goto(&format!("{page}?q={}", encode_query("会议事")))
+        .await
+        .unwrap();
+    let done = "return document.querySelector('form[data-zhiku-search=page]').getAttribute('data-state') === 'done'";
+    b.wait_for(done, 30).await;
+    let (status, shown, _, _) = page_budget_state(&b).await;
+    assert!(
+        status.contains(&format!("前 {BUDGET} 篇候选内容都不包含")),
+        "{status}"
+    );
+    assert!(shown, "继续查找 is not shown on the search page from disk");
+    b.client
+        .find(Locator::Css(".search-area .search-continue"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    b.wait_for(done, 30).await;
+    let (status, _, text, _) = page_budget_state(&b).await;
+    assert!(
+        status.contains(&format!("前 {} 篇候选内容都不包含", 2 * BUDGET)),
+        "{status}"
+    );
+    assert_eq!(
+        text,
+        format!("继续查找（还有 {} 篇待检查）", 300 - 2 * BUDGET)
     );
     b.close().await;
 }

@@ -39,6 +39,14 @@
   // there are at most CHECK_ALL (then the count is exact from the start).
   var CHECK_BATCH = 24;
   var CHECK_ALL = 40;
+  // Documents a query (or a click on 继续查找 / 显示更多结果) checks at most. The postings
+  // hold no positions, so a query whose character pairs are on nearly every page but which
+  // is written on none has thousands of candidates: unbounded, a first query at 10,000
+  // pages loaded 2.9 MB of document files before it could say 没有找到. 120 files of
+  // about 3.5 KB are about 420 KB; with the manifest, fold table and shards a first query
+  // stays below Pagefind's worst case (726 KB) at that scale. When the budget is spent
+  // with no result, the page says how many candidates were checked and offers 继续查找.
+  var BUDGET = 120;
   var TITLE = 1;
   var META = 2;
 
@@ -524,11 +532,11 @@
   // ---- The whole query -----------------------------------------------------------------
   // A result set for `parts`: every document that has every part. Resolves to
   // {list: [{doc, score, checked}], open: [unchecked candidates, by score], parts}.
-  function match(parts, shards) {
+  function match(parts, shards, budget) {
     var per = parts.map(function (p) { return candidates(shards, p); });
     per.sort(function (a, b) { return a.size - b.size; });
     var list = [], open = [];
-    if (!per.length) return Promise.resolve({ list: list, open: open, parts: parts });
+    if (!per.length) return Promise.resolve({ list: list, open: open, parts: parts, spent: 0 });
     per[0].forEach(function (h0, doc) {
       var hits = [h0], sure = h0.sure;
       for (var k = 1; k < per.length; k++) {
@@ -542,18 +550,22 @@
     });
     var byScore = function (a, b) { return b.score - a.score || a.doc - b.doc; };
     open.sort(byScore);
-    var res = { list: list, open: open, parts: parts };
-    return check(res, open.length <= CHECK_ALL ? open.length : CHECK_BATCH).then(function () {
+    var res = { list: list, open: open, parts: parts, spent: 0 };
+    return check(res, open.length <= CHECK_ALL ? open.length : CHECK_BATCH, budget).then(function () {
       list.sort(byScore);
       return res;
     });
   }
 
   // Check up to `n` of the open candidates against their text; those that have every part
-  // join the list (scored from their text).
-  function check(res, n) {
+  // join the list (scored from their text). With a `budget` ({left: documents}), no more
+  // than it has left, which is spent.
+  function check(res, n, budget) {
+    if (budget) n = Math.min(n, Math.max(budget.left, 0));
     var batch = res.open.splice(0, n);
     if (!batch.length) return Promise.resolve(res);
+    if (budget) budget.left -= batch.length;
+    res.spent = (res.spent || 0) + batch.length;
     return Promise.all(batch.map(function (r) { return loadDoc(r.doc); })).then(function (docs) {
       batch.forEach(function (r, i) {
         var s = scoreFromText(prep(r.doc, docs[i]), res.parts);
@@ -611,7 +623,9 @@
   // occur together, or null.
   var JOIN_MIN = 5;
   var JOIN_TRIES = 4;
-  function rejoin(parts, shards) {
+  // Resolves to the whole query's result (see search): the first cut found, else the
+  // fallback's; pending when the budget is spent on a cut (see settle).
+  function rejoin(parts, shards, budget) {
     var tries = [];
     parts.forEach(function (p, at) {
       var cs = Array.from(p.text);
@@ -634,38 +648,68 @@
       for (var doc of small.keys()) if (big.has(doc)) return true;
       return false;
     }).slice(0, JOIN_TRIES);
-    function next(i) {
-      if (i >= tries.length) return Promise.resolve(null);
+    function next(i, budget) {
+      if (i >= tries.length) return fallback(parts, shards, budget);
       var t = tries[i];
       var others = parts.filter(function (_, k) { return k !== t.at; });
       var cut = others.concat([t.a, t.b]);
-      return match(cut, shards).then(firstHit).then(function (res) {
-        if (!some(res)) return next(i + 1);
-        var joined = {};
-        joined[parts[t.at].text] = [t.a.text, t.b.text];
-        return { res: res, joined: joined };
+      return match(cut, shards, budget).then(function (res) {
+        return firstHit(res, budget);
+      }).then(function (res) {
+        return settle(res, budget, function (res, budget) {
+          if (!some(res)) return next(i + 1, budget);
+          var r = finish(res, null, null);
+          r.joined = {};
+          r.joined[parts[t.at].text] = [t.a.text, t.b.text];
+          return Promise.resolve(r);
+        });
       });
     }
-    return next(0);
+    return next(0, budget);
   }
 
-  // Check candidates, a batch at a time, until one has the query or none is left: only
-  // then is "nothing matches" known (on a big site, a query whose character pairs are
-  // everywhere may have thousands of candidates and no result), so that the page says
-  // 没有找到 and offers what does occur rather than "0 条以上".
-  function firstHit(res) {
-    if (res.list.length || !res.open.length) return Promise.resolve(res);
-    return check(res, CHECK_BATCH).then(function () {
+  // Check candidates, a batch at a time, until one has the query, none is left or the
+  // budget is spent. Only when none is left is "nothing matches" known (on a big site, a
+  // query whose character pairs are everywhere may have thousands of candidates and no
+  // result): then the page says 没有找到 and offers what does occur.
+  function firstHit(res, budget) {
+    if (res.list.length || !res.open.length || budget.left <= 0) return Promise.resolve(res);
+    return check(res, CHECK_BATCH, budget).then(function () {
       res.list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
-      return firstHit(res);
+      return firstHit(res, budget);
     });
+  }
+
+  // After firstHit: `done(res, budget)` (a promise of the whole result) when `res` has a
+  // result or every candidate is checked. Otherwise the budget is spent with candidates
+  // left: a result with nothing in it, `pending` (neither 没有找到 nor “0 条以上” is true),
+  // whose `resume()` checks the next budget's worth and goes on the same way.
+  function settle(res, budget, done) {
+    if (res.list.length || !res.open.length) {
+      return done(res, budget).then(function (r) {
+        if (!r.budget) r.budget = budget;
+        return r;
+      });
+    }
+    var r = finish(res, null, null);
+    r.pending = true;
+    r.budget = budget;
+    r.resume = function () {
+      var more = { left: BUDGET };
+      return firstHit(res, more).then(function () { return settle(res, more, done); });
+    };
+    return Promise.resolve(r);
   }
 
   function some(res) {
     return !!res && (res.list.length > 0 || res.open.length > 0);
   }
 
-  // The whole query: resolves to {parts, results, open, res, split, partial, joined}.
+  // The whole query: resolves to {parts, results, open, res, split, partial, joined,
+  // pending, resume, budget}.
+  // - pending: the budget (BUDGET documents) is spent, none of those checked has the query
+  //   and candidates are left; resume() checks the next ones (see settle);
+  // - budget: what is left of it, for the first page of results (Box.showMore);
   // - joined: {part: [a, b]} when a part written nowhere was found as two words (the
   //   results have both; see rejoin);
   // - results: documents with every part (`open`: candidates not checked yet; `res` both);
@@ -684,13 +728,13 @@
       })
       .then(function () {
         if (!parts.length) return finish({ list: [], open: [], parts: [] }, null, null);
-        return match(parts, shards).then(firstHit).then(function (res) {
-          if (some(res)) return finish(res, null, null);
-          return rejoin(parts, shards).then(function (j) {
-            if (!j) return fallback(parts, shards);
-            var r = finish(j.res, null, null);
-            r.joined = j.joined;
-            return r;
+        var budget = { left: BUDGET };
+        return match(parts, shards, budget).then(function (res) {
+          return firstHit(res, budget);
+        }).then(function (res) {
+          return settle(res, budget, function (res, budget) {
+            if (some(res)) return Promise.resolve(finish(res, null, null));
+            return rejoin(parts, shards, budget);
           });
         });
       });
@@ -704,9 +748,9 @@
   // occur; when the pieces (two or more characters each) occur together, those pages are
   // the near matches (孝义三同步 → pages with 孝义 and 三同步), otherwise the parts and pieces
   // that do occur give them. Near matches are shown apart, never as results.
-  function fallback(parts, shards) {
+  function fallback(parts, shards, budget) {
     var alone = parts.map(function (p) {
-      return parts.length > 1 ? match([p], shards) : Promise.resolve(null);
+      return parts.length > 1 ? match([p], shards, budget) : Promise.resolve(null);
     });
     return Promise.all(alone).then(function (single) {
       var split = null, broken = false, next = [], missing = [];
@@ -732,23 +776,23 @@
       });
       var go = split || broken ? shardsFor(next, shards) : Promise.resolve();
       return go.then(function () {
-        return split && !broken ? match(next, shards) : null;
+        return split && !broken ? match(next, shards, budget) : null;
       }).then(function (res) {
         // Not written together, but each word is there: a near match, never a result.
         if (some(res)) {
           return finish({ list: [], open: [], parts: parts }, split,
             { found: next, missing: [], split: split, res: res });
         }
-        return partialOf(next, shards, missing);
+        return partialOf(next, shards, missing, budget);
       });
     });
   }
 
   // Partial matches for parts that do not occur together: the documents with all the parts
   // that occur (or, when each occurs but never all together, with any of them).
-  function partialOf(parts, shards, missing) {
+  function partialOf(parts, shards, missing, budget) {
     var empty = { list: [], open: [], parts: parts };
-    return Promise.all(parts.map(function (p) { return match([p], shards); })).then(function (single) {
+    return Promise.all(parts.map(function (p) { return match([p], shards, budget); })).then(function (single) {
       var found = [], foundRes = [];
       missing = missing.slice();
       parts.forEach(function (p, i) {
@@ -762,7 +806,7 @@
         }
       });
       if (!found.length) return finish(empty, null, null);
-      var together = missing.length ? match(found, shards) : Promise.resolve(null);
+      var together = missing.length ? match(found, shards, budget) : Promise.resolve(null);
       return together.then(function (res) {
         if (!some(res)) {
           // Any of them: the union, best first.
@@ -1072,6 +1116,9 @@
       this.partial.className = "search-partial";
       this.partial.hidden = true;
       area.insertBefore(this.partial, this.more ? this.more.nextSibling : null);
+      this.cont = document.createElement("button");
+      this.cont.className = "search-more search-continue";
+      area.insertBefore(this.cont, this.partial);
     } else {
       this.popup = document.createElement("div");
       this.popup.className = "search-popup";
@@ -1089,8 +1136,18 @@
       this.popup.appendChild(this.list);
       this.popup.appendChild(this.partial);
       this.popup.appendChild(this.more);
+      this.cont = document.createElement("button");
+      this.cont.className = "search-all search-continue";
+      this.popup.appendChild(this.cont);
       form.appendChild(this.popup);
     }
+    // 继续查找: when a query's budget is spent with no result (see settle).
+    this.cont.type = "button";
+    this.cont.hidden = true;
+    this.cont.addEventListener("click", function (e) {
+      e.preventDefault();
+      ui.resume();
+    });
     this.status.setAttribute("role", "status");
     this.status.setAttribute("aria-live", "polite");
     this.list.id = this.id + "-list";
@@ -1116,7 +1173,7 @@
       ui.enter();
     });
     if (this.page && this.more) {
-      this.more.addEventListener("click", function () { ui.showMore(); });
+      this.more.addEventListener("click", function () { ui.showMore(null); });
     }
     if (!this.page) {
       document.addEventListener("click", function (e) {
@@ -1184,6 +1241,15 @@
     var q = this.last.q;
     this.results = this.filtered(r.results);
     var openCount = r.open.length;
+    if (r.pending) {
+      this.setStatus("已检查的前 " + r.res.spent + " 篇候选内容都不包含“" + q + "”，还有 " +
+        openCount + " 篇尚未检查");
+      this.cont.textContent = "继续查找（还有 " + openCount + " 篇待检查）";
+      this.cont.disabled = false;
+      this.cont.hidden = false;
+      this.open(true);
+      return Promise.resolve();
+    }
     if (!this.results.length && !openCount) {
       var none = r.parts.length ? "没有找到与“" + q + "”相关的内容" : "请输入要搜索的文字";
       if (r.parts.length && Object.keys(this.activeFilters()).length && r.results.length) {
@@ -1191,11 +1257,39 @@
       }
       this.setStatus(none);
       this.open(true);
-      return this.showPartial(r.partial);
+      return this.showPartial(r.partial, r.budget);
     }
     this.setStatus("找到 " + this.results.length + (openCount ? " 条以上" : " 条") + "结果");
     if (r.joined) this.showJoined(r.joined);
-    return this.showMore();
+    return this.showMore(r.budget);
+  };
+
+  // 继续查找: the next budget's worth of candidates of a pending query, same query, same
+  // filters; then the page shows what that gives (results, still pending, or 没有找到).
+  Box.prototype.resume = function () {
+    var ui = this;
+    var last = this.last;
+    if (!last || !last.r.resume) return Promise.resolve();
+    var seq = ++this.seq;
+    // The popup stays open while it is worked in.
+    if (!this.page) this.input.focus();
+    this.form.removeAttribute("data-state");
+    this.cont.disabled = true;
+    this.setStatus("正在继续查找…");
+    return last.r.resume().then(function (r) {
+      if (seq !== ui.seq) return;
+      ui.last = { q: last.q, r: r, filters: last.filters };
+      ui.clear();
+      ui.renderFilters(r);
+      return ui.fill(r, seq);
+    }).then(function () {
+      if (seq === ui.seq) ui.form.setAttribute("data-state", "done");
+    }, function (err) {
+      if (seq !== ui.seq) return;
+      ui.setStatus(err && err.message === "stale" ? "搜索索引已更新，请刷新页面后再试" : "无法加载搜索索引");
+      ui.open(true);
+      ui.form.setAttribute("data-state", "error");
+    });
   };
 
   Box.prototype.renderFilters = function (r) {
@@ -1287,6 +1381,7 @@
     this.input.removeAttribute("aria-activedescendant");
     this.form.removeAttribute("data-state");
     if (this.more) this.more.hidden = true;
+    if (this.cont) this.cont.hidden = true;
     if (this.partial) {
       this.partial.innerHTML = "";
       this.partial.hidden = true;
@@ -1295,11 +1390,11 @@
 
   // When nothing matches: the documents that have the parts that do occur, apart, under a
   // heading that names what is missing.
-  Box.prototype.showPartial = function (partial) {
+  Box.prototype.showPartial = function (partial, budget) {
     var ui = this;
     if (!partial) return Promise.resolve();
     var res = partial.res;
-    var fill = res.open.length ? check(res, CHECK_BATCH * 2) : Promise.resolve(res);
+    var fill = res.open.length ? check(res, CHECK_BATCH * 2, budget) : Promise.resolve(res);
     return fill.then(function () {
       var list = ui.filtered(res.list).slice(0, ui.page ? PAGE_SIZE : 4);
       if (!list.length) return;
@@ -1337,9 +1432,11 @@
   };
 
   // Show the next page of results (the popup shows only the first few); candidates not yet
-  // checked against their text are checked first when the page needs them.
-  Box.prototype.showMore = function () {
+  // checked against their text are checked first when the page needs them, up to a budget
+  // (what the query left of its own for the first page; BUDGET for each click).
+  Box.prototype.showMore = function (budget) {
     var ui = this;
+    budget = budget || { left: BUDGET };
     var last = this.last;
     if (!last) return Promise.resolve();
     var seq = this.seq;
@@ -1347,8 +1444,8 @@
     var res = last.r.res;
     function need() {
       ui.results = ui.filtered(res.list);
-      if (ui.results.length >= ui.shown + n || !res.open.length) return Promise.resolve();
-      return check(res, CHECK_BATCH).then(function () {
+      if (ui.results.length >= ui.shown + n || !res.open.length || budget.left <= 0) return Promise.resolve();
+      return check(res, CHECK_BATCH, budget).then(function () {
         res.list.sort(function (a, b) { return b.score - a.score || a.doc - b.doc; });
         return need();
       });
@@ -1375,7 +1472,7 @@
           ui.more.hidden = !more;
           ui.more.href = searchPageUrl(last.q);
           ui.more.textContent = "查看全部 " + total + (res.open.length ? "+" : "") + " 条结果";
-          ui.open(document.activeElement === ui.input);
+          ui.open(ui.form.contains(document.activeElement));
         }
       });
     });
@@ -1487,7 +1584,10 @@
   // All matching documents, checked (tests and the benchmark): resolves to
   // {paths: [result paths in order], partial: [paths] | null, split, joined}.
   function searchAll(query) {
-    return search(query).then(function (r) {
+    function settled(r) {
+      return r.pending ? r.resume().then(settled) : Promise.resolve(r);
+    }
+    return search(query).then(settled).then(function (r) {
       function drain(res) {
         if (!res || !res.open.length) return Promise.resolve(res);
         return check(res, CHECK_BATCH * 4).then(drain);

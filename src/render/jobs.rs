@@ -86,24 +86,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Listing(id) => {
                 let s = &site.sections[*id];
-                let pagers = step
-                    .outputs
-                    .iter()
-                    .enumerate()
-                    .map(|(k, o)| {
-                        let mut own: Parts<'a> = vec![(
-                            "paginator",
-                            Part::Paginator {
-                                base: s.path.clone(),
-                                list: &s.pages,
-                                per: s.meta.paginate_by,
-                                n: k + 1,
-                            },
-                        )];
-                        own.extend(self.here(&dir(&o.path)));
-                        own
-                    })
-                    .collect();
+                let pagers = self.pagers(step, &s.path, &s.pages, s.meta.paginate_by);
                 let default = if id.0 == 0 {
                     "index.html"
                 } else {
@@ -189,24 +172,7 @@ impl<'a> Renderer<'a> {
                     ("term", Part::Value(tv)),
                     ("ancestors", Part::Value(Value::Array(trail))),
                 ];
-                let pagers = step
-                    .outputs
-                    .iter()
-                    .enumerate()
-                    .map(|(k, o)| {
-                        let mut own: Parts<'a> = vec![(
-                            "paginator",
-                            Part::Paginator {
-                                base: base.clone(),
-                                list: &term.pages,
-                                per,
-                                n: k + 1,
-                            },
-                        )];
-                        own.extend(self.here(&dir(&o.path)));
-                        own
-                    })
-                    .collect();
+                let pagers = self.pagers(step, &base, &term.pages, per);
                 Out::Pagers {
                     template: "taxonomy_term.html".into(),
                     what: format!("term `{}`", term.name),
@@ -267,6 +233,34 @@ impl<'a> Renderer<'a> {
                 shown: PathBuf::from(CONTENT_DIR).join(rel),
             },
         })
+    }
+
+    /// Each pager's own parts of a listing of `list` at `base`, `per` a pager: its
+    /// `paginator` and where it is (the step's outputs are the pagers in order).
+    fn pagers(
+        &self,
+        step: &Step,
+        base: &str,
+        list: &'a [usize],
+        per: Option<usize>,
+    ) -> Vec<Parts<'a>> {
+        step.outputs
+            .iter()
+            .enumerate()
+            .map(|(k, o)| {
+                let mut own: Parts<'a> = vec![(
+                    "paginator",
+                    Part::Paginator {
+                        base: base.to_string(),
+                        list,
+                        per,
+                        n: k + 1,
+                    },
+                )];
+                own.extend(self.here(o.path.strip_suffix("index.html").unwrap_or(&o.path)));
+                own
+            })
+            .collect()
     }
 
     /// `{title, url, pages: [{title, url}], subsections: [...]}` of a section and everything

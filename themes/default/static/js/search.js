@@ -1193,7 +1193,6 @@
   };
 
   Box.prototype.run = function () {
-    var ui = this;
     var q = this.input.value;
     var seq = ++this.seq;
     this.form.removeAttribute("data-state");
@@ -1212,10 +1211,17 @@
     if (!manifest) this.setStatus("正在加载搜索索引…");
     var filters = this.activeFilters();
     var needFacets = this.page ? init().then(loadFacets).catch(function () { return null; }) : Promise.resolve(null);
-    return Promise.all([search(q), needFacets]).then(function (all) {
-      var r = all[0];
+    var found = Promise.all([search(q), needFacets]).then(function (all) { return all[0]; });
+    return this.present(found, seq, q.trim(), filters);
+  };
+
+  // Show the outcome `found` (a promise of a search's result) of query `q` with `filters`,
+  // unless a newer query (`seq`) has started since; an index that cannot be loaded is said so.
+  Box.prototype.present = function (found, seq, q, filters) {
+    var ui = this;
+    return found.then(function (r) {
       if (seq !== ui.seq) return;
-      ui.last = { q: q.trim(), r: r, filters: filters };
+      ui.last = { q: q, r: r, filters: filters };
       ui.clear();
       ui.renderFilters(r);
       return ui.fill(r, seq);
@@ -1267,7 +1273,6 @@
   // 继续查找: the next budget's worth of candidates of a pending query, same query, same
   // filters; then the page shows what that gives (results, still pending, or 没有找到).
   Box.prototype.resume = function () {
-    var ui = this;
     var last = this.last;
     if (!last || !last.r.resume) return Promise.resolve();
     var seq = ++this.seq;
@@ -1276,20 +1281,7 @@
     this.form.removeAttribute("data-state");
     this.cont.disabled = true;
     this.setStatus("正在继续查找…");
-    return last.r.resume().then(function (r) {
-      if (seq !== ui.seq) return;
-      ui.last = { q: last.q, r: r, filters: last.filters };
-      ui.clear();
-      ui.renderFilters(r);
-      return ui.fill(r, seq);
-    }).then(function () {
-      if (seq === ui.seq) ui.form.setAttribute("data-state", "done");
-    }, function (err) {
-      if (seq !== ui.seq) return;
-      ui.setStatus(err && err.message === "stale" ? "搜索索引已更新，请刷新页面后再试" : "无法加载搜索索引");
-      ui.open(true);
-      ui.form.setAttribute("data-state", "error");
-    });
+    return this.present(last.r.resume(), seq, last.q, last.filters);
   };
 
   Box.prototype.renderFilters = function (r) {

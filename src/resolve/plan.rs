@@ -9,12 +9,12 @@
 //! Everything else reads the plan rather than knowing the list itself: the renderer runs its
 //! jobs ([`crate::render`]), [`Plan::conflicts`] reports two owners of one path, alias
 //! checks ask [`Plan::owner`], link validation asks [`Plan::link_targets`], the template
-//! context's `print_url`/`feed_url` ask [`Plan::writes`], and `check` and `serve` list the
-//! outputs from it. Adding a kind of output is one edit: a [`Job`] variant planned here with
-//! its paths, and its arm in `render::jobs`.
+//! context's `print_url`/`feed_url` ask [`Plan::writes`] (`check` and `serve` see every
+//! output the renderer writes, so they need no list of their own). Adding a kind of output
+//! is one edit: a [`Job`] variant planned here with its paths, and its arm in `render::jobs`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::diagnostics::Diagnostic;
 use crate::paths::{self, CONTENT_DIR};
@@ -322,7 +322,7 @@ impl Plan {
     }
 
     /// The paths a link may point at: every output file, and the directory of each
-    /// `…/index.html` (`cases/tianjin/`), plus the search directory when the index is written.
+    /// `…/index.html` (`cases/tianjin/`).
     pub fn link_targets(&self) -> BTreeSet<String> {
         let mut set = BTreeSet::new();
         for o in self.outputs() {
@@ -389,12 +389,4 @@ fn error(o: &Output, message: String, help: &str) -> Diagnostic {
         d = d.at(l, c);
     }
     d
-}
-
-/// The shown source of a static output, for callers without a theme's file list.
-pub fn plain_statics(statics: &BTreeMap<String, String>) -> BTreeMap<String, (String, PathBuf)> {
-    statics
-        .iter()
-        .map(|(name, out)| (name.clone(), (out.clone(), Path::new(name).to_path_buf())))
-        .collect()
 }

@@ -1,15 +1,17 @@
 //! Fingerprints: the one way a build decides that something changed since the previous one
 //! (`serve`'s compiled templates, page summaries, render memo). A fingerprint is a 64-bit
 //! XXH3 hash (the `twox-hash` crate) of the thing's content, fed through
-//! [`std::hash::Hasher`] so that any `Hash` value, JSON values ([`hash_json`]) and byte
-//! strings ([`of_bytes`]) can be combined; it is the same for the same input in every build
-//! and process.
+//! [`std::hash::Hasher`] so that any `Hash` value, anything `Serialize` ([`of_serialize`],
+//! how template contexts and page summaries are compared) and byte strings ([`of_bytes`])
+//! can be combined; it is the same for the same input in every build and process.
 //!
 //! (The search index has its own FNV-1a hash of words, which must match the one in
 //! `search.js`; content-addressed file names use BLAKE3. Neither decides "changed".)
 
+use std::cell::{Cell, RefCell};
 use std::hash::{Hash, Hasher};
 
+use serde::Serialize;
 use serde_json::Value;
 use twox_hash::XxHash3_64;
 
@@ -44,47 +46,74 @@ pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
-/// Feed a JSON value to `h`, with type tags so that `"1"` and `1`, or `[a, b]` and `[ab]`,
-/// differ.
-pub fn hash_json(v: &Value, h: &mut impl Hasher) {
-    match v {
-        Value::Null => h.write_u8(0),
-        Value::Bool(b) => {
-            h.write_u8(1);
-            h.write_u8(u8::from(*b));
+/// The fingerprint of anything `Serialize` (a template context, a page summary), taken over
+/// its JSON text: JSON tells types and structure apart (`"1"` and `1`, `[a, b]` and `[ab]`),
+/// so two values with the same fingerprint look the same to a template.
+///
+/// A value built once per build and shared by many contexts ([`Shared`]) is fed as its own
+/// fingerprint rather than as its text: a context listing a hundred page summaries costs a
+/// hundred numbers, not a hundred summaries.
+pub fn of_serialize<T: Serialize + ?Sized>(value: &T) -> u64 {
+    thread_local! {
+        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+    }
+    /// Restores the flag when the fingerprint is taken (or serializing panics).
+    struct Restore(bool);
+    impl Drop for Restore {
+        fn drop(&mut self) {
+            FINGERPRINTING.with(|f| f.set(self.0));
         }
-        Value::Number(n) => {
-            h.write_u8(2);
-            // Numbers print the same way in templates when they are the same.
-            n.to_string().hash(h);
+    }
+    let _restore = Restore(FINGERPRINTING.with(|f| f.replace(true)));
+    let take = |buf: &mut Vec<u8>| {
+        buf.clear();
+        match serde_json::to_writer(&mut *buf, value) {
+            Ok(()) => of_bytes(buf),
+            // Serializing a context cannot fail (string keys only); should it, the error
+            // text is the fingerprint, so the output is rendered and the error shown there.
+            Err(e) => of(&e.to_string()),
         }
-        Value::String(s) => {
-            h.write_u8(3);
-            s.hash(h);
-        }
-        Value::Array(a) => {
-            h.write_u8(4);
-            h.write_usize(a.len());
-            for x in a {
-                hash_json(x, h);
+    };
+    BUFFER.with(|b| match b.try_borrow_mut() {
+        Ok(mut buf) => take(&mut buf),
+        // A fingerprint taken while serializing another one gets its own buffer.
+        Err(_) => take(&mut Vec::new()),
+    })
+}
+
+thread_local! {
+    /// Whether this thread is taking a fingerprint ([`of_serialize`]).
+    static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
+}
+
+/// A JSON value built once and shared by many template contexts (a page's summary, a link
+/// to a page), with its fingerprint when the build keeps fingerprints (`serve`). It
+/// serializes as the value, except inside [`of_serialize`], where it stands for its
+/// fingerprint.
+#[derive(Debug, Clone, Copy)]
+pub struct Shared<'a> {
+    pub value: &'a Value,
+    pub fingerprint: Option<u64>,
+}
+
+impl Serialize for Shared<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        match self.fingerprint {
+            Some(f) if FINGERPRINTING.with(Cell::get) => {
+                // A map, so that it can stand where a flattened object stands.
+                let mut m = s.serialize_map(Some(1))?;
+                m.serialize_entry("\u{0}shared", &f)?;
+                m.end()
             }
-        }
-        Value::Object(m) => {
-            h.write_u8(5);
-            h.write_usize(m.len());
-            for (k, x) in m {
-                k.hash(h);
-                hash_json(x, h);
-            }
+            _ => self.value.serialize(s),
         }
     }
 }
 
 /// The fingerprint of a JSON value.
 pub fn of_json(v: &Value) -> u64 {
-    let mut h = hasher();
-    hash_json(v, &mut h);
-    h.finish()
+    of_serialize(v)
 }
 
 #[cfg(test)]
@@ -102,6 +131,55 @@ mod tests {
         assert_ne!(of_json(&json!(["a", "b"])), of_json(&json!(["ab"])));
         assert_ne!(of_json(&json!({"a": 1})), of_json(&json!({"b": 1})));
         assert_ne!(of_json(&json!([null])), of_json(&json!([false])));
+    }
+
+    #[test]
+    fn a_shared_value_is_itself_outside_a_fingerprint_and_its_fingerprint_inside() {
+        #[derive(Serialize)]
+        struct Context<'a> {
+            #[serde(flatten)]
+            summary: Shared<'a>,
+            content: &'a str,
+        }
+        let summary = json!({"title": "天津", "url": "/cases/tianjin/"});
+        let other = json!({"title": "孝义"});
+        let context = |value, fingerprint, content| Context {
+            summary: Shared { value, fingerprint },
+            content,
+        };
+        // What a template sees: the value, flattened.
+        assert_eq!(
+            serde_json::to_value(context(&summary, Some(1), "正文")).ok(),
+            Some(json!({"title": "天津", "url": "/cases/tianjin/", "content": "正文"}))
+        );
+        // A fingerprint follows the shared value's fingerprint and every other field.
+        let f = |c: &Context| of_serialize(c);
+        assert_eq!(
+            f(&context(&summary, Some(1), "正文")),
+            f(&context(&other, Some(1), "正文"))
+        );
+        assert_ne!(
+            f(&context(&summary, Some(1), "正文")),
+            f(&context(&summary, Some(2), "正文"))
+        );
+        assert_ne!(
+            f(&context(&summary, Some(1), "正文")),
+            f(&context(&summary, Some(1), "正"))
+        );
+        // Without a fingerprint, the value itself is fed.
+        assert_ne!(
+            f(&context(&summary, None, "正文")),
+            f(&context(&other, None, "正文"))
+        );
+        // Taking a fingerprint leaves serialization as it was.
+        assert_eq!(
+            serde_json::to_value(Shared {
+                value: &summary,
+                fingerprint: Some(1)
+            })
+            .ok(),
+            Some(summary.clone())
+        );
     }
 
     #[test]

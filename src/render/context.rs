@@ -1,25 +1,31 @@
-//! The data templates see, as JSON values built once per page and shared by every listing.
+//! The data templates see that is built once per build: each page's and section's summary
+//! and links, typed ([`PageSummary`], [`SectionSummary`]) and turned into JSON values once,
+//! shared by reference ([`Shared`]) by every context that shows them (see [`super::parts`]).
 
-use std::collections::HashMap;
-use std::hash::{Hash, Hasher};
+use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use serde::Serialize;
 use serde_json::{json, Map, Value};
 
-use crate::paths;
+use crate::fingerprint::Shared;
 use crate::resolve::Graph;
 use crate::site::{Page, Ref, Site};
 
-/// Values built once per build.
+/// Values built once per build and shared by every context that shows them.
 pub(crate) struct Values {
     /// A page's summary (everything but its content): used in listings and by `get_page`.
     /// Shared with [`SummaryCache`] (serve), which hands an unchanged page's summary to the
     /// next build as it is.
-    pub pages: Vec<Arc<Value>>,
-    /// Hashes of `pages` when a [`SummaryCache`] made them (empty otherwise).
-    pub(super) page_hashes: Vec<u64>,
+    pub pages: Shelf,
+    /// `{title, url}` of each page (`page.siblings` entries).
+    pub(super) page_links: Shelf,
+    /// `{title, url, kind: "page"}` of each page (backlinks, a summary's `cases`).
+    pub(super) page_refs: Shelf,
     /// A section's summary without its pages (see [`Values::section`]).
-    pub(super) sections: Vec<Value>,
+    pub(super) sections: Shelf,
+    /// `{title, url, kind: "section"}` of each section (breadcrumbs, backlinks).
+    pub(super) section_refs: Shelf,
     /// The same with `pages`, the summaries of its pages: made when first asked for (a
     /// rebuild by `serve` usually needs few of them).
     full_sections: Vec<std::sync::OnceLock<Value>>,
@@ -36,18 +42,75 @@ pub(crate) struct Values {
     pub nav: Value,
 }
 
+/// JSON values built once per build, one per page or section, with their fingerprints when
+/// the build keeps fingerprints (`serve`): a context holds them as [`Shared`] references.
+pub(crate) struct Shelf {
+    pub values: Vec<Arc<Value>>,
+    /// Empty when the build keeps no fingerprints.
+    fingerprints: Vec<u64>,
+}
+
+impl Shelf {
+    /// The values `make` builds from typed data (fingerprinted when `keep`).
+    fn build<T: Serialize>(n: usize, keep: bool, make: impl Fn(usize) -> T + Sync) -> Shelf {
+        use rayon::prelude::*;
+        let made: Vec<(Arc<Value>, u64)> = (0..n)
+            .into_par_iter()
+            .map(|i| {
+                let typed = make(i);
+                let fingerprint = if keep {
+                    crate::fingerprint::of_serialize(&typed)
+                } else {
+                    0
+                };
+                (Arc::new(to_value(&typed)), fingerprint)
+            })
+            .collect();
+        let (values, fingerprints) = made.into_iter().unzip::<_, _, Vec<_>, Vec<_>>();
+        Shelf {
+            values,
+            fingerprints: if keep { fingerprints } else { Vec::new() },
+        }
+    }
+
+    /// Value `i`, as a context holds it.
+    pub(crate) fn get(&self, i: usize) -> Shared<'_> {
+        Shared {
+            value: &self.values[i],
+            fingerprint: self.fingerprints.get(i).copied(),
+        }
+    }
+
+    /// Values `list`, as a context holds them.
+    pub(crate) fn list(&self, list: &[usize]) -> Vec<Shared<'_>> {
+        list.iter().map(|&i| self.get(i)).collect()
+    }
+}
+
+/// The JSON value of typed context data. Serializing our data cannot fail (every map has
+/// string keys); should it, the value is null and the template shows nothing there.
+pub(crate) fn to_value<T: Serialize + ?Sized>(typed: &T) -> Value {
+    serde_json::to_value(typed).unwrap_or(Value::Null)
+}
+
 /// Most entries of `page.siblings` (the pages of the page's section around it).
 pub(crate) const SIBLINGS: usize = 100;
 
-/// `{title, url}` of a page or section.
-pub(crate) fn link_value(site: &Site, r: Ref) -> Value {
-    match r {
-        Ref::Page(i) => {
-            json!({"title": site.pages[i].meta.fields.title, "url": site.url(&site.pages[i].path), "kind": "page"})
-        }
-        Ref::Section(i) => {
-            json!({"title": site.sections[i].title(), "url": site.url(&site.sections[i].path), "kind": "section"})
-        }
+/// `{title, url}` of a page or section (`kind` is added by [`Values::page_refs`] and
+/// [`Values::section_refs`]).
+#[derive(Serialize)]
+struct Link<'a> {
+    title: &'a str,
+    url: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    kind: Option<&'static str>,
+}
+
+fn link<'a>(site: &Site, title: &'a str, path: &str, kind: Option<&'static str>) -> Link<'a> {
+    Link {
+        title,
+        url: site.url(path),
+        kind,
     }
 }
 
@@ -76,71 +139,94 @@ pub(crate) fn config_value(site: &Site) -> Value {
     })
 }
 
-fn page_taxonomies(site: &Site, page: &Page) -> Value {
-    let mut map = Map::new();
+/// `{name, url}` of a term a page is filed under.
+#[derive(Serialize, PartialEq)]
+struct TermLink<'a> {
+    name: &'a str,
+    url: String,
+}
+
+fn page_taxonomies<'a>(site: &Site, page: &'a Page) -> BTreeMap<&'a str, Vec<TermLink<'a>>> {
+    let mut map = BTreeMap::new();
     for t in &site.config.taxonomies {
-        let Some(terms) = page.meta.taxonomies.get(&t.name) else {
+        let Some((name, terms)) = page.meta.taxonomies.get_key_value(&t.name) else {
             continue;
         };
         // `江苏省/南京市/鼓楼区` is three terms (see `resolve::taxonomy::term_path`).
-        let mut list: Vec<Value> = Vec::new();
-        for name in terms
+        let mut list: Vec<TermLink<'a>> = Vec::new();
+        for term in terms
             .iter()
             .flat_map(|w| crate::resolve::taxonomy::term_path(w))
         {
-            let v = json!({"name": name, "url": site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(name)))});
+            let v = TermLink {
+                name: term,
+                url: site.url(&format!("{}/{}/", t.name, crate::slug::term_slug(term))),
+            };
             if !list.contains(&v) {
                 list.push(v);
             }
         }
-        map.insert(t.name.clone(), Value::Array(list));
+        map.insert(name.as_str(), list);
     }
-    Value::Object(map)
+    map
 }
 
-/// Breadcrumb trail of a section (from the home page down to and including it).
-pub(crate) fn ancestors(site: &Site, mut section: usize) -> Vec<Value> {
-    let mut list = Vec::new();
-    loop {
-        list.push(link_value(site, Ref::Section(section)));
-        match site.sections[section].parent {
-            Some(p) => section = p,
-            None => break,
-        }
-    }
-    list.reverse();
-    list
+/// A page's summary: what listings, `get_page` and neighbours show of it.
+#[derive(Serialize)]
+struct PageSummary<'a> {
+    title: &'a str,
+    description: &'a Option<String>,
+    summary: &'a str,
+    summary_text: &'a Option<String>,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    rel_path: &'a str,
+    slug: &'a str,
+    date: &'a Option<crate::frontmatter::Date>,
+    updated: &'a Option<crate::frontmatter::Date>,
+    weight: Option<i64>,
+    draft: bool,
+    reading_time: usize,
+    word_count: usize,
+    taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
+    source: &'a Option<crate::frontmatter::Source>,
+    cases: Vec<Shared<'a>>,
+    extra: &'a Map<String, Value>,
+    section: Shared<'a>,
 }
 
-fn page_summary(site: &Site, graph: &Graph, i: usize) -> Value {
+fn page_summary<'a>(
+    site: &'a Site,
+    graph: &'a Graph,
+    refs: (&'a Shelf, &'a Shelf),
+    i: usize,
+) -> PageSummary<'a> {
+    let (page_refs, section_refs) = refs;
     let p = &site.pages[i];
     let f = &p.meta.fields;
-    let cases: Vec<Value> = graph.cases[i]
-        .iter()
-        .map(|&c| link_value(site, Ref::Page(c)))
-        .collect();
-    json!({
-        "title": f.title,
-        "description": f.description,
-        "summary": p.links.summary_html,
-        "summary_text": f.summary,
-        "url": site.url(&p.path),
-        "permalink": site.permalink(&p.path),
-        "path": p.path,
-        "rel_path": p.rel_path,
-        "slug": p.slug,
-        "date": f.date,
-        "updated": f.updated,
-        "weight": f.weight,
-        "draft": f.draft,
-        "reading_time": p.rendered.words.reading_minutes(),
-        "word_count": p.rendered.words.total(),
-        "taxonomies": page_taxonomies(site, p),
-        "source": f.source,
-        "cases": cases,
-        "extra": f.extra,
-        "section": link_value(site, Ref::Section(p.section)),
-    })
+    PageSummary {
+        title: &f.title,
+        description: &f.description,
+        summary: &p.links.summary_html,
+        summary_text: &f.summary,
+        url: site.url(&p.path),
+        permalink: site.permalink(&p.path),
+        path: &p.path,
+        rel_path: &p.rel_path,
+        slug: &p.slug,
+        date: &f.date,
+        updated: &f.updated,
+        weight: f.weight,
+        draft: f.draft,
+        reading_time: p.rendered.words.reading_minutes(),
+        word_count: p.rendered.words.total(),
+        taxonomies: page_taxonomies(site, p),
+        source: &f.source,
+        cases: page_refs.list(&graph.cases[i]),
+        extra: &f.extra,
+        section: section_refs.get(p.section),
+    }
 }
 
 /// `page.quiz`: the self-check questions of `extra.quiz`, checked and numbered (see
@@ -153,170 +239,135 @@ pub(crate) fn quiz_value(p: &Page) -> Value {
 }
 
 /// A section's summary, without `pages`.
-fn section_summary(site: &Site, i: usize) -> Value {
-    let s = &site.sections[i];
-    let words: usize = s
-        .pages
-        .iter()
-        .map(|&p| site.pages[p].rendered.words.total())
-        .sum();
-    let minutes: usize = s
-        .pages
-        .iter()
-        .map(|&p| site.pages[p].rendered.words.reading_minutes())
-        .sum();
-    json!({
-        "title": s.title(),
-        "description": s.meta.description,
-        "summary": s.links.summary_html,
-        "url": site.url(&s.path),
-        "permalink": site.permalink(&s.path),
-        "path": s.path,
-        "rel_path": s.rel_path,
-        "weight": s.meta.weight,
-        "extra": s.meta.extra,
-        "page_count": s.pages.len(),
-        "word_count": words,
-        "reading_time": minutes,
-    })
+#[derive(Serialize)]
+struct SectionSummary<'a> {
+    title: String,
+    description: &'a Option<String>,
+    summary: &'a str,
+    url: String,
+    permalink: String,
+    path: &'a str,
+    rel_path: &'a str,
+    weight: Option<i64>,
+    extra: &'a Map<String, Value>,
+    page_count: usize,
+    word_count: usize,
+    reading_time: usize,
 }
 
-/// Page summaries kept between `serve`'s rebuilds: a page whose summary's inputs did not
-/// change keeps its summary (and the summary's hash) rather than having them built again
-/// (on a 10,000-page site, most of the time of a rebuild's values).
+fn section_summary(site: &Site, i: usize) -> SectionSummary<'_> {
+    let s = &site.sections[i];
+    let pages = s.pages.iter().map(|&p| &site.pages[p].rendered.words);
+    SectionSummary {
+        title: s.title(),
+        description: &s.meta.description,
+        summary: &s.links.summary_html,
+        url: site.url(&s.path),
+        permalink: site.permalink(&s.path),
+        path: &s.path,
+        rel_path: &s.rel_path,
+        weight: s.meta.weight,
+        extra: &s.meta.extra,
+        page_count: s.pages.len(),
+        word_count: pages.clone().map(|w| w.total()).sum(),
+        reading_time: pages.map(|w| w.reading_minutes()).sum(),
+    }
+}
+
+/// Page summaries kept between `serve`'s rebuilds: a page whose summary has the same
+/// fingerprint as in the previous build keeps the summary built then (on a 10,000-page
+/// site, building them is most of the time of a rebuild's values).
 #[derive(Default)]
 pub(crate) struct SummaryCache {
-    entries: HashMap<String, CachedSummary>,
-}
-
-struct CachedSummary {
-    /// The page's loaded data (kept so that pointer equality means the same data).
-    meta: Arc<crate::frontmatter::PageMeta>,
-    rendered: Arc<crate::markdown::Rendered>,
-    /// Hash of everything else the summary is made of (see [`summary_key`]).
-    key: u64,
-    value: Arc<Value>,
-    hash: u64,
-}
-
-/// Hash of what a page's summary is made of, besides its front matter and rendered
-/// Markdown: the site's URLs and taxonomies (`global`), the page's resolved summary, paths,
-/// slug, its cases' titles and URLs, and its section's title and URL. Every input of
-/// [`page_summary`] other than `meta` and `rendered` must be fed here.
-fn summary_key(site: &Site, graph: &Graph, i: usize, global: u64) -> u64 {
-    let p = &site.pages[i];
-    let mut h = crate::fingerprint::hasher();
-    h.write_u64(global);
-    p.links.summary_html.hash(&mut h);
-    p.path.hash(&mut h);
-    p.rel_path.hash(&mut h);
-    p.slug.hash(&mut h);
-    h.write_usize(graph.cases[i].len());
-    for &c in &graph.cases[i] {
-        site.pages[c].meta.fields.title.hash(&mut h);
-        site.pages[c].path.hash(&mut h);
-    }
-    let s = &site.sections[p.section];
-    s.title().hash(&mut h);
-    s.path.hash(&mut h);
-    h.finish()
+    /// Page (`rel_path`) → fingerprint of its summary, and the summary.
+    entries: HashMap<String, (u64, Arc<Value>)>,
 }
 
 impl Values {
-    /// Every page's and section's summary and the site-wide values, reusing the summaries of
-    /// `cache` (serve) whose inputs did not change and leaving this build's in it.
+    /// Every page's and section's summary and links and the site-wide values; with `cache`
+    /// (serve), fingerprinted, reusing the cached summaries whose fingerprint did not change
+    /// and leaving this build's in it.
     pub(crate) fn build(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
         use rayon::prelude::*;
-        let config = config_value(site);
-        let (pages, page_hashes): (Vec<Arc<Value>>, Vec<u64>) = match cache {
-            None => (
-                (0..site.pages.len())
-                    .into_par_iter()
-                    .map(|i| Arc::new(page_summary(site, graph, i)))
-                    .collect(),
-                Vec::new(),
-            ),
+        let keep = cache.is_some();
+        let pages = &site.pages;
+        let sections = &site.sections;
+        let page_links = Shelf::build(pages.len(), keep, |i| {
+            link(site, &pages[i].meta.fields.title, &pages[i].path, None)
+        });
+        let page_refs = Shelf::build(pages.len(), keep, |i| {
+            link(
+                site,
+                &pages[i].meta.fields.title,
+                &pages[i].path,
+                Some("page"),
+            )
+        });
+        let titles: Vec<String> = sections.iter().map(|s| s.title()).collect();
+        let section_refs = Shelf::build(sections.len(), keep, |i| {
+            link(site, &titles[i], &sections[i].path, Some("section"))
+        });
+        let refs = (&page_refs, &section_refs);
+        let summaries = match cache {
+            None => Shelf::build(pages.len(), false, |i| page_summary(site, graph, refs, i)),
             Some(cache) => {
-                let mut g = crate::fingerprint::hasher();
-                crate::fingerprint::hash_json(&config, &mut g);
-                let global = g.finish();
                 let old = &cache.entries;
-                let fresh: Vec<(u64, Arc<Value>, u64)> = (0..site.pages.len())
+                let made: Vec<(u64, Arc<Value>)> = (0..pages.len())
                     .into_par_iter()
                     .map(|i| {
-                        let p = &site.pages[i];
-                        let key = summary_key(site, graph, i, global);
-                        match old.get(&p.rel_path) {
-                            Some(c)
-                                if c.key == key
-                                    && Arc::ptr_eq(&c.meta, &p.meta)
-                                    && Arc::ptr_eq(&c.rendered, &p.rendered) =>
-                            {
-                                (key, c.value.clone(), c.hash)
-                            }
-                            _ => {
-                                let v = page_summary(site, graph, i);
-                                let h = crate::fingerprint::of_json(&v);
-                                (key, Arc::new(v), h)
-                            }
+                        let typed = page_summary(site, graph, refs, i);
+                        let fingerprint = crate::fingerprint::of_serialize(&typed);
+                        match old.get(&pages[i].rel_path) {
+                            Some((f, value)) if *f == fingerprint => (fingerprint, value.clone()),
+                            _ => (fingerprint, Arc::new(to_value(&typed))),
                         }
                     })
                     .collect();
-                let mut entries = HashMap::with_capacity(fresh.len());
-                let mut pages = Vec::with_capacity(fresh.len());
-                let mut hashes = Vec::with_capacity(fresh.len());
-                for (p, (key, value, hash)) in site.pages.iter().zip(fresh) {
-                    entries.insert(
-                        p.rel_path.clone(),
-                        CachedSummary {
-                            meta: p.meta.clone(),
-                            rendered: p.rendered.clone(),
-                            key,
-                            value: value.clone(),
-                            hash,
-                        },
-                    );
-                    pages.push(value);
-                    hashes.push(hash);
+                let entries = pages
+                    .iter()
+                    .zip(&made)
+                    .map(|(p, m)| (p.rel_path.clone(), m.clone()))
+                    .collect();
+                super::drop_later(std::mem::replace(&mut cache.entries, entries));
+                let (fingerprints, values) = made.into_iter().unzip();
+                Shelf {
+                    values,
+                    fingerprints,
                 }
-                let old = std::mem::replace(&mut cache.entries, entries);
-                super::drop_later(old);
-                (pages, hashes)
             }
         };
-        let sections: Vec<Value> = (0..site.sections.len())
-            .map(|i| section_summary(site, i))
-            .collect();
-        let nav = site.sections[0]
+        let section_summaries = Shelf::build(sections.len(), keep, |i| section_summary(site, i));
+        let nav = sections[0]
             .subsections
             .iter()
             .map(|&i| {
-                let s = &site.sections[i];
+                let s = &sections[i];
                 json!({"title": s.title(), "url": site.url(&s.path), "path": s.path})
             })
             .collect();
         Values {
-            pages,
-            page_hashes,
+            pages: summaries,
+            page_links,
+            page_refs,
             full_sections: sections.iter().map(|_| Default::default()).collect(),
             handouts: sections.iter().map(|_| Default::default()).collect(),
             page_by_url: Default::default(),
-            section_pages: site.sections.iter().map(|s| s.pages.clone()).collect(),
-            sections,
-            config,
+            section_pages: sections.iter().map(|s| s.pages.clone()).collect(),
+            sections: section_summaries,
+            section_refs,
+            config: config_value(site),
             nav: Value::Array(nav),
         }
     }
 
-    /// A section's summary with the summaries of its pages (`pages`): `get_section` and
-    /// listings.
+    /// A section's summary with the summaries of its pages (`pages`): `get_section`.
     pub(crate) fn section(&self, i: usize) -> &Value {
         self.full_sections[i].get_or_init(|| {
-            let mut v = self.sections[i].clone();
+            let mut v = Value::clone(&self.sections.values[i]);
             v["pages"] = Value::Array(
                 self.section_pages[i]
                     .iter()
-                    .map(|&p| Value::clone(&self.pages[p]))
+                    .map(|&p| Value::clone(&self.pages.values[p]))
                     .collect(),
             );
             v
@@ -330,145 +381,32 @@ impl Values {
 
     /// A section's summary without its pages (an entry of `subsections`).
     pub(crate) fn summary_of_section(&self, i: usize) -> &Value {
-        &self.sections[i]
+        &self.sections.values[i]
     }
 
-    /// The full `page` of a page's own template.
-    pub(crate) fn page_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
-        let p = &site.pages[i];
-        let mut v = Value::clone(&self.pages[i]);
-        let refs =
-            |list: &[Ref]| -> Vec<Value> { list.iter().map(|&r| link_value(site, r)).collect() };
-        let sums = |list: &[usize]| -> Vec<Value> {
-            list.iter().map(|&q| Value::clone(&self.pages[q])).collect()
-        };
-        if let Value::Object(m) = &mut v {
-            m.insert("content".into(), Value::String(p.links.html.clone()));
-            m.insert(
-                "toc".into(),
-                serde_json::to_value(&p.rendered.toc).unwrap_or(Value::Null),
-            );
-            m.insert("ancestors".into(), Value::Array(ancestors(site, p.section)));
-            m.insert(
-                "backlinks".into(),
-                Value::Array(refs(&graph.page_backlinks[i])),
-            );
-            m.insert("related".into(), Value::Array(sums(&graph.related[i])));
-            // What the page shows of them: each related page once, in the most specific
-            // list (see `course::shown_lists`).
-            m.insert(
-                "other_backlinks".into(),
-                Value::Array(refs(&graph.shown_backlinks[i])),
-            );
-            m.insert(
-                "other_related".into(),
-                Value::Array(sums(&graph.shown_related[i])),
-            );
-            m.insert("quiz".into(), quiz_value(p));
-            m.insert("lessons".into(), Value::Array(sums(&graph.lessons[i])));
-            m.insert("cases".into(), Value::Array(sums(&graph.cases[i])));
-            let (prev, next) = graph.prev_next[i];
-            m.insert(
-                "prev".into(),
-                prev.map(|q| Value::clone(&self.pages[q]))
-                    .unwrap_or(Value::Null),
-            );
-            m.insert(
-                "next".into(),
-                next.map(|q| Value::clone(&self.pages[q]))
-                    .unwrap_or(Value::Null),
-            );
-            let section = &site.sections[p.section];
-            // At most SIBLINGS pages around this one: every page of a section listing all the
-            // others would make a large section quadratic.
-            let at = section.pages.iter().position(|&q| q == i).unwrap_or(0);
-            let start = at
-                .saturating_sub(SIBLINGS / 2)
-                .min(section.pages.len().saturating_sub(SIBLINGS));
-            let module: Vec<Value> = section.pages[start..]
-                .iter()
-                .take(SIBLINGS)
-                .map(|&q| {
-                    json!({"title": site.pages[q].meta.fields.title, "url": site.url(&site.pages[q].path), "current": q == i})
-                })
-                .collect();
-            m.insert("siblings".into(), Value::Array(module));
-            // A lesson of a course module: its number, the module's size, the modules around.
-            let lesson = if crate::resolve::course::is_module(site, p.section) {
-                let (prev_m, next_m) = graph.modules[p.section];
-                let module_link = |s: Option<usize>| {
-                    s.map(|s| link_value(site, Ref::Section(s)))
-                        .unwrap_or(Value::Null)
-                };
-                json!({
-                    "number": at + 1,
-                    "count": section.pages.len(),
-                    "hours": p.meta.fields.extra.get("hours").cloned().unwrap_or(Value::Null),
-                    "module": link_value(site, Ref::Section(p.section)),
-                    "print_url": planned_url(site, graph, &paths::index_file(&paths::print_path(&section.path))),
-                    "prev_module": module_link(prev_m),
-                    "next_module": module_link(next_m),
-                })
-            } else {
-                Value::Null
-            };
-            m.insert("lesson".into(), lesson);
-            m.insert(
-                "assets".into(),
-                Value::Array(
-                    p.assets
-                        .iter()
-                        .filter_map(|a| site.content_assets.get(a))
-                        .map(|a| Value::String(site.url(&a.output)))
-                        .collect(),
-                ),
-            );
+    /// Breadcrumb trail of a section: `{title, url, kind}` from the home page down to and
+    /// including it.
+    pub(crate) fn trail(&self, site: &Site, mut section: usize) -> Vec<Shared<'_>> {
+        let mut list = Vec::new();
+        loop {
+            list.push(self.section_refs.get(section));
+            match site.sections[section].parent {
+                Some(p) => section = p,
+                None => break,
+            }
         }
-        v
+        list.reverse();
+        list
     }
 
-    /// The full `section` of a section's own template.
-    pub(crate) fn section_full(&self, site: &Site, graph: &Graph, i: usize) -> Value {
-        self.section_with(site, graph, i, self.section(i).clone())
-    }
-
-    /// [`Values::section_full`] without `pages` (the print page has them in `pages`).
-    pub(crate) fn section_without_pages(&self, site: &Site, graph: &Graph, i: usize) -> Value {
-        self.section_with(site, graph, i, self.sections[i].clone())
-    }
-
-    fn section_with(&self, site: &Site, graph: &Graph, i: usize, mut v: Value) -> Value {
-        let s = &site.sections[i];
-        if let Value::Object(m) = &mut v {
-            m.insert("content".into(), Value::String(s.links.html.clone()));
-            m.insert(
-                "toc".into(),
-                serde_json::to_value(&s.rendered.toc).unwrap_or(Value::Null),
-            );
-            let parent_ancestors = match s.parent {
-                Some(p) => ancestors(site, p),
-                None => Vec::new(),
-            };
-            m.insert("ancestors".into(), Value::Array(parent_ancestors));
-            // Summaries without their pages: the home page would otherwise copy every page
-            // of the site (`get_section(path=sub.rel_path)` gives one subsection's pages).
-            let subs: Vec<Value> = s
-                .subsections
-                .iter()
-                .map(|&x| self.sections[x].clone())
-                .collect();
-            m.insert("subsections".into(), Value::Array(subs));
-            let back: Vec<Value> = graph.section_backlinks[i]
-                .iter()
-                .map(|&r| link_value(site, r))
-                .collect();
-            m.insert("backlinks".into(), Value::Array(back));
-            let print = paths::index_file(&paths::print_path(&s.path));
-            m.insert("print_url".into(), planned_url(site, graph, &print));
-            let feed = paths::feed_file(&s.path);
-            m.insert("feed_url".into(), planned_url(site, graph, &feed));
-        }
-        v
+    /// `{title, url, kind}` of pages and sections (backlinks).
+    pub(crate) fn refs(&self, list: &[Ref]) -> Vec<Shared<'_>> {
+        list.iter()
+            .map(|r| match *r {
+                Ref::Page(q) => self.page_refs.get(q),
+                Ref::Section(q) => self.section_refs.get(q),
+            })
+            .collect()
     }
 }
 
@@ -494,7 +432,7 @@ pub(crate) fn taxonomy_value(
                 v["pages"] = Value::Array(
                     term.pages
                         .iter()
-                        .map(|&p| Value::clone(&values.pages[p]))
+                        .map(|&p| Value::clone(&values.pages.values[p]))
                         .collect(),
                 );
             }
@@ -552,13 +490,12 @@ pub(crate) fn taxonomy_value(
     })
 }
 
-/// The URL of an output the plan writes (a print page, a feed), or null when the build does
-/// not write it (the theme has no such template, the section has no pages, `feed: false`).
-fn planned_url(site: &Site, graph: &Graph, file: &str) -> Value {
-    if graph.plan.writes(file) {
+/// The URL of an output the plan writes (a print page, a feed), or none (null) when the
+/// build does not write it (the theme has no such template, the section has no pages,
+/// `feed: false`).
+pub(crate) fn planned_url(site: &Site, graph: &Graph, file: &str) -> Option<String> {
+    graph.plan.writes(file).then(|| {
         let dir = file.strip_suffix("index.html").unwrap_or(file);
-        Value::String(site.url(dir))
-    } else {
-        Value::Null
-    }
+        site.url(dir)
+    })
 }

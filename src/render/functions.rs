@@ -71,7 +71,7 @@ impl GetPage {
             .and_then(Value::as_bool)
             .unwrap_or(true);
         match self.0.pages.get(path) {
-            Some(&i) => Ok(Value::clone(&self.0.values.pages[i])),
+            Some(&i) => Ok(Value::clone(&self.0.values.pages.values[i])),
             None if !required => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_page: there is no page content/{path} (pass required=false to get nothing instead)"
@@ -134,7 +134,7 @@ impl GetTaxonomy {
                 term["pages"] = Value::Array(
                     pages
                         .iter()
-                        .map(|&p| Value::clone(&self.0.values.pages[p]))
+                        .map(|&p| Value::clone(&self.0.values.pages.values[p]))
                         .collect(),
                 );
             }

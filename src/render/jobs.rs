@@ -46,7 +46,11 @@ pub(super) enum Out<'a> {
 
 impl<'a> Renderer<'a> {
     /// What a step of the plan produces.
-    pub(super) fn output(&self, step: &Step, sink: &dyn Sink) -> Result<Out<'a>, Diagnostic> {
+    pub(super) fn output<'s>(
+        &'s self,
+        step: &Step,
+        sink: &dyn Sink,
+    ) -> Result<Out<'s>, Diagnostic> {
         let site = self.site;
         let graph = self.graph;
         // The step's (first) output path, and its directory for `current_url`.
@@ -57,11 +61,8 @@ impl<'a> Renderer<'a> {
             context,
             what,
         };
-        let values = |entries: Vec<(&'static str, Value)>, here: &str| -> Parts<'a> {
-            let mut parts: Parts<'a> = entries
-                .into_iter()
-                .map(|(k, v)| (k, Part::Value(v)))
-                .collect();
+        let values = &self.values;
+        let with_here = |mut parts: Parts<'s>, here: &str| -> Parts<'s> {
             parts.extend(self.here(here));
             parts
         };
@@ -76,7 +77,8 @@ impl<'a> Renderer<'a> {
             }
             Job::Page(id) => {
                 let p = &site.pages[*id];
-                let mut entries = vec![("page", Part::PageFull(id.0))];
+                let page = values.page_context(site, graph, id.0);
+                let mut entries = vec![("page", Part::Page(Box::new(page)))];
                 entries.extend(self.here(&p.path));
                 template(
                     &self.page_template(id.0),
@@ -95,20 +97,25 @@ impl<'a> Renderer<'a> {
                 Out::Pagers {
                     template: s.meta.template.as_deref().unwrap_or(default).to_string(),
                     what: format!("content/{}", s.rel_path),
-                    shared: vec![("section", Part::SectionFull(id.0))],
+                    shared: vec![(
+                        "section",
+                        Part::Section(Box::new(values.section_context(site, graph, id.0, true))),
+                    )],
                     pagers,
                 }
             }
             Job::Print(id) => {
                 let s = &site.sections[*id];
                 let [url, current, _] = self.here(&dir(path));
+                let section = values.section_context(site, graph, id.0, false);
+                let handout = values.handout(site, id.0);
                 template(
                     "print.html",
                     vec![
-                        ("section", Part::SectionWithoutPages(id.0)),
-                        ("pages", Part::PrintPages(id.0)),
-                        ("appendix", Part::Appendix(id.0)),
-                        ("intro", Part::HandoutIntro(id.0)),
+                        ("section", Part::Section(Box::new(section))),
+                        ("pages", Part::Values(&handout.pages)),
+                        ("appendix", Part::Values(&handout.appendix)),
+                        ("intro", Part::Text(&handout.intro)),
                         url,
                         current,
                     ],
@@ -117,13 +124,13 @@ impl<'a> Renderer<'a> {
             }
             Job::TaxonomyList(t) => {
                 let tax = &graph.taxonomies[t.0];
-                let entries = values(
+                let entries = with_here(
                     vec![
                         (
                             "taxonomy",
-                            context::taxonomy_value(site, &self.values, tax, false),
+                            Part::Value(context::taxonomy_value(site, values, tax, false)),
                         ),
-                        ("ancestors", Value::Array(context::ancestors(site, 0))),
+                        ("ancestors", Part::Shared(values.trail(site, 0))),
                     ],
                     &dir(path),
                 );
@@ -144,7 +151,11 @@ impl<'a> Renderer<'a> {
                     "feed_url": if graph.plan.writes(&feed) { Value::String(site.url(&feed)) } else { Value::Null },
                 });
                 let list_url = site.url(&paths::taxonomy_path(name));
-                let mut trail = context::ancestors(site, 0);
+                let mut trail: Vec<Value> = values
+                    .trail(site, 0)
+                    .iter()
+                    .map(|s| s.value.clone())
+                    .collect();
                 trail.push(json!({"title": tax.config.title, "url": list_url}));
                 // The terms above it (江苏省 › 南京市 for 鼓楼区), outermost first.
                 let mut above = Vec::new();
@@ -162,7 +173,7 @@ impl<'a> Renderer<'a> {
                 above.reverse();
                 trail.extend(above);
                 let per = (tax.config.paginate_by > 0).then_some(tax.config.paginate_by);
-                let shared: Parts<'a> = vec![
+                let shared: Parts<'s> = vec![
                     (
                         "taxonomy",
                         Part::Value(
@@ -181,7 +192,7 @@ impl<'a> Renderer<'a> {
                 }
             }
             Job::Feed(of) => {
-                let feed = feeds::feed(site, graph, &self.values, *of, path);
+                let feed = feeds::feed(site, graph, values, *of, path);
                 template(
                     "atom.xml",
                     vec![("feed", Part::Value(feed))],
@@ -197,10 +208,10 @@ impl<'a> Renderer<'a> {
                 path.to_string(),
             ),
             Job::SiteMapPage => {
-                let entries = values(
+                let entries = with_here(
                     vec![
-                        ("tree", self.site_tree(0)),
-                        ("ancestors", Value::Array(context::ancestors(site, 0))),
+                        ("tree", Part::Value(self.site_tree(0))),
+                        ("ancestors", Part::Shared(values.trail(site, 0))),
                     ],
                     &dir(path),
                 );
@@ -241,22 +252,15 @@ impl<'a> Renderer<'a> {
         &self,
         step: &Step,
         base: &str,
-        list: &'a [usize],
+        list: &[usize],
         per: Option<usize>,
-    ) -> Vec<Parts<'a>> {
+    ) -> Vec<Parts<'_>> {
         step.outputs
             .iter()
             .enumerate()
             .map(|(k, o)| {
-                let mut own: Parts<'a> = vec![(
-                    "paginator",
-                    Part::Paginator {
-                        base: base.to_string(),
-                        list,
-                        per,
-                        n: k + 1,
-                    },
-                )];
+                let paginator = self.values.paginator(self.site, base, list, per, k + 1);
+                let mut own: Parts<'_> = vec![("paginator", Part::Paginator(paginator))];
                 own.extend(self.here(o.path.strip_suffix("index.html").unwrap_or(&o.path)));
                 own
             })

@@ -95,24 +95,18 @@ impl<'a> Incremental<'a> {
 }
 
 /// The renderer's incremental state during one build: the previous memo to reuse from, the
-/// one being recorded, the hashes of the page and section values, and the search cache.
+/// one being recorded, and the search cache.
 pub(super) struct Reuse<'a> {
     previous: &'a Memo,
     recorder: Recorder,
-    pub(super) hashes: super::Hashes,
     pub(super) search: Mutex<&'a mut crate::search::SearchCache>,
 }
 
 impl<'a> Reuse<'a> {
-    pub(super) fn new(
-        previous: &'a Memo,
-        search: &'a mut crate::search::SearchCache,
-        hashes: super::Hashes,
-    ) -> Self {
+    pub(super) fn new(previous: &'a Memo, search: &'a mut crate::search::SearchCache) -> Self {
         Reuse {
             previous,
             recorder: Recorder::default(),
-            hashes,
             search: Mutex::new(search),
         }
     }
@@ -173,7 +167,6 @@ impl<'a> Reuse<'a> {
     }
 
     pub(super) fn into_memo(self) -> Memo {
-        super::drop_later(self.hashes);
         self.recorder.into_memo()
     }
 }
@@ -227,7 +220,7 @@ pub(crate) fn result_hash(result: &tera::Result<Value>) -> u64 {
     match result {
         Ok(v) => {
             0u8.hash(&mut h);
-            crate::fingerprint::hash_json(v, &mut h);
+            h.write_u64(crate::fingerprint::of_json(v));
         }
         Err(e) => {
             1u8.hash(&mut h);

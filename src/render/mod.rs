@@ -39,7 +39,7 @@ pub(crate) use templates::{check_template_names, compile_templates, error_chain}
 
 pub(crate) use context::{SummaryCache, Values};
 pub use memo::{Incremental, Memo, Stats};
-pub(crate) use parts::{Hashes, Part};
+pub(crate) use parts::Part;
 
 /// Everything the renderer needs, built once per build.
 pub(crate) struct Renderer<'a> {
@@ -135,8 +135,8 @@ impl<'a> Renderer<'a> {
         site.config.base_url.hash(&mut h);
         site.config.relative_urls.hash(&mut h);
         // `config` and `nav` are in every context.
-        crate::fingerprint::hash_json(&values.config, &mut h);
-        crate::fingerprint::hash_json(&values.nav, &mut h);
+        h.write_u64(crate::fingerprint::of_json(&values.config));
+        h.write_u64(crate::fingerprint::of_json(&values.nav));
         let assets = theme
             .statics
             .keys()
@@ -159,11 +159,7 @@ impl<'a> Renderer<'a> {
             edition,
         };
         if let Some((previous, search)) = incremental {
-            renderer.reuse = Some(memo::Reuse::new(
-                previous,
-                search,
-                Hashes::build(renderer.site, &renderer.values),
-            ));
+            renderer.reuse = Some(memo::Reuse::new(previous, search));
         }
         renderer
     }
@@ -336,18 +332,16 @@ impl<'a> Renderer<'a> {
         path: String,
         template: &str,
         what: &str,
-        (shared, shared_ctx): (&[(&'static str, Part<'a>)], &mut Option<Context>),
-        own: Parts<'a>,
+        (shared, shared_ctx): (&[(&'static str, Part<'_>)], &mut Option<Context>),
+        own: Parts<'_>,
     ) -> Result<usize, Diagnostic> {
-        let fingerprint = self.reuse.as_ref().map(|reuse| {
-            let hashes = &reuse.hashes;
+        let fingerprint = self.reuse.as_ref().map(|_| {
             let mut h = crate::fingerprint::hasher();
             h.write_u64(self.global);
             template.hash(&mut h);
             for (key, part) in shared.iter().chain(&own) {
                 key.hash(&mut h);
-                self.values
-                    .hash_part(self.site, self.graph, hashes, part, &mut h);
+                h.write_u64(crate::fingerprint::of_serialize(part));
             }
             h.finish()
         });
@@ -358,12 +352,9 @@ impl<'a> Renderer<'a> {
                 return Ok(1);
             }
         }
-        let build = |parts: &[(&'static str, Part<'a>)], map: &mut Map<String, Value>| {
+        let build = |parts: &[(&'static str, Part<'_>)], map: &mut Map<String, Value>| {
             for (key, part) in parts {
-                map.insert(
-                    (*key).into(),
-                    self.values.build_part(self.site, self.graph, part),
-                );
+                map.insert((*key).into(), context::to_value(part));
             }
         };
         let base = || {
@@ -376,10 +367,7 @@ impl<'a> Renderer<'a> {
         let ctx: &Context = if shared.is_empty() {
             let mut map = base();
             for (key, part) in own {
-                map.insert(
-                    key.into(),
-                    self.values.build_owned(self.site, self.graph, part),
-                );
+                map.insert(key.into(), part.into_value());
             }
             one_off = Context::from_value(Value::Object(map)).unwrap_or_default();
             &one_off
@@ -390,7 +378,7 @@ impl<'a> Renderer<'a> {
                 Context::from_value(Value::Object(map)).unwrap_or_default()
             });
             for (key, part) in own {
-                ctx.insert(key, &self.values.build_owned(self.site, self.graph, part));
+                ctx.insert(key, &part.into_value());
             }
             ctx
         };

@@ -1,345 +1,262 @@
-//! The parts a template context is made of ([`Part`]): each output's context is a list of
-//! named parts that can be either built into the JSON value the template sees
-//! ([`Values::build_part`]) or only hashed ([`Values::hash_part`]) to decide, in `serve`,
-//! whether the output must be rendered again at all (see [`super::memo`]).
+//! The one definition of what a template sees: each output's context is a list of named
+//! [`Part`]s, typed structs that borrow the site and the values built once per build
+//! ([`super::context::Values`]). A part serializes both into the JSON value the template
+//! gets and, in `serve`, into the output's fingerprint ([`crate::fingerprint::of_serialize`],
+//! see [`super::memo`]), so a field added to a context is one edit that the fingerprint
+//! follows by construction.
 
-use std::hash::{Hash, Hasher};
-use std::sync::Arc;
+use serde::Serialize;
+use serde_json::Value;
 
-use serde_json::{json, Value};
-
-use crate::paths::{pager_count, pager_path};
+use crate::fingerprint::Shared;
+use crate::markdown::TocEntry;
+use crate::paths::{self, pager_count, pager_path};
 use crate::resolve::Graph;
-use crate::site::{Ref, Site};
+use crate::site::Site;
 
-use super::context::{ancestors, Values, SIBLINGS};
+use super::context::{planned_url, quiz_value, to_value, Values, SIBLINGS};
 
-/// One entry of a template context, described so that it can be either built (to render) or
-/// only hashed (to decide whether rendering is needed at all, see [`super::memo`]). Hashing
-/// uses the hashes of page summaries and contents computed once per build, so deciding that a
-/// page is unchanged costs a few hash combinations, not a copy of its data.
+/// One entry of a template context.
+#[derive(Serialize)]
+#[serde(untagged)]
 pub(crate) enum Part<'a> {
+    /// A value made for this output alone (`current_url`, a feed, a taxonomy).
     Value(Value),
-    /// [`Values::page_full`].
-    PageFull(usize),
-    /// [`Values::section_full`].
-    SectionFull(usize),
-    /// [`Values::section_without_pages`].
-    SectionWithoutPages(usize),
-    /// The pages of one pager of a listing.
-    Paginator {
-        base: String,
-        list: &'a [usize],
-        per: Option<usize>,
-        n: usize,
-    },
-    /// The pages of a print page (a module handout): summaries with their contents (ids
-    /// prefixed, links pointing inside the handout).
-    PrintPages(usize),
-    /// The appendix of a module handout: the case passages its lessons cite.
-    Appendix(usize),
-    /// The section's text as the handout shows it (links pointing inside the handout).
-    HandoutIntro(usize),
+    /// `page` of a page's own template.
+    Page(Box<PageContext<'a>>),
+    /// `section` of a listing or print page.
+    Section(Box<SectionContext<'a>>),
+    /// `paginator` of one pager of a listing.
+    Paginator(Paginator<'a>),
+    /// Shared values: a breadcrumb trail.
+    Shared(Vec<Shared<'a>>),
+    /// Values made once per output of a kind: a module handout's pages and appendix.
+    Values(&'a [Value]),
+    /// Text made once: a module handout's introduction.
+    Text(&'a str),
 }
 
-/// Hashes of what [`Values`] holds, built once per build for incremental rendering.
-pub(crate) struct Hashes {
-    /// Of each page's summary (`Values::pages`).
-    pub summary: Vec<u64>,
-    /// Of each page's content (HTML with links resolved) and table of contents.
-    pub content: Vec<u64>,
-    /// Of each section's summary with its pages (`Values::section`).
-    pub section: Vec<u64>,
-    /// Of each section's summary without its pages (`subsections` entries).
-    pub section_summary: Vec<u64>,
-    /// Of each page's title and URL (what `siblings` shows).
-    pub link: Vec<u64>,
-    /// Of each section's title and URL.
-    pub section_link: Vec<u64>,
-    /// Of each section's breadcrumb trail ([`ancestors`]).
-    pub trail: Vec<u64>,
-}
-
-fn hash_toc(toc: &[crate::markdown::TocEntry], h: &mut impl Hasher) {
-    h.write_usize(toc.len());
-    for e in toc {
-        h.write_u8(e.level);
-        e.id.hash(h);
-        e.title.hash(h);
-        hash_toc(&e.children, h);
-    }
-}
-
-impl Hashes {
-    pub(crate) fn build(site: &Site, values: &Values) -> Hashes {
-        use rayon::prelude::*;
-        let summary: Vec<u64> = if values.page_hashes.len() == values.pages.len() {
-            values.page_hashes.clone()
-        } else {
-            values
-                .pages
-                .par_iter()
-                .map(|v| crate::fingerprint::of_json(v))
-                .collect()
-        };
-        let content = site
-            .pages
-            .par_iter()
-            .map(|p| {
-                let mut h = crate::fingerprint::hasher();
-                h.write_u64(crate::fingerprint::of_bytes(p.links.html.as_bytes()));
-                hash_toc(&p.rendered.toc, &mut h);
-                h.finish()
-            })
-            .collect();
-        let section_summary: Vec<u64> = values
-            .sections
-            .iter()
-            .map(crate::fingerprint::of_json)
-            .collect();
-        // A section's value is its summary and its pages' summaries.
-        let section = (0..site.sections.len())
-            .map(|i| {
-                let mut h = crate::fingerprint::hasher();
-                h.write_u64(section_summary[i]);
-                let list = &site.sections[i].pages;
-                h.write_usize(list.len());
-                for &p in list {
-                    h.write_u64(summary[p]);
-                }
-                h.finish()
-            })
-            .collect();
-        let link = site
-            .pages
-            .par_iter()
-            .map(|p| {
-                let mut h = crate::fingerprint::hasher();
-                p.meta.fields.title.hash(&mut h);
-                site.url(&p.path).hash(&mut h);
-                h.finish()
-            })
-            .collect();
-        let section_link = site
-            .sections
-            .iter()
-            .map(|s| {
-                let mut h = crate::fingerprint::hasher();
-                s.title().hash(&mut h);
-                site.url(&s.path).hash(&mut h);
-                h.finish()
-            })
-            .collect();
-        let trail = (0..site.sections.len())
-            .map(|i| crate::fingerprint::of_json(&Value::Array(ancestors(site, i))))
-            .collect();
-        Hashes {
-            summary,
-            content,
-            section,
-            section_summary,
-            link,
-            section_link,
-            trail,
+impl Part<'_> {
+    /// The JSON value the template sees (a value made for this output is moved, not
+    /// copied).
+    pub(crate) fn into_value(self) -> Value {
+        match self {
+            Part::Value(v) => v,
+            other => to_value(&other),
         }
     }
+}
+
+/// `{title, url, current}` of a page around this one in its section.
+#[derive(Serialize)]
+pub(crate) struct Sibling<'a> {
+    #[serde(flatten)]
+    link: Shared<'a>,
+    current: bool,
+}
+
+/// `page.lesson`: a lesson's place in its course module.
+#[derive(Serialize)]
+pub(crate) struct Lesson<'a> {
+    number: usize,
+    count: usize,
+    hours: Option<&'a Value>,
+    module: Shared<'a>,
+    print_url: Option<String>,
+    prev_module: Option<Shared<'a>>,
+    next_module: Option<Shared<'a>>,
+}
+
+/// `page` of a page's own template: its summary and everything only its own page shows.
+#[derive(Serialize)]
+pub(crate) struct PageContext<'a> {
+    /// Its summary's fields (`title`, `url`, `date`, …); `cases` is replaced below by the
+    /// cases' summaries.
+    #[serde(flatten)]
+    summary: Shared<'a>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    ancestors: Vec<Shared<'a>>,
+    backlinks: Vec<Shared<'a>>,
+    related: Vec<Shared<'a>>,
+    /// What the page shows of them: each related page once, in the most specific list (see
+    /// `course::shown_lists`).
+    other_backlinks: Vec<Shared<'a>>,
+    other_related: Vec<Shared<'a>>,
+    quiz: Value,
+    lessons: Vec<Shared<'a>>,
+    cases: Vec<Shared<'a>>,
+    prev: Option<Shared<'a>>,
+    next: Option<Shared<'a>>,
+    /// At most [`SIBLINGS`] pages around this one: every page of a section listing all the
+    /// others would make a large section quadratic.
+    siblings: Vec<Sibling<'a>>,
+    /// For a lesson of a course module: its number, the module's size, the modules around.
+    lesson: Option<Lesson<'a>>,
+    assets: Vec<String>,
+}
+
+/// `section` of a listing (with `pages`) or of a print page (without: the handout has
+/// them).
+#[derive(Serialize)]
+pub(crate) struct SectionContext<'a> {
+    #[serde(flatten)]
+    summary: Shared<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pages: Option<Vec<Shared<'a>>>,
+    content: &'a str,
+    toc: &'a [TocEntry],
+    /// The trail above the section.
+    ancestors: Vec<Shared<'a>>,
+    /// Summaries without their pages: the home page would otherwise copy every page of the
+    /// site (`get_section(path=sub.rel_path)` gives one subsection's pages).
+    subsections: Vec<Shared<'a>>,
+    backlinks: Vec<Shared<'a>>,
+    print_url: Option<String>,
+    feed_url: Option<String>,
+}
+
+/// `{index, url, current}` of a pager, in `paginator.pagers`.
+#[derive(Serialize)]
+pub(crate) struct PagerLink {
+    index: usize,
+    url: String,
+    current: bool,
+}
+
+/// `paginator` of pager `current_index` of a listing.
+#[derive(Serialize)]
+pub(crate) struct Paginator<'a> {
+    current_index: usize,
+    number_pagers: usize,
+    paginate_by: usize,
+    total_pages: usize,
+    pages: Vec<Shared<'a>>,
+    first: String,
+    last: String,
+    previous: Option<String>,
+    next: Option<String>,
+    pagers: Vec<PagerLink>,
 }
 
 impl Values {
-    /// Build a context entry (a plain value is moved, not copied).
-    pub(crate) fn build_owned(&self, site: &Site, graph: &Graph, part: Part<'_>) -> Value {
-        match part {
-            Part::Value(v) => v,
-            other => self.build_part(site, graph, &other),
+    /// `page` of page `i`'s own template.
+    pub(crate) fn page_context<'a>(
+        &'a self,
+        site: &'a Site,
+        graph: &'a Graph,
+        i: usize,
+    ) -> PageContext<'a> {
+        let p = &site.pages[i];
+        let section = &site.sections[p.section];
+        let at = section.pages.iter().position(|&q| q == i).unwrap_or(0);
+        let start = at
+            .saturating_sub(SIBLINGS / 2)
+            .min(section.pages.len().saturating_sub(SIBLINGS));
+        let siblings = section.pages[start..]
+            .iter()
+            .take(SIBLINGS)
+            .map(|&q| Sibling {
+                link: self.page_links.get(q),
+                current: q == i,
+            })
+            .collect();
+        let lesson = crate::resolve::course::is_module(site, p.section).then(|| {
+            let (prev_module, next_module) = graph.modules[p.section];
+            Lesson {
+                number: at + 1,
+                count: section.pages.len(),
+                hours: p.meta.fields.extra.get("hours"),
+                module: self.section_refs.get(p.section),
+                print_url: planned_url(
+                    site,
+                    graph,
+                    &paths::index_file(&paths::print_path(&section.path)),
+                ),
+                prev_module: prev_module.map(|s| self.section_refs.get(s)),
+                next_module: next_module.map(|s| self.section_refs.get(s)),
+            }
+        });
+        let (prev, next) = graph.prev_next[i];
+        PageContext {
+            summary: self.pages.get(i),
+            content: &p.links.html,
+            toc: &p.rendered.toc,
+            ancestors: self.trail(site, p.section),
+            backlinks: self.refs(&graph.page_backlinks[i]),
+            related: self.pages.list(&graph.related[i]),
+            other_backlinks: self.refs(&graph.shown_backlinks[i]),
+            other_related: self.pages.list(&graph.shown_related[i]),
+            quiz: quiz_value(p),
+            lessons: self.pages.list(&graph.lessons[i]),
+            cases: self.pages.list(&graph.cases[i]),
+            prev: prev.map(|q| self.pages.get(q)),
+            next: next.map(|q| self.pages.get(q)),
+            siblings,
+            lesson,
+            assets: p
+                .assets
+                .iter()
+                .filter_map(|a| site.content_assets.get(a))
+                .map(|a| site.url(&a.output))
+                .collect(),
         }
     }
 
-    /// Build a context entry.
-    pub(crate) fn build_part(&self, site: &Site, graph: &Graph, part: &Part<'_>) -> Value {
-        match *part {
-            Part::Value(ref v) => v.clone(),
-            Part::PageFull(i) => self.page_full(site, graph, i),
-            Part::SectionFull(i) => self.section_full(site, graph, i),
-            Part::SectionWithoutPages(i) => self.section_without_pages(site, graph, i),
-            Part::Paginator {
-                ref base,
-                list,
-                per,
-                n,
-            } => paginator(site, base, list, per, n, &self.pages),
-            Part::PrintPages(i) => Value::Array(self.handout(site, i).pages.clone()),
-            Part::Appendix(i) => Value::Array(self.handout(site, i).appendix.clone()),
-            Part::HandoutIntro(i) => Value::String(self.handout(site, i).intro.clone()),
+    /// `section` of section `i`'s templates, with its pages' summaries when `with_pages`.
+    pub(crate) fn section_context<'a>(
+        &'a self,
+        site: &'a Site,
+        graph: &'a Graph,
+        i: usize,
+        with_pages: bool,
+    ) -> SectionContext<'a> {
+        let s = &site.sections[i];
+        SectionContext {
+            summary: self.sections.get(i),
+            pages: with_pages.then(|| self.pages.list(&s.pages)),
+            content: &s.links.html,
+            toc: &s.rendered.toc,
+            ancestors: s.parent.map(|p| self.trail(site, p)).unwrap_or_default(),
+            subsections: self.sections.list(&s.subsections),
+            backlinks: self.refs(&graph.section_backlinks[i]),
+            print_url: planned_url(site, graph, &paths::index_file(&paths::print_path(&s.path))),
+            feed_url: planned_url(site, graph, &paths::feed_file(&s.path)),
         }
     }
 
-    /// Hash a context entry without building it: whenever [`Values::build_part`] would give
-    /// a different value, the hash differs (it may also differ when the value does not, which
-    /// only costs a needless render). Every field `build_part` reads must be fed here.
-    pub(crate) fn hash_part(
-        &self,
+    /// The `paginator` of pager `n` of a listing at `base` of the pages `all`, `per` a
+    /// pager.
+    pub(crate) fn paginator<'a>(
+        &'a self,
         site: &Site,
-        graph: &Graph,
-        hashes: &Hashes,
-        part: &Part<'_>,
-        h: &mut impl Hasher,
-    ) {
-        let pages = |list: &[usize], h: &mut dyn Hasher| {
-            h.write_usize(list.len());
-            for &q in list {
-                h.write_u64(hashes.summary[q]);
-            }
-        };
-        // `[{title, url, kind}]` of pages and sections (backlinks).
-        let refs = |list: &[Ref], h: &mut dyn Hasher| {
-            h.write_usize(list.len());
-            for r in list {
-                match *r {
-                    Ref::Page(q) => {
-                        h.write_u8(0);
-                        h.write_u64(hashes.link[q]);
-                    }
-                    Ref::Section(q) => {
-                        h.write_u8(1);
-                        h.write_u64(hashes.section_link[q]);
-                    }
-                }
-            }
-        };
-        match part {
-            Part::Value(v) => crate::fingerprint::hash_json(v, h),
-            Part::PageFull(i) => {
-                let i = *i;
-                let p = &site.pages[i];
-                h.write_u8(10);
-                h.write_u64(hashes.summary[i]);
-                h.write_u64(hashes.content[i]);
-                // Section titles and URLs of the trail.
-                h.write_u64(hashes.trail[p.section]);
-                refs(&graph.page_backlinks[i], h);
-                pages(&graph.related[i], h);
-                refs(&graph.shown_backlinks[i], h);
-                pages(&graph.shown_related[i], h);
-                // `lesson`: number, count, hours (in the summary's `extra`), modules around.
-                let module = crate::resolve::course::is_module(site, p.section);
-                h.write_u8(u8::from(module));
-                if module {
-                    let section = &site.sections[p.section];
-                    h.write_usize(section.pages.iter().position(|&q| q == i).unwrap_or(0));
-                    h.write_usize(section.pages.len());
-                    h.write_u64(hashes.section_link[p.section]);
-                    let (a, b) = graph.modules[p.section];
-                    for s in [a, b] {
-                        match s {
-                            Some(s) => {
-                                h.write_u8(1);
-                                h.write_u64(hashes.section_link[s]);
-                            }
-                            None => h.write_u8(0),
-                        }
-                    }
-                }
-                pages(&graph.lessons[i], h);
-                pages(&graph.cases[i], h);
-                let (prev, next) = graph.prev_next[i];
-                for q in [prev, next] {
-                    match q {
-                        Some(q) => {
-                            h.write_u8(1);
-                            h.write_u64(hashes.summary[q]);
-                        }
-                        None => h.write_u8(0),
-                    }
-                }
-                // Siblings: title and URL of the pages around this one, and which is this.
-                let section = &site.sections[p.section];
-                let at = section.pages.iter().position(|&q| q == i).unwrap_or(0);
-                let start = at
-                    .saturating_sub(SIBLINGS / 2)
-                    .min(section.pages.len().saturating_sub(SIBLINGS));
-                h.write_usize(section.pages.len().min(SIBLINGS));
-                for &q in section.pages[start..].iter().take(SIBLINGS) {
-                    h.write_u64(hashes.link[q]);
-                    h.write_u8(u8::from(q == i));
-                }
-                for a in &p.assets {
-                    a.hash(h);
-                    site.content_assets.get(a).map(|x| &x.output).hash(h);
-                }
-            }
-            Part::SectionFull(i) | Part::SectionWithoutPages(i) => {
-                let i = *i;
-                let s = &site.sections[i];
-                h.write_u8(11);
-                h.write_u64(hashes.section[i]);
-                s.links.html.hash(h);
-                hash_toc(&s.rendered.toc, h);
-                if let Some(p) = s.parent {
-                    h.write_u64(hashes.trail[p]);
-                }
-                h.write_usize(s.subsections.len());
-                for &x in &s.subsections {
-                    h.write_u64(hashes.section_summary[x]);
-                }
-                refs(&graph.section_backlinks[i], h);
-                s.path.hash(h);
-                s.meta.feed.hash(h);
-                s.pages.is_empty().hash(h);
-                s.parent.is_some().hash(h);
-            }
-            Part::Paginator { base, list, per, n } => {
-                h.write_u8(12);
-                base.hash(h);
-                per.hash(h);
-                n.hash(h);
-                h.write_usize(list.len());
-                let per_n = per.filter(|&p| p > 0).unwrap_or(list.len().max(1));
-                let slice: Vec<usize> = list
-                    .iter()
-                    .skip((n - 1) * per_n)
-                    .take(per_n)
-                    .copied()
-                    .collect();
-                pages(&slice, h);
-            }
-            // A handout depends on its lessons and on every page they link to: it is built
-            // to be hashed (there is one per module).
-            Part::PrintPages(_) | Part::Appendix(_) | Part::HandoutIntro(_) => {
-                h.write_u8(13);
-                crate::fingerprint::hash_json(&self.build_part(site, graph, part), h);
-            }
+        base: &str,
+        all: &[usize],
+        per: Option<usize>,
+        n: usize,
+    ) -> Paginator<'a> {
+        let total = pager_count(all.len(), per);
+        let per_n = per.filter(|&p| p > 0).unwrap_or(all.len().max(1));
+        let start = ((n - 1) * per_n).min(all.len());
+        let end = (start + per_n).min(all.len());
+        let url = |k: usize| site.url(&pager_path(base, k));
+        Paginator {
+            current_index: n,
+            number_pagers: total,
+            paginate_by: per_n,
+            total_pages: all.len(),
+            pages: self.pages.list(&all[start..end]),
+            first: url(1),
+            last: url(total),
+            previous: (n > 1).then(|| url(n - 1)),
+            next: (n < total).then(|| url(n + 1)),
+            pagers: (1..=total)
+                .map(|k| PagerLink {
+                    index: k,
+                    url: url(k),
+                    current: k == n,
+                })
+                .collect(),
         }
     }
-}
-
-/// The `paginator` of pager `n` of a listing of `all` pages, `per` a pager.
-fn paginator(
-    site: &Site,
-    base: &str,
-    all: &[usize],
-    per: Option<usize>,
-    n: usize,
-    pages: &[Arc<Value>],
-) -> Value {
-    let total = pager_count(all.len(), per);
-    let per_n = per.filter(|&p| p > 0).unwrap_or(all.len().max(1));
-    let slice: Vec<Value> = all
-        .iter()
-        .skip((n - 1) * per_n)
-        .take(per_n)
-        .map(|&p| Value::clone(&pages[p]))
-        .collect();
-    let url = |k: usize| site.url(&pager_path(base, k));
-    json!({
-        "current_index": n,
-        "number_pagers": total,
-        "paginate_by": per_n,
-        "total_pages": all.len(),
-        "pages": slice,
-        "first": url(1),
-        "last": url(total),
-        "previous": if n > 1 { Value::String(url(n - 1)) } else { Value::Null },
-        "next": if n < total { Value::String(url(n + 1)) } else { Value::Null },
-        "pagers": (1..=total).map(|k| json!({"index": k, "url": url(k), "current": k == n})).collect::<Vec<_>>(),
-    })
 }

@@ -186,3 +186,40 @@ fn outputs_that_read_a_page_through_get_page_follow_its_changes() {
     assert!(!other.rendered.contains(&"404.html".to_string()));
     assert_eq!(other.files, fresh(&f));
 }
+
+/// Rewrite `path` with `contents` of the same size and give it back its modification time:
+/// what a copy from a USB stick, a restore, or a second save within a FAT timestamp's two
+/// seconds looks like to size-and-time change detection.
+fn rewrite_keeping_size_and_time(f: &Fixture, path: &str, contents: &str) {
+    let file = f.root().join(path);
+    let before = std::fs::metadata(&file).unwrap();
+    assert_eq!(
+        before.len() as usize,
+        contents.len(),
+        "{path}: not the same size"
+    );
+    f.write(path, contents);
+    let handle = std::fs::File::options().write(true).open(&file).unwrap();
+    handle.set_modified(before.modified().unwrap()).unwrap();
+    drop(handle);
+    let after = std::fs::metadata(&file).unwrap();
+    assert_eq!(after.modified().unwrap(), before.modified().unwrap());
+}
+
+#[test]
+fn a_file_changed_without_its_size_or_time_changing_is_built_again() {
+    let f = site();
+    f.write("static/downloads/表格.txt", "第一版");
+    f.write("content/cases/附件.txt", "旧附件");
+    let mut r = Rebuilder::new(opts(&f));
+    let first = rebuild(&mut r);
+    assert_eq!(first.files["downloads/表格.txt"], "第一版".as_bytes());
+
+    // Changed on disk, and the watcher did not say so (no `invalidate`): the content decides.
+    rewrite_keeping_size_and_time(&f, "static/downloads/表格.txt", "第二版");
+    rewrite_keeping_size_and_time(&f, "content/cases/附件.txt", "新附件");
+    let again = rebuild(&mut r);
+    assert_eq!(again.files["downloads/表格.txt"], "第二版".as_bytes());
+    assert_eq!(again.files["cases/附件.txt"], "新附件".as_bytes());
+    assert_eq!(again.files, fresh(&f));
+}

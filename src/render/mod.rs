@@ -296,24 +296,20 @@ impl<'a> Renderer<'a> {
             Out::Bytes(bytes) => (path(), bytes),
             Out::File { source, shown } => {
                 let path = path();
-                let fingerprint = self.reuse.as_ref().and_then(|_| {
-                    let m = std::fs::metadata(&source).ok()?;
-                    let mut h = crate::fingerprint::hasher();
-                    source.hash(&mut h);
-                    m.len().hash(&mut h);
-                    m.modified().ok()?.hash(&mut h);
-                    Some(h.finish())
-                });
-                if let (Some(reuse), Some(fp)) = (&self.reuse, fingerprint) {
-                    if reuse.reusable(&path, fp, &self.tables) && sink.keep(&path) {
-                        reuse.remember(&path, fp, Vec::new());
+                let bytes = crate::input::read_regular(&source, crate::theme::MAX_STATIC_BYTES)
+                    .map_err(|e| Diagnostic::error(shown, e.to_string()).with_help(e.help()))?;
+                // Kept when its content is the same (not its size and time: a file copied
+                // back from a USB stick keeps neither, an edit within a FAT timestamp's two
+                // seconds keeps both).
+                if let Some(reuse) = &self.reuse {
+                    let fp = crate::fingerprint::of_bytes(&bytes);
+                    let kept = reuse.reusable(&path, fp, &self.tables) && sink.keep(&path);
+                    reuse.remember(&path, fp, Vec::new());
+                    if kept {
                         self.count(true);
                         return Ok(1);
                     }
-                    reuse.remember(&path, fp, Vec::new());
                 }
-                let bytes = crate::input::read_regular(&source, crate::theme::MAX_STATIC_BYTES)
-                    .map_err(|e| Diagnostic::error(shown, e.to_string()).with_help(e.help()))?;
                 (path, bytes)
             }
         };

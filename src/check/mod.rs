@@ -30,6 +30,7 @@ use crate::build::{self, BuildOptions};
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::output::Sink;
 use crate::paths::CONTENT_DIR;
+use crate::resolve::plan::{Job, Plan};
 use crate::site::Site;
 
 /// What `zhiku check` is asked to do.
@@ -211,8 +212,8 @@ pub fn check(opts: &CheckOptions) -> (Option<CheckSummary>, Diagnostics) {
 
     images_without_alt(site, &mut diags);
     unused_cases(site, graph, &mut diags);
-    let sources = source_files(site);
-    let aliases: BTreeSet<&str> = graph.aliases.iter().map(|a| a.output.as_str()).collect();
+    let sources = source_files(&graph.plan);
+    let aliases = alias_pages(&graph.plan);
     let links = Links::collect(site, &files);
     links.broken(site, &sources, &mut diags);
     orphans(site, &links, &aliases, &mut diags);
@@ -224,24 +225,25 @@ pub fn check(opts: &CheckOptions) -> (Option<CheckSummary>, Diagnostics) {
     (Some(summary), diags)
 }
 
-/// Output file → the content file it is made from (pages and sections).
-fn source_files(site: &Site) -> HashMap<String, PathBuf> {
-    let mut map = HashMap::new();
-    for s in &site.sections {
-        if s.file.is_some() {
-            map.insert(
-                format!("{}index.html", s.path),
-                Path::new(CONTENT_DIR).join(&s.rel_path),
-            );
-        }
-    }
-    for p in &site.pages {
-        map.insert(
-            format!("{}index.html", p.path),
-            Path::new(CONTENT_DIR).join(&p.rel_path),
-        );
-    }
-    map
+/// Output file → the content file it is made from (pages, section listings and their
+/// pagers), as the output plan records it.
+fn source_files(plan: &Plan) -> HashMap<String, PathBuf> {
+    plan.steps
+        .iter()
+        .filter(|s| matches!(s.job, Job::Page(_) | Job::Listing(_)))
+        .flat_map(|s| &s.outputs)
+        .filter_map(|o| Some((o.path.clone(), o.file.clone()?)))
+        .collect()
+}
+
+/// The redirect pages of `aliases:`, as the output plan records them.
+fn alias_pages(plan: &Plan) -> BTreeSet<&str> {
+    plan.steps
+        .iter()
+        .filter(|s| matches!(s.job, Job::Alias(_)))
+        .flat_map(|s| &s.outputs)
+        .map(|o| o.path.as_str())
+        .collect()
 }
 
 /// The links of the built site.

@@ -9,9 +9,11 @@
 //! Everything else reads the plan rather than knowing the list itself: the renderer runs its
 //! jobs ([`crate::render`]), [`Plan::conflicts`] reports two owners of one path, alias
 //! checks ask [`Plan::owner`], link validation asks [`Plan::link_targets`], the template
-//! context's `print_url`/`feed_url` ask [`Plan::writes`] (`check` and `serve` see every
-//! output the renderer writes, so they need no list of their own). Adding a kind of output
-//! is one edit: a [`Job`] variant planned here with its paths, and its arm in `render::jobs`.
+//! context's `print_url`/`feed_url` ask [`Plan::writes`], `check` asks it which content file
+//! made an output and which outputs are redirect pages, and `serve` gets from it (through
+//! the renderer, which runs nothing else) every output it compares with the previous build.
+//! Adding a kind of output is one edit: a [`Job`] variant planned here with its paths, and
+//! its arm in `render::jobs`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::PathBuf;

@@ -366,7 +366,10 @@ fn main() {
         ..Default::default()
     };
     let mut state = zhiku::state::State::one_shot();
-    let (prepared, diags) = zhiku::build::prepare(&opts, &mut state);
+    let zhiku::diagnostics::Outcome {
+        value: prepared,
+        diagnostics: diags,
+    } = zhiku::build::prepare(&opts, &mut state);
     let prepared = prepared.unwrap_or_else(|| panic!("the generated site builds: {diags:?}"));
     let t = Instant::now();
     let _ = zhiku::search::tokenize::tokenize("加载结巴分词词典"); // jieba: once per process

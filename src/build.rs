@@ -5,7 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Outcome};
 use crate::output::Sink;
 use crate::render::{compile_templates, Renderer, Stats};
 use crate::resolve::{self, Graph};
@@ -109,40 +109,24 @@ pub fn init_threads() {
 
 /// Load the configuration, theme and content, and resolve them, reusing what `state` kept
 /// from the previous build (parsed files, compiled templates). All problems found are
-/// returned; `None` when any of them is an error.
-pub fn prepare(opts: &BuildOptions, state: &mut State) -> (Option<Prepared>, Diagnostics) {
+/// reported; no value when any of them is an error.
+pub fn prepare(opts: &BuildOptions, state: &mut State) -> Outcome<Prepared> {
     init_threads();
     let mut diags = Diagnostics::new();
-    let mut config = match Config::load_with_warnings(&opts.root) {
-        Ok((c, warnings)) => {
-            diags.extend(warnings);
-            c
-        }
-        Err(d) => {
-            diags.push(d);
-            return (None, diags);
-        }
+    let Some(mut config) = Config::load(&opts.root).report_into(&mut diags) else {
+        return Outcome::failed(diags);
     };
     if let Some(url) = &opts.base_url {
         if let Err(m) = crate::config::validate_base_url(url) {
             diags.push(Diagnostic::global(m).with_help("correct the value given with --base-url"));
-            return (None, diags);
+            return Outcome::failed(diags);
         }
         config.base_url = crate::config::normalize_base_url(url);
     }
     if opts.relative {
         config.relative_urls = true;
     }
-    let theme = match theme::load(&opts.root, &config) {
-        Ok(t) => {
-            diags.extend(t.warnings.iter().cloned());
-            Some(t)
-        }
-        Err(ds) => {
-            diags.extend(ds);
-            None
-        }
-    };
+    let theme = theme::load(&opts.root, &config).report_into(&mut diags);
     let tera = match &theme {
         Some(t) => {
             let key = {
@@ -157,17 +141,11 @@ pub fn prepare(opts: &BuildOptions, state: &mut State) -> (Option<Prepared>, Dia
             };
             match &state.templates {
                 Some((k, tera)) if *k == key => Some(tera.clone()),
-                _ => match compile_templates(t) {
-                    Ok(tera) => {
-                        state.templates = Some((key, tera.clone()));
-                        Some(tera)
-                    }
-                    Err(ds) => {
-                        state.templates = None;
-                        diags.extend(ds);
-                        None
-                    }
-                },
+                _ => {
+                    let tera = compile_templates(t).report_into(&mut diags);
+                    state.templates = tera.clone().map(|tera| (key, tera));
+                    tera
+                }
             }
         }
         None => None,
@@ -202,28 +180,27 @@ pub fn prepare(opts: &BuildOptions, state: &mut State) -> (Option<Prepared>, Dia
     let outputs = statics
         .as_ref()
         .map(|statics| resolve::ThemeOutputs { has: &has, statics });
-    let (graph, resolve_diags) = resolve::resolve(&mut site, outputs.as_ref());
+    let graph = resolve::resolve(&mut site, outputs.as_ref()).report_into(&mut diags);
     if !state.keeps() {
         resolve::drop_unresolved_html(&mut site);
     }
-    diags.extend(resolve_diags);
     timer.mark("resolve");
     if let Some(t) = &theme {
         // Reported with the content errors, so one build shows them all.
         diags.extend(crate::render::check_template_names(&site, t));
     }
     diags.sort();
-    match (theme, tera) {
-        (Some(theme), Some(tera)) if !diags.has_errors() => (
-            Some(Prepared {
+    match (theme, tera, graph) {
+        (Some(theme), Some(tera), Some(graph)) if !diags.has_errors() => Outcome::made(
+            Prepared {
                 site,
                 graph,
                 theme,
                 tera,
-            }),
+            },
             diags,
         ),
-        _ => (None, diags),
+        _ => Outcome::failed(diags),
     }
 }
 
@@ -256,16 +233,11 @@ impl std::fmt::Display for BuildSummary {
 /// did not change since the previous build into the same sink are kept from the sink rather
 /// than rendered, the search index tokenizes only documents that changed, and this build's
 /// memo replaces the previous one.
-pub fn render(
-    p: &Prepared,
-    sink: &dyn Sink,
-    state: &mut State,
-) -> Result<(usize, Stats), Diagnostics> {
+pub fn render(p: &Prepared, sink: &dyn Sink, state: &mut State) -> Outcome<(usize, Stats)> {
     let mut timer = Timer::new();
     if !state.keeps() {
         let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone(), None);
-        let count = run_renderer(&renderer, sink)?;
-        return Ok((count, renderer.stats()));
+        return run_renderer(&renderer, sink).map(|count| (count, renderer.stats()));
     }
     let previous = std::mem::take(&mut state.memo);
     let renderer = Renderer::new(
@@ -280,57 +252,53 @@ pub fn render(
         )),
     );
     timer.mark("values");
-    match run_renderer(&renderer, sink) {
-        Ok(count) => {
-            let stats = renderer.stats();
-            state.memo = renderer.into_memo();
-            crate::render::drop_later(previous);
-            Ok((count, stats))
-        }
-        Err(e) => {
-            drop(renderer);
-            // The search index may have been written: its cache must not think the site
-            // holds those files. The previous memo stays (the sink still holds its files).
-            state.search.forget_files();
-            state.memo = previous;
-            Err(e)
-        }
-    }
-}
-
-fn run_renderer(renderer: &Renderer<'_>, sink: &dyn Sink) -> Result<usize, Diagnostics> {
-    let mut timer = Timer::new();
-    let mut diags = Diagnostics::new();
-    diags.extend(renderer.check_templates());
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    let (count, render_diags) = renderer.render_all(sink);
-    timer.mark("render");
-    diags.extend(render_diags);
-    diags.sort();
-    if diags.has_errors() {
-        Err(diags)
+    let outcome = run_renderer(&renderer, sink);
+    if outcome.value.is_some() {
+        let stats = renderer.stats();
+        state.memo = renderer.into_memo();
+        crate::render::drop_later(previous);
+        outcome.map(|count| (count, stats))
     } else {
-        Ok(count)
+        drop(renderer);
+        // The search index may have been written: its cache must not think the site holds
+        // those files. The previous memo stays (the sink still holds its files).
+        state.search.forget_files();
+        state.memo = previous;
+        Outcome::failed(outcome.diagnostics)
     }
 }
 
-/// `zhiku build`: the whole pipeline, swapping the output in only on success. Warnings are
-/// returned with the summary; on failure every error found is returned and the previous
-/// output is untouched.
-pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnostics> {
+/// Render every output; no value when any output failed.
+fn run_renderer(renderer: &Renderer<'_>, sink: &dyn Sink) -> Outcome<usize> {
+    let mut timer = Timer::new();
+    let mut diags = Diagnostics::from(renderer.check_templates());
+    if diags.has_errors() {
+        return Outcome::failed(diags);
+    }
+    let count = renderer.render_all(sink).report_into(&mut diags);
+    timer.mark("render");
+    diags.sort();
+    match count {
+        Some(count) if !diags.has_errors() => Outcome::made(count, diags),
+        _ => Outcome::failed(diags),
+    }
+}
+
+/// `zhiku build`: the whole pipeline, swapping the output in only on success. Warnings come
+/// with the summary; on failure every error found is reported and the previous output is
+/// untouched.
+pub fn build(opts: &BuildOptions) -> Outcome<BuildSummary> {
     let start = Instant::now();
     let out = opts.output_dir();
     if let Err(m) = crate::write::check_output_dir(&opts.root, &out) {
-        let mut d = Diagnostics::new();
-        d.push(Diagnostic::global(m).with_help("choose another directory with --output"));
-        return Err(d);
+        return Diagnostic::global(m)
+            .with_help("choose another directory with --output")
+            .into();
     }
     let mut state = State::one_shot();
-    let (prepared, mut diags) = prepare(opts, &mut state);
-    let Some(prepared) = prepared else {
-        return Err(diags);
+    let mut diags = Diagnostics::new();
+    let Some(prepared) = prepare(opts, &mut state).report_into(&mut diags) else {
+        return Outcome::failed(diags);
     };
     let staging = match crate::write::Staging::new(&out) {
         Ok(s) => s,
@@ -339,15 +307,12 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
                 "cannot create a temporary directory beside {}: {e}",
                 out.display()
             )));
-            return Err(diags);
+            return Outcome::failed(diags);
         }
     };
-    let files = match render(&prepared, &staging.sink(), &mut state) {
-        Ok((n, _)) => n,
-        Err(ds) => {
-            diags.extend(ds);
-            return Err(diags);
-        }
+    let Some((files, _)) = render(&prepared, &staging.sink(), &mut state).report_into(&mut diags)
+    else {
+        return Outcome::failed(diags);
     };
     let mut timer = Timer::new();
     if let Err(e) = staging.commit() {
@@ -358,7 +323,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
             ))
             .with_help("check that no other program holds files in the output directory open"),
         );
-        return Err(diags);
+        return Outcome::failed(diags);
     }
     timer.mark("commit");
     let summary = BuildSummary {
@@ -368,7 +333,7 @@ pub fn build(opts: &BuildOptions) -> Result<(BuildSummary, Diagnostics), Diagnos
         elapsed: start.elapsed(),
         output: out,
     };
-    Ok((summary, diags))
+    Outcome::made(summary, diags)
 }
 
 /// The site root given on the command line, made absolute.

@@ -8,7 +8,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Outcome};
 
 /// The file name of the configuration, at the site root.
 pub const CONFIG_FILE: &str = "site.toml";
@@ -144,13 +144,15 @@ pub const KEYS: &[&str] = &[
 ];
 
 impl Config {
-    /// Read `site.toml` from `root`.
-    pub fn load(root: &Path) -> Result<Config, Diagnostic> {
-        Config::load_with_warnings(root).map(|(c, _)| c)
+    /// Read `site.toml` from `root`, with its warnings (a site.toml not saved as UTF-8).
+    pub fn load(root: &Path) -> Outcome<Config> {
+        match Config::read(root) {
+            Ok((config, warnings)) => Outcome::made(config, warnings),
+            Err(d) => Outcome::failed(d),
+        }
     }
 
-    /// [`Config::load`], also returning warnings (a site.toml not saved as UTF-8).
-    pub fn load_with_warnings(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
+    fn read(root: &Path) -> Result<(Config, Vec<Diagnostic>), Diagnostic> {
         let path = root.join(CONFIG_FILE);
         let bytes = match crate::input::read_in_site(root, &path, MAX_CONFIG_BYTES) {
             Ok(b) => b,

@@ -181,6 +181,87 @@ impl Diagnostics {
     }
 }
 
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Self {
+        Diagnostics { items: vec![d] }
+    }
+}
+
+impl From<Vec<Diagnostic>> for Diagnostics {
+    fn from(items: Vec<Diagnostic>) -> Self {
+        Diagnostics { items }
+    }
+}
+
+/// What a stage of the pipeline gives: its value when it could make one, and every problem
+/// it found on the way, errors and warnings. The one result shape of the stages (config,
+/// theme, templates, load, resolve, prepare, render, build, check, export): a stage that
+/// finds an error still reports the others it finds (one build shows all the mistakes of a
+/// site), and may still make a value for the next stage to look at (the loaded site without
+/// its broken pages, so that resolving reports the broken links too).
+#[derive(Debug)]
+#[must_use]
+pub struct Outcome<T> {
+    /// `None` when the stage could not make its value.
+    pub value: Option<T>,
+    pub diagnostics: Diagnostics,
+}
+
+impl<T> Outcome<T> {
+    /// A value, with the problems found while making it.
+    pub fn made(value: T, diagnostics: impl Into<Diagnostics>) -> Self {
+        Outcome {
+            value: Some(value),
+            diagnostics: diagnostics.into(),
+        }
+    }
+
+    /// No value: the stage stopped at these problems.
+    pub fn failed(diagnostics: impl Into<Diagnostics>) -> Self {
+        Outcome {
+            value: None,
+            diagnostics: diagnostics.into(),
+        }
+    }
+
+    /// Add this outcome's problems to `diags` and give its value.
+    pub fn report_into(self, diags: &mut Diagnostics) -> Option<T> {
+        diags.extend(self.diagnostics);
+        self.value
+    }
+
+    /// The value and its warnings when there is a value and no error; else every problem.
+    pub fn into_result(self) -> Result<(T, Diagnostics), Diagnostics> {
+        match self.value {
+            Some(v) if !self.diagnostics.has_errors() => Ok((v, self.diagnostics)),
+            _ => Err(self.diagnostics),
+        }
+    }
+
+    /// The same problems with the value changed by `f`.
+    pub fn map<U>(self, f: impl FnOnce(T) -> U) -> Outcome<U> {
+        Outcome {
+            value: self.value.map(f),
+            diagnostics: self.diagnostics,
+        }
+    }
+}
+
+impl<T> From<Result<(T, Diagnostics), Diagnostics>> for Outcome<T> {
+    fn from(r: Result<(T, Diagnostics), Diagnostics>) -> Self {
+        match r {
+            Ok((v, warnings)) => Outcome::made(v, warnings),
+            Err(diags) => Outcome::failed(diags),
+        }
+    }
+}
+
+impl<T> From<Diagnostic> for Outcome<T> {
+    fn from(d: Diagnostic) -> Self {
+        Outcome::failed(d)
+    }
+}
+
 impl IntoIterator for Diagnostics {
     type Item = Diagnostic;
     type IntoIter = std::vec::IntoIter<Diagnostic>;

@@ -201,7 +201,7 @@ fn main() -> ExitCode {
                 drafts,
                 relative,
             };
-            match build::build(&opts) {
+            match build::build(&opts).into_result() {
                 Ok((summary, warnings)) => {
                     diagnostics::report(&warnings, &root, format.into());
                     println!("{summary}");
@@ -261,7 +261,8 @@ fn main() -> ExitCode {
                 timeout: Duration::from_secs(timeout.max(1)),
                 concurrency: jobs.max(1),
             };
-            let (summary, diags) = check::check(&opts);
+            let checked = check::check(&opts);
+            let (summary, diags) = (checked.value, checked.diagnostics);
             diagnostics::report(&diags, &root, format.into());
             let counts = format!(
                 "{} error(s), {} warning(s)",
@@ -342,7 +343,7 @@ fn main() -> ExitCode {
                 drafts,
                 force,
             };
-            match zhiku::docx::export::run(&opts) {
+            match zhiku::docx::export::run(&opts).into_result() {
                 Ok((done, warnings)) => {
                     diagnostics::report(&warnings, &root, format.into());
                     for n in &done.notes {

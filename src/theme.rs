@@ -8,7 +8,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Outcome};
 use crate::load::rel_string;
 
 /// Templates (name → text) and static files (output path → source) of a site's theme.
@@ -16,8 +16,6 @@ use crate::load::rel_string;
 pub struct Theme {
     pub templates: BTreeMap<String, TemplateSource>,
     pub statics: BTreeMap<String, StaticFile>,
-    /// Problems that do not stop the build (links out of the site, skipped).
-    pub warnings: Vec<Diagnostic>,
     /// The theme's CSS and JS files (and the site's files that override them), each with
     /// the output name that carries a hash of its contents: `css/site.css` →
     /// `css/site.3f2a9c1e.css`. Other static files keep their name.
@@ -100,7 +98,7 @@ impl StaticFile {
 }
 
 /// Load the theme named in `config`, then the site's overrides.
-pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
+pub fn load(root: &Path, config: &Config) -> Outcome<Theme> {
     let mut theme = Theme::default();
     let mut errors = Vec::new();
     let theme_dir = root.join("themes").join(&config.theme);
@@ -120,7 +118,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         if let Some(line) = config_line_of_value(root, &config.theme) {
             d = d.at_line(line);
         }
-        return Err(vec![d]);
+        return Outcome::failed(d);
     }
     if theme_dir.is_dir() {
         read_dir_into(
@@ -181,7 +179,7 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
         if let Some(line) = config_line_of_value(root, &config.theme) {
             d = d.at_line(line);
         }
-        return Err(vec![d]);
+        return Outcome::failed(d);
     }
     // CSS and JS of the theme are fingerprinted; the site's own static files are not (a
     // vendored library may load its files by name), except where they replace a theme file.
@@ -213,10 +211,11 @@ pub fn load(root: &Path, config: &Config) -> Result<Theme, Vec<Diagnostic>> {
             )),
         }
     }
-    if errors.is_empty() {
-        Ok(theme)
+    // `errors` also holds the warnings (links out of the site, special files skipped).
+    if errors.iter().any(Diagnostic::is_error) {
+        Outcome::failed(errors)
     } else {
-        Err(errors)
+        Outcome::made(theme, errors)
     }
 }
 
@@ -246,7 +245,7 @@ fn read_dir_into(
     let shown = |p: &Path| p.strip_prefix(root).unwrap_or(p).to_path_buf();
     let (entries, outside) = crate::load::walk(dir, root);
     for p in outside {
-        theme.warnings.push(
+        errors.push(
             Diagnostic::warning(
                 shown(&p),
                 "this symbolic link points outside the site; it is not published",
@@ -269,9 +268,7 @@ fn read_dir_into(
                                 if let Some((m, h)) =
                                     decoded.encoding.warning(&file.display().to_string())
                                 {
-                                    theme
-                                        .warnings
-                                        .push(Diagnostic::warning(&file, m).with_help(h));
+                                    errors.push(Diagnostic::warning(&file, m).with_help(h));
                                 }
                                 theme.templates.insert(
                                     name,
@@ -303,7 +300,7 @@ fn read_dir_into(
             }
             Ok(e) => {
                 if let Some(kind) = crate::input::special_kind(e.file_type()) {
-                    theme.warnings.push(
+                    errors.push(
                         Diagnostic::warning(
                             shown(e.path()),
                             format!("this is {kind}, not a regular file; it is skipped"),

@@ -185,7 +185,10 @@ fn serve_cache_keeps_warnings_of_files_it_did_not_reread() {
     };
     let mut state = zhiku::state::State::kept();
     for round in 0..2 {
-        let (prepared, diags) = zhiku::build::prepare(&opts, &mut state);
+        let zhiku::diagnostics::Outcome {
+            value: prepared,
+            diagnostics: diags,
+        } = zhiku::build::prepare(&opts, &mut state);
         assert!(prepared.is_some(), "round {round}");
         let warnings: Vec<_> = diags
             .items()

@@ -73,10 +73,15 @@ fn rebuild(r: &mut Rebuilder) -> Built {
 
 fn fresh(f: &Fixture) -> BTreeMap<String, Vec<u8>> {
     let mut state = zhiku::state::State::one_shot();
-    let (prepared, diags) = build::prepare(&opts(f), &mut state);
+    let zhiku::diagnostics::Outcome {
+        value: prepared,
+        diagnostics: diags,
+    } = build::prepare(&opts(f), &mut state);
     let prepared = prepared.unwrap_or_else(|| panic!("{diags:?}"));
     let sink = MemorySink::default();
-    build::render(&prepared, &sink, &mut state).unwrap();
+    build::render(&prepared, &sink, &mut state)
+        .into_result()
+        .unwrap();
     sink.into_files()
 }
 

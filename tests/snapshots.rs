@@ -19,7 +19,10 @@ fn the_bundled_sites_output_plan() {
         ..Default::default()
     };
     let mut state = State::one_shot();
-    let (prepared, diags) = build::prepare(&opts, &mut state);
+    let zhiku::diagnostics::Outcome {
+        value: prepared,
+        diagnostics: diags,
+    } = build::prepare(&opts, &mut state);
     let prepared = prepared.unwrap_or_else(|| panic!("{diags:?}"));
     let mut listing = String::new();
     for step in &prepared.graph.plan.steps {
@@ -55,7 +58,10 @@ fn a_full_diagnostic_report() {
         root: f.root().to_path_buf(),
         ..Default::default()
     };
-    let (prepared, diags) = build::prepare(&opts, &mut State::one_shot());
+    let zhiku::diagnostics::Outcome {
+        value: prepared,
+        diagnostics: diags,
+    } = build::prepare(&opts, &mut State::one_shot());
     assert!(prepared.is_none(), "a site with errors is not prepared");
     let report = zhiku::diagnostics::render_plain(&diags, f.root());
     insta::assert_snapshot!("diagnostic_report", report);

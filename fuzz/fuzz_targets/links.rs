@@ -125,9 +125,22 @@ fuzz_target!(|data: &[u8]| {
         drafts: false,
         left_out: BTreeMap::new(),
     };
-    let statics: BTreeMap<String, String> =
-        [("css/site.css".to_string(), "css/site.0123abcd.css".to_string())].into();
-    let (graph, _diags) = zhiku::resolve::resolve(&mut site, Some(&statics));
+    let statics: BTreeMap<String, (String, PathBuf)> = [(
+        "css/site.css".to_string(),
+        (
+            "css/site.0123abcd.css".to_string(),
+            PathBuf::from("static/css/site.css"),
+        ),
+    )]
+    .into();
+    let has = |_: &str| true;
+    let theme = zhiku::resolve::ThemeOutputs {
+        has: &has,
+        statics: &statics,
+    };
+    let Some(graph) = zhiku::resolve::resolve(&mut site, Some(&theme)).value else {
+        return;
+    };
     assert_eq!(graph.prev_next.len(), site.pages.len());
     // Every placeholder is filled (unless the author typed one in raw HTML).
     if !text.contains("zhiku-link") {

@@ -27,7 +27,7 @@ use std::sync::Mutex;
 use std::time::Duration;
 
 use crate::build::{self, BuildOptions};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Outcome};
 use crate::output::Sink;
 use crate::paths::CONTENT_DIR;
 use crate::resolve::plan::{Job, Plan};
@@ -185,20 +185,17 @@ pub fn output_file(path: &str, files: &BTreeMap<String, Vec<String>>) -> Option<
 
 /// `zhiku check`. Returns what was checked (`None` when the site could not be loaded or
 /// rendered) and every error and warning found.
-pub fn check(opts: &CheckOptions) -> (Option<CheckSummary>, Diagnostics) {
+pub fn check(opts: &CheckOptions) -> Outcome<CheckSummary> {
     let mut state = crate::state::State::one_shot();
-    let (prepared, mut diags) = build::prepare(&opts.build, &mut state);
-    let Some(prepared) = prepared else {
-        return (None, diags);
+    let mut diags = Diagnostics::new();
+    let Some(prepared) = build::prepare(&opts.build, &mut state).report_into(&mut diags) else {
+        return Outcome::failed(diags);
     };
     let sink = LinkSink::default();
-    let count = match build::render(&prepared, &sink, &mut state).map(|(n, _)| n) {
-        Ok(n) => n,
-        Err(ds) => {
-            diags.extend(ds);
-            diags.sort();
-            return (None, diags);
-        }
+    let Some((count, _)) = build::render(&prepared, &sink, &mut state).report_into(&mut diags)
+    else {
+        diags.sort();
+        return Outcome::failed(diags);
     };
     let files = sink.files.into_inner().unwrap_or_default();
     let site = &prepared.site;
@@ -222,7 +219,7 @@ pub fn check(opts: &CheckOptions) -> (Option<CheckSummary>, Diagnostics) {
         external::check_all(site, &links.external, &sources, opts, &mut diags);
     }
     diags.sort();
-    (Some(summary), diags)
+    Outcome::made(summary, diags)
 }
 
 /// Output file → the content file it is made from (pages, section listings and their

@@ -26,7 +26,7 @@ use rayon::prelude::*;
 use serde_json::{Map, Value};
 use tera::{Context, Tera};
 
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Outcome};
 use crate::output::Sink;
 use crate::paths::CONTENT_DIR;
 use crate::resolve::plan::{Job, Step};
@@ -170,7 +170,8 @@ impl<'a> Renderer<'a> {
     }
 
     /// Render every output into `sink`; returns the number of files written.
-    pub(crate) fn render_all(&self, sink: &dyn Sink) -> (usize, Diagnostics) {
+    /// The count is made even when some outputs failed (their errors are reported).
+    pub(crate) fn render_all(&self, sink: &dyn Sink) -> Outcome<usize> {
         let twins;
         let sink: &dyn Sink = match &self.edition {
             Some(edition) => {
@@ -197,7 +198,7 @@ impl<'a> Renderer<'a> {
                 Err(d) => failed.push(d),
             }
         }
-        (count, merge_repeated(failed))
+        Outcome::made(count, merge_repeated(failed))
     }
 
     fn page_template(&self, i: usize) -> String {

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use serde_json::Value;
 use tera::Tera;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Diagnostics, Outcome};
 use crate::paths::CONTENT_DIR;
 use crate::site::Site;
 use crate::theme::Theme;
@@ -20,7 +20,7 @@ pub(crate) const REQUIRED_TEMPLATES: &[&str] =
     &["index.html", "section.html", "page.html", "404.html"];
 
 /// Compile the theme's templates, reporting each broken one with its file, line and column.
-pub(crate) fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> {
+pub(crate) fn compile_templates(theme: &Theme) -> Outcome<Tera> {
     let mut errors = Vec::new();
     for (name, src) in &theme.templates {
         if let Err(e) = tera::Template::new(name, None, &src.text) {
@@ -38,7 +38,7 @@ pub(crate) fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> 
         }
     }
     if !errors.is_empty() {
-        return Err(errors);
+        return Outcome::failed(errors);
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
@@ -67,13 +67,11 @@ pub(crate) fn compile_templates(theme: &Theme) -> Result<Tera, Vec<Diagnostic>> 
         .collect();
     let list: Vec<(&str, &str)> = instrumented.iter().map(|(n, s)| (*n, s.as_str())).collect();
     if let Err(e) = tera.add_raw_templates(list) {
-        return Err(vec![Diagnostic::global(format!(
-            "templates: {}",
-            error_chain(&e)
-        ))
-        .with_help("check `extends`, `import` and `include` names")]);
+        return Diagnostic::global(format!("templates: {}", error_chain(&e)))
+            .with_help("check `extends`, `import` and `include` names")
+            .into();
     }
-    Ok(tera)
+    Outcome::made(tera, Diagnostics::new())
 }
 
 /// HTML/XML escaping for template output: `& < > " '` only (Tera's default also escapes `/`,

@@ -12,7 +12,7 @@ pub mod taxonomy;
 
 use std::collections::BTreeMap;
 
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Outcome};
 use crate::site::{Ref, Site};
 
 pub use plan::{Job, Plan, ThemeOutputs};
@@ -67,7 +67,7 @@ pub fn drop_unresolved_html(site: &mut Site) {
 /// Resolve `site` in place (links filled in) and return its graph, with the output plan.
 /// `theme` is what the theme provides (templates, static files); `None` when it could not be
 /// loaded (links to static files are then not judged, and output clashes not reported).
-pub fn resolve(site: &mut Site, theme: Option<&ThemeOutputs<'_>>) -> (Graph, Diagnostics) {
+pub fn resolve(site: &mut Site, theme: Option<&ThemeOutputs<'_>>) -> Outcome<Graph> {
     let mut diags = Diagnostics::new();
     let taxonomies = taxonomy::collect(site, &mut diags);
     let mut plan = Plan::new(site, &taxonomies, theme);
@@ -110,5 +110,5 @@ pub fn resolve(site: &mut Site, theme: Option<&ThemeOutputs<'_>>) -> (Graph, Dia
         aliases,
         plan,
     };
-    (graph, diags)
+    Outcome::made(graph, diags)
 }

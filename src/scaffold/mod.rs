@@ -121,7 +121,16 @@ pub struct Created {
 /// `zhiku new PATH`: create `content/PATH` from its archetype. `title` overrides the title
 /// made from the file name.
 pub fn new_page(root: &Path, path: &str, title: Option<&str>) -> Result<Created, Diagnostic> {
-    let config = Config::load(root)?;
+    // Warnings about site.toml are for builds; here only an unreadable one matters.
+    let config = match Config::load(root).into_result() {
+        Ok((config, _)) => config,
+        Err(diags) => {
+            return Err(diags
+                .into_iter()
+                .find(Diagnostic::is_error)
+                .unwrap_or_else(|| Diagnostic::global("cannot read site.toml")))
+        }
+    };
     let rel = normalize_new_path(path)?;
     let file = root.join(CONTENT_DIR).join(&rel);
     let shown = Path::new(CONTENT_DIR).join(&rel);

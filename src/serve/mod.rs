@@ -157,8 +157,9 @@ impl Rebuilder {
     /// Build everything (reusing unchanged files) and compare with the previous build.
     pub fn rebuild(&mut self) -> Outcome {
         let start = Instant::now();
-        let (prepared, mut diags) = build::prepare(&self.opts, &mut self.state);
-        let Some(prepared) = prepared else {
+        let mut diags = Diagnostics::new();
+        let Some(prepared) = build::prepare(&self.opts, &mut self.state).report_into(&mut diags)
+        else {
             let text = diagnostics::render_plain(&diags, &self.opts.root);
             return Outcome::Failed {
                 diagnostics: diags,
@@ -169,17 +170,17 @@ impl Rebuilder {
             previous: self.files.clone(),
             files: std::sync::Mutex::new(Files::with_capacity(self.files.len())),
         };
-        let (stats, rendered) = match build::render(&prepared, &sink, &mut self.state) {
-            Ok((_, stats)) => (stats, self.state.rendered().to_vec()),
-            Err(ds) => {
-                diags.extend(ds);
-                let text = diagnostics::render_plain(&diags, &self.opts.root);
-                return Outcome::Failed {
-                    diagnostics: diags,
-                    text,
-                };
-            }
-        };
+        let (stats, rendered) =
+            match build::render(&prepared, &sink, &mut self.state).report_into(&mut diags) {
+                Some((_, stats)) => (stats, self.state.rendered().to_vec()),
+                None => {
+                    let text = diagnostics::render_plain(&diags, &self.opts.root);
+                    return Outcome::Failed {
+                        diagnostics: diags,
+                        text,
+                    };
+                }
+            };
         let mut timer = build::Timer::new();
         let new: Files = sink.files.into_inner().unwrap_or_default();
         let base = prepared.site.base_path();

@@ -29,7 +29,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
 use crate::build::{self, BuildOptions};
-use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::diagnostics::{Diagnostic, Diagnostics, Outcome};
 use crate::output::Sink;
 use html::convert_html;
 
@@ -94,15 +94,19 @@ impl Sink for Capture {
 }
 
 /// Run `zhiku export`.
-pub fn run(opts: &ExportOptions) -> Result<(Exported, Diagnostics), Diagnostics> {
+pub fn run(opts: &ExportOptions) -> Outcome<Exported> {
+    export(opts).into()
+}
+
+fn export(opts: &ExportOptions) -> Result<(Exported, Diagnostics), Diagnostics> {
     let bopts = BuildOptions {
         root: opts.root.clone(),
         drafts: opts.drafts,
         ..BuildOptions::default()
     };
     let mut state = crate::state::State::one_shot();
-    let (prepared, mut diags) = build::prepare(&bopts, &mut state);
-    let Some(prepared) = prepared else {
+    let mut diags = Diagnostics::new();
+    let Some(prepared) = build::prepare(&bopts, &mut state).report_into(&mut diags) else {
         return Err(diags);
     };
     let site = &prepared.site;
@@ -174,8 +178,10 @@ pub fn run(opts: &ExportOptions) -> Result<(Exported, Diagnostics), Diagnostics>
         page: Mutex::new(None),
         images: Mutex::new(BTreeMap::new()),
     };
-    if let Err(ds) = build::render(&prepared, &capture, &mut state) {
-        diags.extend(ds);
+    if build::render(&prepared, &capture, &mut state)
+        .report_into(&mut diags)
+        .is_none()
+    {
         return Err(diags);
     }
     let html = capture.page.into_inner().ok().flatten().ok_or_else(|| {

@@ -46,6 +46,10 @@ pub struct Config {
     /// Free data for templates, as is.
     #[serde(default)]
     pub extra: toml::Table,
+    /// The text of site.toml as read, so that a problem found later (a theme that does not
+    /// exist) points at its line without reading the file again. Not a key of the file.
+    #[serde(skip)]
+    pub text: String,
 }
 
 /// One taxonomy (`[[taxonomies]]`).
@@ -197,6 +201,7 @@ impl Config {
             }
         })?;
         config.base_url = normalize_base_url(&config.base_url);
+        config.text = text.to_string();
         Ok(config)
     }
 

@@ -115,7 +115,7 @@ pub fn load(root: &Path, config: &Config) -> Outcome<Theme> {
             "copy the theme into the site (replace the link themes/{} with the directory itself)",
             config.theme
         ));
-        if let Some(line) = config_line_of_value(root, &config.theme) {
+        if let Some(line) = crate::config::line_of_value(&config.text, &config.theme) {
             d = d.at_line(line);
         }
         return Outcome::failed(d);
@@ -176,7 +176,7 @@ pub fn load(root: &Path, config: &Config) -> Outcome<Theme> {
             ),
         )
         .with_help(help);
-        if let Some(line) = config_line_of_value(root, &config.theme) {
+        if let Some(line) = crate::config::line_of_value(&config.text, &config.theme) {
             d = d.at_line(line);
         }
         return Outcome::failed(d);
@@ -217,13 +217,6 @@ pub fn load(root: &Path, config: &Config) -> Outcome<Theme> {
     } else {
         Outcome::made(theme, errors)
     }
-}
-
-/// The line of site.toml whose value is `value`.
-fn config_line_of_value(root: &Path, value: &str) -> Option<usize> {
-    let path = root.join(crate::config::CONFIG_FILE);
-    let bytes = crate::input::read_in_site(root, &path, crate::config::MAX_CONFIG_BYTES).ok()?;
-    crate::config::line_of_value(&crate::encoding::decode_lossy(&bytes), value)
 }
 
 /// The largest template read (a template is a few KB).

@@ -428,6 +428,8 @@ fn unknown_theme() {
     let f = site(&[("site.toml", "title = \"知库\"\ntheme = \"fancy\"\n")]);
     f.build(&[]).expect_code(1).expect_stderr(&[
         "error: unknown theme `fancy`: there is no themes/fancy/ directory",
+        // The line comes from the text read when the configuration was loaded.
+        "site.toml:2",
         "set `theme` in site.toml to a directory under themes/",
     ]);
 }

@@ -220,7 +220,7 @@ fn unreadable_file() {
     if root_user {
         // Running as root (as in CI containers), permissions do not stop reading: the file is
         // read and published like any other. The error path is covered by the unit test
-        // `load::tests::unreadable_file_message`.
+        // `load::file::tests::unreadable_file_message`.
         run.expect_code(0);
         assert!(f.exists("secret/index.html"));
         eprintln!("note: running as root, chmod 000 does not make a file unreadable");

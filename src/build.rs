@@ -151,13 +151,15 @@ pub fn prepare(opts: &BuildOptions, state: &mut State) -> Outcome<Prepared> {
         None => None,
     };
     let mut timer = Timer::new();
-    let (mut site, load_diags) =
-        crate::load::load_cached(&opts.root, &config, opts.drafts, &mut state.load);
+    let site = crate::load::load(&opts.root, &config, opts.drafts, &mut state.load)
+        .report_into(&mut diags);
     if !state.keeps() {
         state.load.clear();
     }
     timer.mark("load");
-    diags.extend(load_diags);
+    let Some(mut site) = site else {
+        return Outcome::failed(diags);
+    };
     // What the theme provides, for the output plan: its templates and static files (shown
     // relative to the site root in messages).
     let statics = theme.as_ref().map(|t| {

@@ -7,16 +7,18 @@
 //!
 //! | piece | what it keeps | reused when |
 //! |---|---|---|
-//! | `load` | every content file parsed | same size and modification time, not reported by the watcher, same site.toml |
-//! | `templates` | the compiled Tera templates | same template names, files and text (hash) |
-//! | `summaries` | each page's summary as templates see it | same inputs (hash of the page and the site values it shows) |
-//! | `memo` | what each output was made from | same context fingerprint, and every `get_*` call a template made gives the same result |
-//! | `search` | each document's search tokens | same document (hash of its text and fields) |
+//! | `load` | every content file parsed | the file's bytes have the same fingerprint (every file is read on every build), same Markdown and taxonomy settings |
+//! | `templates` | the compiled Tera templates | same template names, files and text (fingerprint) |
+//! | `summaries` | each page's summary as templates see it | the typed summary has the same fingerprint (every field it shows, serialized) |
+//! | `memo` | what each output was made from | the typed context has the same fingerprint (shared summaries counted by theirs), every `get_*` call a template made gives the same result; static files and assets: the same bytes |
+//! | `search` | each document's search tokens | same document (fingerprint of its text and fields) |
+//!
+//! Every piece decides "changed" from content, through [`crate::fingerprint`]; nothing
+//! trusts file sizes, modification times or the watcher's list of paths (the watcher only
+//! says when to build again).
 //!
 //! A new `State` is always correct, only slower: the served site equals a fresh build's
 //! (tests/incremental.rs checks it over scripted edits).
-
-use std::path::Path;
 
 use crate::load::LoadCache;
 use crate::render::{Memo, SummaryCache};
@@ -52,11 +54,6 @@ impl State {
     /// Is anything kept for a next build?
     pub fn keeps(&self) -> bool {
         !self.one_shot
-    }
-
-    /// The watcher reported `path` as changed: forget what was loaded from it.
-    pub fn invalidate(&mut self, path: &Path) {
-        self.load.invalidate(path);
     }
 
     /// How many content files are kept parsed.

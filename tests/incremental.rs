@@ -113,7 +113,6 @@ fn a_one_page_edit_renders_only_what_includes_that_page() {
         "content/cases/c.md",
         "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n丙的正文。\n\n第二段，多写几句。\n",
     );
-    r.invalidate(&[f.root().join("content/cases/c.md")]);
     let edit = rebuild(&mut r);
     let rendered = html(&edit.rendered);
     for must in [
@@ -151,7 +150,6 @@ fn a_one_page_edit_renders_only_what_includes_that_page() {
         "templates/page.html",
         "{% extends \"base.html\" %}{% block main %}<p>新模板：{{ page.title }}</p>{% endblock main %}",
     );
-    r.invalidate(&[f.root().join("templates/page.html")]);
     let t = rebuild(&mut r);
     let rendered = html(&t.rendered);
     for p in ["cases/a/index.html", "courses/l/index.html", "404.html"] {
@@ -176,7 +174,6 @@ fn outputs_that_read_a_page_through_get_page_follow_its_changes() {
         "content/cases/a.md",
         "---\ntitle: 甲改\nweight: 1\ntags: [组织覆盖]\n---\n甲的正文。\n",
     );
-    r.invalidate(&[f.root().join("content/cases/a.md")]);
     let edit = rebuild(&mut r);
     assert!(edit.rendered.contains(&"404.html".to_string()));
     assert!(String::from_utf8_lossy(&edit.files["404.html"]).contains("<p>甲改</p>"));
@@ -186,7 +183,6 @@ fn outputs_that_read_a_page_through_get_page_follow_its_changes() {
         "content/courses/l.md",
         "---\ntitle: 一课\nweight: 1\ntags: [党性教育]\n---\n本课讲党性，再讲一句。\n",
     );
-    r.invalidate(&[f.root().join("content/courses/l.md")]);
     let other = rebuild(&mut r);
     assert!(!other.rendered.contains(&"404.html".to_string()));
     assert_eq!(other.files, fresh(&f));
@@ -213,6 +209,7 @@ fn rewrite_keeping_size_and_time(f: &Fixture, path: &str, contents: &str) {
 
 #[test]
 fn a_file_changed_without_its_size_or_time_changing_is_built_again() {
+    // Pages, static files and content assets alike: the content decides.
     let f = site();
     f.write("static/downloads/表格.txt", "第一版");
     f.write("content/cases/附件.txt", "旧附件");
@@ -220,10 +217,18 @@ fn a_file_changed_without_its_size_or_time_changing_is_built_again() {
     let first = rebuild(&mut r);
     assert_eq!(first.files["downloads/表格.txt"], "第一版".as_bytes());
 
-    // Changed on disk, and the watcher did not say so (no `invalidate`): the content decides.
+    // Changed on disk: the content decides.
     rewrite_keeping_size_and_time(&f, "static/downloads/表格.txt", "第二版");
     rewrite_keeping_size_and_time(&f, "content/cases/附件.txt", "新附件");
+    let page = std::fs::read_to_string(f.root().join("content/cases/a.md")).unwrap();
+    rewrite_keeping_size_and_time(
+        &f,
+        "content/cases/a.md",
+        &page.replace("甲的正文", "甲的新文"),
+    );
     let again = rebuild(&mut r);
+    let html = String::from_utf8_lossy(&again.files["cases/a/index.html"]).into_owned();
+    assert!(html.contains("甲的新文"), "the page was not parsed again");
     assert_eq!(again.files["downloads/表格.txt"], "第二版".as_bytes());
     assert_eq!(again.files["cases/附件.txt"], "新附件".as_bytes());
     assert_eq!(again.files, fresh(&f));

@@ -1,14 +1,17 @@
-//! The parsed files `serve` keeps between builds, each with the size and modification time
-//! it was parsed at, so that a rebuild re-reads only the files that changed.
+//! The parsed files `serve` keeps between builds, each with the fingerprint of the bytes it
+//! was parsed from, so that a rebuild parses again only the files whose content changed.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use super::{FileResult, Kind};
 
-/// Parsed files kept between builds by `serve`, so that a rebuild re-reads and re-parses only
-/// the files that changed. An entry is reused while the file's size and modification time are
-/// unchanged and the watcher has not reported the path; a change of site.toml clears it all.
+/// Parsed files kept between builds by `serve`, so that a rebuild parses again only the
+/// files whose content changed. Every file is read on every build (reading is cheap; parsing
+/// and rendering Markdown is not) and an entry is reused when the bytes have the same
+/// fingerprint ([`crate::fingerprint::of_bytes`]): not the size and modification time, which
+/// a copy from a USB stick or a save within a FAT timestamp's two seconds can keep while the
+/// text changes. A change of site.toml's Markdown options or taxonomies clears it all.
 #[derive(Default)]
 pub struct LoadCache {
     pub(super) entries: HashMap<PathBuf, CacheEntry>,
@@ -17,17 +20,13 @@ pub struct LoadCache {
 }
 
 pub(super) struct CacheEntry {
-    pub(super) stamp: Option<(std::time::SystemTime, u64)>,
+    /// Of the bytes read; `None` when the file could not be read (tried again next time).
+    pub(super) fingerprint: Option<u64>,
     pub(super) kind: Kind,
     pub(super) loaded: FileResult,
 }
 
 impl LoadCache {
-    /// Forget a file (the watcher saw it change).
-    pub fn invalidate(&mut self, path: &Path) {
-        self.entries.remove(path);
-    }
-
     /// Forget everything.
     pub fn clear(&mut self) {
         self.entries.clear();
@@ -41,9 +40,4 @@ impl LoadCache {
     pub fn is_empty(&self) -> bool {
         self.entries.is_empty()
     }
-}
-
-pub(super) fn stamp(path: &Path) -> Option<(std::time::SystemTime, u64)> {
-    let m = std::fs::metadata(path).ok()?;
-    Some((m.modified().ok()?, m.len()))
 }

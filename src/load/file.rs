@@ -59,20 +59,27 @@ fn fm_diag(file: &Path, e: FrontMatterError) -> Diagnostic {
     d
 }
 
-pub(super) fn load_file(f: &Found, opts: MarkdownOptions, taxonomies: &[&str]) -> FileResult {
+/// Load file `f` from `bytes`, what reading it gave ([`read_limited`]).
+pub(super) fn load_file(
+    f: &Found,
+    bytes: Result<Vec<u8>, InputError>,
+    opts: MarkdownOptions,
+    taxonomies: &[&str],
+) -> FileResult {
     let mut warnings = Vec::new();
-    let loaded = parse_file(f, opts, taxonomies, &mut warnings);
+    let loaded = parse_file(f, bytes, opts, taxonomies, &mut warnings);
     FileResult { loaded, warnings }
 }
 
 fn parse_file(
     f: &Found,
+    bytes: Result<Vec<u8>, InputError>,
     opts: MarkdownOptions,
     taxonomies: &[&str],
     warnings: &mut Vec<Diagnostic>,
 ) -> Result<Loaded, Vec<Diagnostic>> {
     let shown = Path::new(CONTENT_DIR).join(&f.rel);
-    let bytes = read_limited(&f.path).map_err(|e| vec![read_error(e, &shown)])?;
+    let bytes = bytes.map_err(|e| vec![read_error(e, &shown)])?;
     let decoded = crate::encoding::decode_owned(bytes).map_err(|e| {
         vec![Diagnostic::error(&shown, e.message)
             .at(e.line, e.column)
@@ -173,7 +180,8 @@ fn read_error(e: InputError, shown: &Path) -> Diagnostic {
 }
 
 /// Read a content file (a regular file of at most [`MAX_FILE_BYTES`], never blocking).
-fn read_limited(path: &Path) -> Result<Vec<u8>, InputError> {
+/// Read a content file (at most [`MAX_FILE_BYTES`]).
+pub(super) fn read_limited(path: &Path) -> Result<Vec<u8>, InputError> {
     crate::input::read_regular(path, MAX_FILE_BYTES)
 }
 

@@ -23,13 +23,13 @@ use std::path::{Path, PathBuf};
 use rayon::prelude::*;
 
 use crate::config::Config;
-use crate::diagnostics::Diagnostics;
+use crate::diagnostics::{Diagnostics, Outcome};
 use crate::frontmatter::{SectionMeta, SortBy};
 use crate::markdown::MarkdownOptions;
 use crate::site::{Asset, LeftOut, Page, Section, Site};
 
-use cache::{stamp, CacheEntry};
-use file::{load_file, FileResult, Loaded};
+use cache::CacheEntry;
+use file::{load_file, read_limited, FileResult, Loaded};
 use find::{find_files, Found, Kind};
 use urls::{check_output_paths, page_dir};
 
@@ -41,18 +41,11 @@ pub use crate::input::MAX_FILE_BYTES;
 /// The content directory's name.
 pub use crate::paths::CONTENT_DIR;
 
-/// Load the site at `root` with `config`.
-pub fn load(root: &Path, config: &Config, drafts: bool) -> (Site, Diagnostics) {
-    load_cached(root, config, drafts, &mut LoadCache::default())
-}
-
-/// [`load`], reusing `cache` for files that did not change.
-pub fn load_cached(
-    root: &Path,
-    config: &Config,
-    drafts: bool,
-    cache: &mut LoadCache,
-) -> (Site, Diagnostics) {
+/// Load the site at `root` with `config`, reusing the files of `cache` whose content did not
+/// change (a one-shot build passes an empty cache). The site is made even when some files
+/// fail (their errors are reported, and they are left out), so that resolving can report
+/// the problems it finds too.
+pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -> Outcome<Site> {
     let mut diags = Diagnostics::new();
     let content = root.join(CONTENT_DIR);
     let found = find_files(&content, &mut diags);
@@ -68,21 +61,32 @@ pub fn load_cached(
         .iter()
         .filter(|f| matches!(f.kind, Kind::Section | Kind::Page | Kind::BundlePage))
         .collect();
-    let stamps: Vec<_> = parseable.par_iter().map(|f| stamp(&f.path)).collect();
-    let fresh: Vec<(usize, FileResult)> = parseable
+    // Every file is read; a file whose bytes have the fingerprint of a cached one is not
+    // parsed again.
+    let fresh: Vec<(usize, Option<u64>, FileResult)> = parseable
         .par_iter()
         .enumerate()
-        .filter(|(i, f)| {
-            !matches!(cache.entries.get(&f.path), Some(e) if e.stamp.is_some() && e.stamp == stamps[*i] && e.kind == f.kind)
+        .filter_map(|(i, f)| {
+            let bytes = read_limited(&f.path);
+            let fingerprint = bytes.as_ref().ok().map(|b| crate::fingerprint::of_bytes(b));
+            match cache.entries.get(&f.path) {
+                Some(e)
+                    if fingerprint.is_some()
+                        && e.fingerprint == fingerprint
+                        && e.kind == f.kind =>
+                {
+                    None
+                }
+                _ => Some((i, fingerprint, load_file(f, bytes, opts, &tax_names))),
+            }
         })
-        .map(|(i, f)| (i, load_file(f, opts, &tax_names)))
         .collect();
-    for (i, loaded) in fresh {
+    for (i, fingerprint, loaded) in fresh {
         let f = parseable[i];
         cache.entries.insert(
             f.path.clone(),
             CacheEntry {
-                stamp: stamps[i],
+                fingerprint,
                 kind: f.kind.clone(),
                 loaded,
             },
@@ -227,7 +231,7 @@ pub fn load_cached(
         drafts,
         left_out,
     };
-    (site, diags)
+    Outcome::made(site, diags)
 }
 
 /// Sort page indices by the section's `sort_by`; ties always fall back to the file path, so
@@ -282,27 +286,28 @@ mod tests {
             );
         }
         let config = Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
-        let shown = |(site, diags): (Site, Diagnostics)| {
+        let shown = |loaded: Outcome<Site>| {
+            let site = loaded.value.unwrap();
             format!(
                 "{:?}\n{:?}\n{:?}\n{:?}",
                 site.pages,
                 site.sections,
                 site.left_out,
-                diags.items()
+                loaded.diagnostics.items()
             )
         };
+        let fresh = || shown(load(dir.path(), &config, false, &mut LoadCache::default()));
         let mut cache = LoadCache::default();
-        let first = shown(load_cached(dir.path(), &config, false, &mut cache));
-        assert_eq!(first, shown(load(dir.path(), &config, false)));
+        let first = shown(load(dir.path(), &config, false, &mut cache));
+        assert_eq!(first, fresh());
         assert_eq!(cache.len(), 7);
-        // Edited (reported by the watcher), removed, added, broken.
+        // Edited (same size: the content decides), removed, added, broken.
         write("a/p1.md", "---\ntitle: 改了\n---\n新的正文\n");
-        cache.invalidate(&content.join("a/p1.md"));
         std::fs::remove_file(content.join("a/p2.md")).unwrap();
         write("a/p9.md", "---\ntitle: 新页\ndraft: true\n---\n");
         write("a/bad.md", "---\ntitle: [\n---\n");
-        let second = shown(load_cached(dir.path(), &config, false, &mut cache));
-        assert_eq!(second, shown(load(dir.path(), &config, false)));
+        let second = shown(load(dir.path(), &config, false, &mut cache));
+        assert_eq!(second, fresh());
         assert_ne!(second, first);
         assert_eq!(cache.len(), 8);
     }

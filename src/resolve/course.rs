@@ -512,7 +512,13 @@ mod tests {
         )
         .unwrap();
         let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
-        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        let crate::diagnostics::Outcome {
+            value: Some(site),
+            diagnostics: diags,
+        } = crate::load::load(dir.path(), &config, false, &mut Default::default())
+        else {
+            panic!("the site loads")
+        };
         assert!(!diags.has_errors());
         let mut diags = Diagnostics::new();
         check_quizzes(&site, &mut diags);
@@ -556,7 +562,13 @@ mod tests {
             .unwrap();
         }
         let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
-        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        let crate::diagnostics::Outcome {
+            value: Some(site),
+            diagnostics: diags,
+        } = crate::load::load(dir.path(), &config, false, &mut Default::default())
+        else {
+            panic!("the site loads")
+        };
         assert!(!diags.has_errors());
         assert_eq!(site.pages.len(), 900);
         let taxonomies = super::super::taxonomy::collect(&site, &mut Diagnostics::new());

@@ -181,7 +181,13 @@ mod tests {
             .unwrap();
         }
         let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
-        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        let crate::diagnostics::Outcome {
+            value: Some(site),
+            diagnostics: diags,
+        } = crate::load::load(dir.path(), &config, false, &mut Default::default())
+        else {
+            panic!("the site loads")
+        };
         assert!(!diags.has_errors());
         let mut diags = Diagnostics::new();
         let taxonomies = collect(&site, &mut diags);
@@ -226,7 +232,13 @@ mod tests {
             .unwrap();
         }
         let config = crate::config::Config::parse("title = \"t\"\nbase_url = \"/\"\n").unwrap();
-        let (site, diags) = crate::load::load(dir.path(), &config, false);
+        let crate::diagnostics::Outcome {
+            value: Some(site),
+            diagnostics: diags,
+        } = crate::load::load(dir.path(), &config, false, &mut Default::default())
+        else {
+            panic!("the site loads")
+        };
         assert!(!diags.has_errors());
         let taxonomies = collect(&site, &mut Diagnostics::new());
         let terms = &taxonomies[0].terms;

@@ -147,13 +147,6 @@ impl Rebuilder {
         }
     }
 
-    /// Forget cached files the watcher reported.
-    pub fn invalidate(&mut self, paths: &[PathBuf]) {
-        for p in paths {
-            self.state.invalidate(p);
-        }
-    }
-
     /// Build everything (reusing unchanged files) and compare with the previous build.
     pub fn rebuild(&mut self) -> Outcome {
         let start = Instant::now();
@@ -325,7 +318,6 @@ async fn run_async(opts: ServeOptions) -> Result<(), String> {
                 paths.extend(more);
             }
             watcher.refresh();
-            rebuilder.invalidate(&paths);
             let shown: Vec<String> = paths
                 .iter()
                 .map(|p| p.strip_prefix(&root).unwrap_or(p).display().to_string())

@@ -22,7 +22,7 @@ pub struct Page {
     /// Output path relative to the site root, ending in `/`: `cases/tianjin/`.
     pub path: String,
     /// Index of the section the page belongs to.
-    pub section: usize,
+    pub section: SectionId,
     /// Shared with `serve`'s load cache (it never changes after loading).
     pub rendered: Arc<Rendered>,
     /// For a bundle: the other files in its directory, relative to `content/`.
@@ -43,11 +43,11 @@ pub struct Section {
     pub meta: SectionMeta,
     /// Output path: `cases/`; empty for the root.
     pub path: String,
-    pub parent: Option<usize>,
+    pub parent: Option<SectionId>,
     /// Pages in the section's sort order.
-    pub pages: Vec<usize>,
+    pub pages: Vec<PageId>,
     /// Child sections, by weight then title.
-    pub subsections: Vec<usize>,
+    pub subsections: Vec<SectionId>,
     pub rendered: Arc<Rendered>,
     pub links: Resolved,
 }
@@ -138,10 +138,60 @@ pub struct PageId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SectionId(pub usize);
 
+/// Something that names a position in a list of the site: a [`PageId`], a [`SectionId`], or
+/// a plain index.
+pub trait Position: Copy {
+    fn at(self) -> usize;
+}
+
+impl Position for PageId {
+    fn at(self) -> usize {
+        self.0
+    }
+}
+
+impl Position for SectionId {
+    fn at(self) -> usize {
+        self.0
+    }
+}
+
+impl Position for usize {
+    fn at(self) -> usize {
+        self
+    }
+}
+
 impl std::ops::Index<PageId> for Vec<Page> {
     type Output = Page;
     fn index(&self, id: PageId) -> &Page {
         &self[id.0]
+    }
+}
+
+impl std::ops::Index<PageId> for [Page] {
+    type Output = Page;
+    fn index(&self, id: PageId) -> &Page {
+        &self[id.0]
+    }
+}
+
+impl std::ops::Index<SectionId> for [Section] {
+    type Output = Section;
+    fn index(&self, id: SectionId) -> &Section {
+        &self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<PageId> for Vec<Page> {
+    fn index_mut(&mut self, id: PageId) -> &mut Page {
+        &mut self[id.0]
+    }
+}
+
+impl std::ops::IndexMut<SectionId> for Vec<Section> {
+    fn index_mut(&mut self, id: SectionId) -> &mut Section {
+        &mut self[id.0]
     }
 }
 
@@ -155,6 +205,6 @@ impl std::ops::Index<SectionId> for Vec<Section> {
 /// A page or a section.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Ref {
-    Page(usize),
-    Section(usize),
+    Page(PageId),
+    Section(SectionId),
 }

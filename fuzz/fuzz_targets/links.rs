@@ -10,7 +10,7 @@ use libfuzzer_sys::fuzz_target;
 use zhiku::config::Config;
 use zhiku::frontmatter::{self, PageMeta, SectionMeta};
 use zhiku::markdown::{self, LinkTarget, MarkdownOptions, SourceInfo};
-use zhiku::site::{Page, Section, Site};
+use zhiku::site::{Page, PageId, Section, SectionId, Site};
 
 const FILES: &[&str] = &[
     "cases/tianjin.md",
@@ -72,8 +72,8 @@ fuzz_target!(|data: &[u8]| {
         section("_index.md", "", root_body),
         section("cases/_index.md", "cases", ""),
     ];
-    sections[1].parent = Some(0);
-    sections[0].subsections.push(1);
+    sections[1].parent = Some(SectionId(0));
+    sections[0].subsections.push(SectionId(1));
     let mut pages = Vec::new();
     for (rel, doc) in FILES.iter().zip(docs) {
         let (meta, body, first_line) = match frontmatter::split(doc) {
@@ -106,7 +106,7 @@ fuzz_target!(|data: &[u8]| {
             } else {
                 format!("{dir}/{stem}/")
             },
-            section: usize::from(in_cases),
+            section: SectionId(usize::from(in_cases)),
             rendered: markdown::render(body, opts, SourceInfo { rel_path: rel, first_line }).into(),
             meta: meta.into(),
             assets: Vec::new(),
@@ -114,7 +114,7 @@ fuzz_target!(|data: &[u8]| {
         });
     }
     for (i, p) in pages.iter().enumerate() {
-        sections[p.section].pages.push(i);
+        sections[p.section].pages.push(PageId(i));
     }
     let mut site = Site {
         root: PathBuf::from("/nonexistent-zhiku-fuzz-root"),

@@ -64,7 +64,7 @@ fuzz_target!(|data: &[u8]| {
                 shown: format!("templates/{req}").into(),
             });
     }
-    let Ok(tera) = zhiku::render::compile_templates(&theme) else {
+    let Some(tera) = zhiku::render::compile_templates(&theme).value else {
         return;
     };
     let mut ctx = tera::Context::new();

@@ -154,7 +154,7 @@ fn parse_file(
                 meta: Arc::new(meta),
                 slug,
                 path,
-                section: 0,
+                section: crate::site::SectionId(0),
                 rendered: Arc::new(rendered),
                 assets: Vec::new(),
                 links: Default::default(),

@@ -26,7 +26,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostics, Outcome};
 use crate::frontmatter::{SectionMeta, SortBy};
 use crate::markdown::MarkdownOptions;
-use crate::site::{Asset, LeftOut, Page, Section, Site};
+use crate::site::{Asset, LeftOut, Page, PageId, Section, SectionId, Site};
 
 use cache::CacheEntry;
 use file::{load_file, read_limited, FileResult, Loaded};
@@ -153,8 +153,8 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
     for i in 1..sections.len() {
         let parent_dir = parent_dir(&sections[i].dir);
         let p = nearest(parent_dir);
-        sections[i].parent = Some(p);
-        sections[p].subsections.push(i);
+        sections[i].parent = Some(SectionId(p));
+        sections[p].subsections.push(SectionId(i));
     }
 
     // Assets: bundle files go beside their page's output; other files keep their path.
@@ -195,13 +195,11 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
         }
     }
 
-    for (i, page) in pages.iter_mut().enumerate() {
-        let dir = page_dir(&page.rel_path);
-        page.section = nearest(dir);
-        let _ = i;
+    for page in pages.iter_mut() {
+        page.section = SectionId(nearest(page_dir(&page.rel_path)));
     }
     for (i, page) in pages.iter().enumerate() {
-        sections[page.section].pages.push(i);
+        sections[page.section].pages.push(PageId(i));
     }
     for s in 0..sections.len() {
         let mut list = std::mem::take(&mut sections[s].pages);
@@ -236,7 +234,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
 
 /// Sort page indices by the section's `sort_by`; ties always fall back to the file path, so
 /// the order is deterministic.
-pub fn sort_pages(list: &mut [usize], pages: &[Page], by: SortBy) {
+pub fn sort_pages(list: &mut [PageId], pages: &[Page], by: SortBy) {
     list.sort_by(|&a, &b| {
         let (x, y) = (&pages[a], &pages[b]);
         let primary = match by {

@@ -134,8 +134,9 @@ pub fn join_relative(dir: &str, rel: &str) -> Option<String> {
     Some(parts.join("/"))
 }
 
-/// Classify a link destination. `None`: external or otherwise left as written.
-pub(super) fn classify(dest: &str, rel_path: &str) -> Option<Result<LinkTarget, String>> {
+/// Classify a link destination. `None`: external or otherwise left as written. (Public for
+/// the `links` fuzz target.)
+pub fn classify(dest: &str, rel_path: &str) -> Option<Result<LinkTarget, String>> {
     if dest.is_empty() || has_scheme(dest) {
         return None;
     }

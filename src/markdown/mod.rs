@@ -34,7 +34,7 @@ use text::{plain_text, summary_range};
 
 pub use crate::html::escape_attr;
 pub use headings::TocEntry;
-pub use links::{fill_placeholders, join_relative, Link, LinkTarget};
+pub use links::{classify, fill_placeholders, join_relative, Link, LinkTarget};
 pub use percent::{percent_decode, percent_encode_decoded, percent_encode_url};
 
 /// Options from `[markdown]` in site.toml.

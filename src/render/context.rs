@@ -10,7 +10,7 @@ use serde_json::{json, Map, Value};
 
 use crate::fingerprint::Shared;
 use crate::resolve::Graph;
-use crate::site::{Page, Ref, Site};
+use crate::site::{Page, PageId, Position, Ref, SectionId, Site};
 
 /// Values built once per build and shared by every context that shows them.
 pub(crate) struct Values {
@@ -34,7 +34,7 @@ pub(crate) struct Values {
     /// URL → page, for the handouts' links (made once, when the first handout is made).
     pub(super) page_by_url: std::sync::OnceLock<HashMap<String, usize>>,
     /// Each section's pages, in order.
-    section_pages: Vec<Vec<usize>>,
+    section_pages: Vec<Vec<PageId>>,
     pub config: Value,
     /// `nav` in every template: `[{title, url, path}]` of the home page's sections, for the
     /// site's main navigation. (The theme used `get_section("_index.md").subsections`, which
@@ -74,16 +74,21 @@ impl Shelf {
     }
 
     /// Value `i`, as a context holds it.
-    pub(crate) fn get(&self, i: usize) -> Shared<'_> {
+    pub(crate) fn get(&self, i: impl Position) -> Shared<'_> {
         Shared {
-            value: &self.values[i],
-            fingerprint: self.fingerprints.get(i).copied(),
+            value: &self.values[i.at()],
+            fingerprint: self.fingerprints.get(i.at()).copied(),
         }
     }
 
     /// Values `list`, as a context holds them.
-    pub(crate) fn list(&self, list: &[usize]) -> Vec<Shared<'_>> {
+    pub(crate) fn list(&self, list: &[impl Position]) -> Vec<Shared<'_>> {
         list.iter().map(|&i| self.get(i)).collect()
+    }
+
+    /// Value `i` itself.
+    pub(crate) fn value(&self, i: impl Position) -> &Value {
+        &self.values[i.at()]
     }
 }
 
@@ -361,13 +366,13 @@ impl Values {
     }
 
     /// A section's summary with the summaries of its pages (`pages`): `get_section`.
-    pub(crate) fn section(&self, i: usize) -> &Value {
-        self.full_sections[i].get_or_init(|| {
-            let mut v = Value::clone(&self.sections.values[i]);
+    pub(crate) fn section(&self, i: SectionId) -> &Value {
+        self.full_sections[i.0].get_or_init(|| {
+            let mut v = Value::clone(self.sections.value(i));
             v["pages"] = Value::Array(
-                self.section_pages[i]
+                self.section_pages[i.0]
                     .iter()
-                    .map(|&p| Value::clone(&self.pages.values[p]))
+                    .map(|&p| Value::clone(self.pages.value(p)))
                     .collect(),
             );
             v
@@ -380,13 +385,13 @@ impl Values {
     }
 
     /// A section's summary without its pages (an entry of `subsections`).
-    pub(crate) fn summary_of_section(&self, i: usize) -> &Value {
-        &self.sections.values[i]
+    pub(crate) fn summary_of_section(&self, i: SectionId) -> &Value {
+        self.sections.value(i)
     }
 
     /// Breadcrumb trail of a section: `{title, url, kind}` from the home page down to and
     /// including it.
-    pub(crate) fn trail(&self, site: &Site, mut section: usize) -> Vec<Shared<'_>> {
+    pub(crate) fn trail(&self, site: &Site, mut section: SectionId) -> Vec<Shared<'_>> {
         let mut list = Vec::new();
         loop {
             list.push(self.section_refs.get(section));
@@ -432,7 +437,7 @@ pub(crate) fn taxonomy_value(
                 v["pages"] = Value::Array(
                     term.pages
                         .iter()
-                        .map(|&p| Value::clone(&values.pages.values[p]))
+                        .map(|&p| Value::clone(values.pages.value(p)))
                         .collect(),
                 );
             }

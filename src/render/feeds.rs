@@ -6,7 +6,7 @@ use serde_json::{json, Value};
 use crate::paths::{self, encode_url};
 use crate::resolve::plan::FeedOf;
 use crate::resolve::Graph;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 
 use super::context::Values;
 
@@ -19,7 +19,7 @@ pub(super) fn feed(site: &Site, graph: &Graph, values: &Values, of: FeedOf, out:
         FeedOf::Site => (
             site.config.title.clone(),
             String::new(),
-            (0..site.pages.len()).collect::<Vec<_>>(),
+            (0..site.pages.len()).map(PageId).collect::<Vec<_>>(),
         ),
         FeedOf::Section(id) => {
             let s = &site.sections[id];
@@ -64,7 +64,7 @@ pub(super) fn feed(site: &Site, graph: &Graph, values: &Values, of: FeedOf, out:
     let entries: Vec<Value> = pages
         .iter()
         .map(|&p| {
-            let mut v = Value::clone(&values.pages.values[p]);
+            let mut v = Value::clone(values.pages.value(p));
             let f = &site.pages[p].meta.fields;
             v["permalink"] = Value::String(encode_url(&site.permalink(&site.pages[p].path)));
             v["published"] = f

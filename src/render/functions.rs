@@ -1,5 +1,6 @@
 //! Tera functions: `get_url`, `get_page`, `get_section`, `get_taxonomy`.
 
+use crate::site::{PageId, SectionId};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -14,11 +15,11 @@ pub(crate) struct Tables {
     pub urls: HashMap<String, String>,
     pub values: Arc<super::Values>,
     /// Content path → page index.
-    pub pages: HashMap<String, usize>,
+    pub pages: HashMap<String, PageId>,
     /// Content path → (section index, its subsections).
-    pub sections: HashMap<String, (usize, Vec<usize>)>,
+    pub sections: HashMap<String, (SectionId, Vec<SectionId>)>,
     /// Taxonomy name → (the taxonomy without pages, each term's page indices).
-    pub taxonomies: HashMap<String, (Value, Vec<Vec<usize>>)>,
+    pub taxonomies: HashMap<String, (Value, Vec<Vec<PageId>>)>,
     /// Static path → URL actually written (fingerprinted where applicable).
     pub statics: HashMap<String, String>,
 }
@@ -71,7 +72,7 @@ impl GetPage {
             .and_then(Value::as_bool)
             .unwrap_or(true);
         match self.0.pages.get(path) {
-            Some(&i) => Ok(Value::clone(&self.0.values.pages.values[i])),
+            Some(&i) => Ok(Value::clone(self.0.values.pages.value(i))),
             None if !required => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_page: there is no page content/{path} (pass required=false to get nothing instead)"
@@ -134,7 +135,7 @@ impl GetTaxonomy {
                 term["pages"] = Value::Array(
                     pages
                         .iter()
-                        .map(|&p| Value::clone(&self.0.values.pages.values[p]))
+                        .map(|&p| Value::clone(self.0.values.pages.value(p)))
                         .collect(),
                 );
             }

@@ -257,7 +257,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
         .enumerate()
         .map(|(n, &p)| {
             let page = &site.pages[p];
-            let mut v = Value::clone(&values.pages.values[p]);
+            let mut v = Value::clone(values.pages.value(p));
             let html = super::prefix_ids(&page.links.html, &format!("l{}-", n + 1));
             v["content"] = Value::String(rewrite_links(&html, resolve));
             v["anchor"] = Value::String(format!("l{}", n + 1));
@@ -296,7 +296,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
             let passages: String = kept.iter().map(|&(a, b)| &html[a..b]).collect();
             let prefixed = super::prefix_ids(&passages, &format!("c{}-", k + 1));
             let content = shift_headings(&rewrite_links(&prefixed, resolve));
-            let summary = &values.pages.values[*q];
+            let summary = values.pages.value(*q);
             json!({
                 "title": page.meta.fields.title,
                 "anchor": format!("c{}", k + 1),

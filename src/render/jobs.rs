@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::output::Sink;
 use crate::paths::{self, encode_url, CONTENT_DIR};
 use crate::resolve::plan::{Job, Step};
+use crate::site::{PageId, SectionId};
 use crate::theme::StaticFile;
 
 use super::context;
@@ -77,7 +78,7 @@ impl<'a> Renderer<'a> {
             }
             Job::Page(id) => {
                 let p = &site.pages[*id];
-                let page = values.page_context(site, graph, id.0);
+                let page = values.page_context(site, graph, *id);
                 let mut entries = vec![("page", Part::Page(Box::new(page)))];
                 entries.extend(self.here(&p.path));
                 template(
@@ -99,7 +100,7 @@ impl<'a> Renderer<'a> {
                     what: format!("content/{}", s.rel_path),
                     shared: vec![(
                         "section",
-                        Part::Section(Box::new(values.section_context(site, graph, id.0, true))),
+                        Part::Section(Box::new(values.section_context(site, graph, *id, true))),
                     )],
                     pagers,
                 }
@@ -107,7 +108,7 @@ impl<'a> Renderer<'a> {
             Job::Print(id) => {
                 let s = &site.sections[*id];
                 let [url, current, _] = self.here(&dir(path));
-                let section = values.section_context(site, graph, id.0, false);
+                let section = values.section_context(site, graph, *id, false);
                 let handout = values.handout(site, id.0);
                 template(
                     "print.html",
@@ -130,7 +131,7 @@ impl<'a> Renderer<'a> {
                             "taxonomy",
                             Part::Value(context::taxonomy_value(site, values, tax, false)),
                         ),
-                        ("ancestors", Part::Shared(values.trail(site, 0))),
+                        ("ancestors", Part::Shared(values.trail(site, SectionId(0)))),
                     ],
                     &dir(path),
                 );
@@ -152,7 +153,7 @@ impl<'a> Renderer<'a> {
                 });
                 let list_url = site.url(&paths::taxonomy_path(name));
                 let mut trail: Vec<Value> = values
-                    .trail(site, 0)
+                    .trail(site, SectionId(0))
                     .iter()
                     .map(|s| s.value.clone())
                     .collect();
@@ -210,8 +211,8 @@ impl<'a> Renderer<'a> {
             Job::SiteMapPage => {
                 let entries = with_here(
                     vec![
-                        ("tree", Part::Value(self.site_tree(0))),
-                        ("ancestors", Part::Shared(values.trail(site, 0))),
+                        ("tree", Part::Value(self.site_tree(SectionId(0)))),
+                        ("ancestors", Part::Shared(values.trail(site, SectionId(0)))),
                     ],
                     &dir(path),
                 );
@@ -252,7 +253,7 @@ impl<'a> Renderer<'a> {
         &self,
         step: &Step,
         base: &str,
-        list: &[usize],
+        list: &[PageId],
         per: Option<usize>,
     ) -> Vec<Parts<'_>> {
         step.outputs
@@ -269,7 +270,7 @@ impl<'a> Renderer<'a> {
 
     /// `{title, url, pages: [{title, url}], subsections: [...]}` of a section and everything
     /// under it, in the site's order (the reader's site map).
-    fn site_tree(&self, i: usize) -> Value {
+    fn site_tree(&self, i: SectionId) -> Value {
         let site = self.site;
         let s = &site.sections[i];
         let pages: Vec<Value> = s

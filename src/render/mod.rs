@@ -31,11 +31,13 @@ use crate::output::Sink;
 use crate::paths::CONTENT_DIR;
 use crate::resolve::plan::{Job, Step};
 use crate::resolve::Graph;
-use crate::site::Site;
+use crate::site::{PageId, SectionId, Site};
 use crate::theme::Theme;
 
 use jobs::{Out, Parts};
-pub(crate) use templates::{check_template_names, compile_templates, error_chain};
+pub(crate) use templates::{check_template_names, error_chain};
+/// Public for the `templates` fuzz target.
+pub use templates::{compile_templates, REQUIRED_TEMPLATES};
 
 pub(crate) use context::{SummaryCache, Values};
 pub use memo::{Incremental, Memo, Stats};
@@ -87,11 +89,11 @@ impl<'a> Renderer<'a> {
         let mut sections = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
             urls.insert(p.rel_path.clone(), site.url(&p.path));
-            pages.insert(p.rel_path.clone(), i);
+            pages.insert(p.rel_path.clone(), PageId(i));
         }
         for (i, s) in site.sections.iter().enumerate() {
             urls.insert(s.rel_path.clone(), site.url(&s.path));
-            sections.insert(s.rel_path.clone(), (i, s.subsections.clone()));
+            sections.insert(s.rel_path.clone(), (SectionId(i), s.subsections.clone()));
         }
         let taxonomies = graph
             .taxonomies

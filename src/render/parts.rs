@@ -12,7 +12,7 @@ use crate::fingerprint::Shared;
 use crate::markdown::TocEntry;
 use crate::paths::{self, pager_count, pager_path};
 use crate::resolve::Graph;
-use crate::site::Site;
+use crate::site::{PageId, SectionId, Site};
 
 use super::context::{planned_url, quiz_value, to_value, Values, SIBLINGS};
 
@@ -145,7 +145,7 @@ impl Values {
         &'a self,
         site: &'a Site,
         graph: &'a Graph,
-        i: usize,
+        i: PageId,
     ) -> PageContext<'a> {
         let p = &site.pages[i];
         let section = &site.sections[p.section];
@@ -162,7 +162,7 @@ impl Values {
             })
             .collect();
         let lesson = crate::resolve::course::is_module(site, p.section).then(|| {
-            let (prev_module, next_module) = graph.modules[p.section];
+            let (prev_module, next_module) = graph.modules[p.section.0];
             Lesson {
                 number: at + 1,
                 count: section.pages.len(),
@@ -177,19 +177,20 @@ impl Values {
                 next_module: next_module.map(|s| self.section_refs.get(s)),
             }
         });
-        let (prev, next) = graph.prev_next[i];
+        let n = i.0;
+        let (prev, next) = graph.prev_next[n];
         PageContext {
             summary: self.pages.get(i),
             content: &p.links.html,
             toc: &p.rendered.toc,
             ancestors: self.trail(site, p.section),
-            backlinks: self.refs(&graph.page_backlinks[i]),
-            related: self.pages.list(&graph.related[i]),
-            other_backlinks: self.refs(&graph.shown_backlinks[i]),
-            other_related: self.pages.list(&graph.shown_related[i]),
+            backlinks: self.refs(&graph.page_backlinks[n]),
+            related: self.pages.list(&graph.related[n]),
+            other_backlinks: self.refs(&graph.shown_backlinks[n]),
+            other_related: self.pages.list(&graph.shown_related[n]),
             quiz: quiz_value(p),
-            lessons: self.pages.list(&graph.lessons[i]),
-            cases: self.pages.list(&graph.cases[i]),
+            lessons: self.pages.list(&graph.lessons[n]),
+            cases: self.pages.list(&graph.cases[n]),
             prev: prev.map(|q| self.pages.get(q)),
             next: next.map(|q| self.pages.get(q)),
             siblings,
@@ -208,7 +209,7 @@ impl Values {
         &'a self,
         site: &'a Site,
         graph: &'a Graph,
-        i: usize,
+        i: SectionId,
         with_pages: bool,
     ) -> SectionContext<'a> {
         let s = &site.sections[i];
@@ -219,7 +220,7 @@ impl Values {
             toc: &s.rendered.toc,
             ancestors: s.parent.map(|p| self.trail(site, p)).unwrap_or_default(),
             subsections: self.sections.list(&s.subsections),
-            backlinks: self.refs(&graph.section_backlinks[i]),
+            backlinks: self.refs(&graph.section_backlinks[i.0]),
             print_url: planned_url(site, graph, &paths::index_file(&paths::print_path(&s.path))),
             feed_url: planned_url(site, graph, &paths::feed_file(&s.path)),
         }
@@ -231,7 +232,7 @@ impl Values {
         &'a self,
         site: &Site,
         base: &str,
-        all: &[usize],
+        all: &[PageId],
         per: Option<usize>,
         n: usize,
     ) -> Paginator<'a> {

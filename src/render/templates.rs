@@ -16,11 +16,10 @@ use crate::theme::Theme;
 use super::{functions, recursion, refs};
 
 /// Templates every theme must have.
-pub(crate) const REQUIRED_TEMPLATES: &[&str] =
-    &["index.html", "section.html", "page.html", "404.html"];
+pub const REQUIRED_TEMPLATES: &[&str] = &["index.html", "section.html", "page.html", "404.html"];
 
 /// Compile the theme's templates, reporting each broken one with its file, line and column.
-pub(crate) fn compile_templates(theme: &Theme) -> Outcome<Tera> {
+pub fn compile_templates(theme: &Theme) -> Outcome<Tera> {
     let mut errors = Vec::new();
     for (name, src) in &theme.templates {
         if let Err(e) = tera::Template::new(name, None, &src.text) {

@@ -22,7 +22,7 @@ pub struct AliasId(pub usize);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Alias {
     /// The page redirected to (index into `site.pages`).
-    pub page: usize,
+    pub page: crate::site::PageId,
     /// The alias as written in the front matter.
     pub written: String,
     /// The output file: `old/path/index.html` or `old/page.html`.
@@ -137,7 +137,7 @@ pub fn collect(site: &Site, plan: &Plan, diags: &mut Diagnostics) -> Vec<Alias> 
             }
             taken.insert(output.clone(), (i, raw.clone()));
             list.push(Alias {
-                page: i,
+                page: crate::site::PageId(i),
                 written: raw.clone(),
                 output,
                 line,

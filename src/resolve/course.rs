@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::paths::CONTENT_DIR;
-use crate::site::{LeftOut, Site};
+use crate::site::{LeftOut, PageId, SectionId, Site};
 use crate::suggest::closest;
 
 use super::Taxonomy;
@@ -16,10 +16,10 @@ use super::Taxonomy;
 pub(crate) fn reading_order(site: &Site) -> Vec<usize> {
     let mut order = vec![usize::MAX; site.pages.len()];
     let mut next = 0;
-    let mut stack = vec![0usize];
+    let mut stack = vec![SectionId(0)];
     while let Some(s) = stack.pop() {
         for &p in &site.sections[s].pages {
-            order[p] = next;
+            order[p.0] = next;
             next += 1;
         }
         for &sub in site.sections[s].subsections.iter().rev() {
@@ -31,13 +31,13 @@ pub(crate) fn reading_order(site: &Site) -> Vec<usize> {
 
 /// Previous/next page, within the page's own section: a module's lessons do not run on into
 /// the next module (its last lesson links to the next module instead, see [`next_module`]).
-pub(crate) fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+pub(crate) fn prev_next(site: &Site) -> Vec<(Option<PageId>, Option<PageId>)> {
     let mut result = vec![(None, None); site.pages.len()];
     for s in &site.sections {
         let seq = &s.pages;
         for (i, &p) in seq.iter().enumerate() {
             let prev = if i > 0 { Some(seq[i - 1]) } else { None };
-            result[p] = (prev, seq.get(i + 1).copied());
+            result[p.0] = (prev, seq.get(i + 1).copied());
         }
     }
     result
@@ -45,22 +45,24 @@ pub(crate) fn prev_next(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 
 /// Is section `s` a course module: a section with pages whose parent is not the home page
 /// (`courses/m1/` under `courses/`)?
-pub(crate) fn is_module(site: &Site, s: usize) -> bool {
-    matches!(site.sections[s].parent, Some(p) if p != 0) && !site.sections[s].pages.is_empty()
+pub(crate) fn is_module(site: &Site, s: SectionId) -> bool {
+    matches!(site.sections[s].parent, Some(p) if p != SectionId(0))
+        && !site.sections[s].pages.is_empty()
 }
 
 /// For each section that is a module: the next module of its course (the next sibling
 /// section with pages), shown at the end of its last lesson; and the previous one.
-pub(crate) fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
+pub(crate) fn next_module(site: &Site) -> Vec<(Option<SectionId>, Option<SectionId>)> {
     let mut result = vec![(None, None); site.sections.len()];
-    for (s, section) in site.sections.iter().enumerate() {
+    for (i, section) in site.sections.iter().enumerate() {
+        let s = SectionId(i);
         if !is_module(site, s) {
             continue;
         }
         let Some(parent) = section.parent else {
             continue;
         };
-        let siblings: Vec<usize> = site.sections[parent]
+        let siblings: Vec<SectionId> = site.sections[parent]
             .subsections
             .iter()
             .copied()
@@ -68,7 +70,7 @@ pub(crate) fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
             .collect();
         if let Some(at) = siblings.iter().position(|&x| x == s) {
             let prev = if at > 0 { Some(siblings[at - 1]) } else { None };
-            result[s] = (prev, siblings.get(at + 1).copied());
+            result[i] = (prev, siblings.get(at + 1).copied());
         }
     }
     result
@@ -82,18 +84,18 @@ pub(crate) fn next_module(site: &Site) -> Vec<(Option<usize>, Option<usize>)> {
 pub(crate) fn shown_lists(
     site: &Site,
     page_backlinks: &[Vec<crate::site::Ref>],
-    cases: &[Vec<usize>],
-    lessons: &[Vec<usize>],
-    related: &[Vec<usize>],
-) -> (Vec<Vec<crate::site::Ref>>, Vec<Vec<usize>>) {
+    cases: &[Vec<PageId>],
+    lessons: &[Vec<PageId>],
+    related: &[Vec<PageId>],
+) -> (Vec<Vec<crate::site::Ref>>, Vec<Vec<PageId>>) {
     use crate::site::Ref;
     let n = site.pages.len();
     // The pages each page's text links to.
-    let mut links_out: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut links_out: Vec<Vec<PageId>> = vec![Vec::new(); n];
     for (target, list) in page_backlinks.iter().enumerate() {
         for r in list {
             if let Ref::Page(from) = *r {
-                links_out[from].push(target);
+                links_out[from.0].push(PageId(target));
             }
         }
     }
@@ -282,16 +284,17 @@ pub(crate) fn cases_and_lessons(
     site: &Site,
     order: &[usize],
     diags: &mut Diagnostics,
-) -> (Vec<Vec<usize>>, Vec<Vec<usize>>) {
-    let by_path: HashMap<&str, usize> = site
+) -> (Vec<Vec<PageId>>, Vec<Vec<PageId>>) {
+    let by_path: HashMap<&str, PageId> = site
         .pages
         .iter()
         .enumerate()
-        .map(|(i, p)| (p.rel_path.as_str(), i))
+        .map(|(i, p)| (p.rel_path.as_str(), PageId(i)))
         .collect();
     let mut cases = vec![Vec::new(); site.pages.len()];
-    let mut lessons = vec![Vec::new(); site.pages.len()];
-    for (i, page) in site.pages.iter().enumerate() {
+    let mut lessons: Vec<Vec<PageId>> = vec![Vec::new(); site.pages.len()];
+    for (n, page) in site.pages.iter().enumerate() {
+        let i = PageId(n);
         for entry in &page.meta.fields.cases {
             let path = entry
                 .trim()
@@ -299,9 +302,9 @@ pub(crate) fn cases_and_lessons(
                 .trim_start_matches('/');
             match by_path.get(path) {
                 Some(&c) if c != i => {
-                    if !cases[i].contains(&c) {
-                        cases[i].push(c);
-                        lessons[c].push(i);
+                    if !cases[n].contains(&c) {
+                        cases[n].push(c);
+                        lessons[c.0].push(i);
                     }
                 }
                 Some(_) => {}
@@ -340,14 +343,14 @@ pub(crate) fn cases_and_lessons(
         }
     }
     for l in &mut lessons {
-        l.sort_by_key(|&p| (order[p], p));
+        l.sort_by_key(|&p| (order[p.0], p));
     }
     (cases, lessons)
 }
 
 /// Up to five pages sharing the most taxonomy terms with each page; ties go to the newer,
 /// then by content path.
-pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
+pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<PageId>> {
     /// Terms used by more pages than this say little about relatedness and would make the
     /// computation quadratic; only their newest pages are considered.
     const MAX_TERM_SCAN: usize = 300;
@@ -355,12 +358,12 @@ pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
     const KEEP: usize = 5;
     let n = site.pages.len();
     // For each page, the (newest) pages of each of its terms.
-    let mut page_terms: Vec<Vec<&[usize]>> = vec![Vec::new(); n];
+    let mut page_terms: Vec<Vec<&[PageId]>> = vec![Vec::new(); n];
     for t in taxonomies {
         for term in &t.terms {
             let scan = &term.pages[..term.pages.len().min(MAX_TERM_SCAN)];
             for &p in &term.pages {
-                page_terms[p].push(scan);
+                page_terms[p.0].push(scan);
             }
         }
     }
@@ -388,7 +391,7 @@ pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
             || (vec![0u32; n], Vec::new()),
             |(score, touched), p| {
                 for scan in &page_terms[p] {
-                    for &q in *scan {
+                    for &PageId(q) in *scan {
                         if q != p {
                             if score[q] == 0 {
                                 touched.push(q);
@@ -410,7 +413,7 @@ pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
                     best.truncate(KEEP);
                 }
                 touched.clear();
-                best.into_iter().map(|(_, q)| q).collect()
+                best.into_iter().map(|(_, q)| PageId(q)).collect()
             },
         )
         .collect()
@@ -421,10 +424,10 @@ mod tests {
     use super::*;
 
     /// The straightforward computation (a map of scores per page, all candidates sorted).
-    fn related_reference(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<usize>> {
+    fn related_reference(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<PageId>> {
         let mut out = Vec::new();
-        for p in 0..site.pages.len() {
-            let mut score: HashMap<usize, u32> = HashMap::new();
+        for p in (0..site.pages.len()).map(PageId) {
+            let mut score: HashMap<PageId, u32> = HashMap::new();
             for t in taxonomies {
                 for term in t.terms.iter().filter(|t| t.pages.contains(&p)) {
                     for &q in term.pages.iter().take(300) {
@@ -434,7 +437,7 @@ mod tests {
                     }
                 }
             }
-            let mut list: Vec<(usize, u32)> = score.into_iter().collect();
+            let mut list: Vec<(PageId, u32)> = score.into_iter().collect();
             list.sort_by(|a, b| {
                 let (x, y) = (&site.pages[a.0], &site.pages[b.0]);
                 b.1.cmp(&a.1)

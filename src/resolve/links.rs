@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::markdown::{fill_placeholders, percent_encode_decoded, Link, LinkTarget, Rendered};
 use crate::paths::CONTENT_DIR;
-use crate::site::{LeftOut, Ref, Resolved, Site};
+use crate::site::{LeftOut, PageId, Ref, Resolved, SectionId, Site};
 use crate::suggest::closest;
 
 /// Content path → page or section, accepting `cases/tianjin.md`, `cases/_index.md`,
@@ -25,10 +25,10 @@ impl<'a> Lookup<'a> {
     pub(crate) fn new(site: &'a Site) -> Self {
         let mut map = HashMap::new();
         for (i, p) in site.pages.iter().enumerate() {
-            map.insert(p.rel_path.as_str(), Ref::Page(i));
+            map.insert(p.rel_path.as_str(), Ref::Page(PageId(i)));
         }
         for (i, s) in site.sections.iter().enumerate() {
-            map.insert(s.rel_path.as_str(), Ref::Section(i));
+            map.insert(s.rel_path.as_str(), Ref::Section(SectionId(i)));
         }
         Lookup { map }
     }
@@ -117,8 +117,8 @@ pub(crate) fn resolve_links(
     };
 
     let refs: Vec<Ref> = (0..site.pages.len())
-        .map(Ref::Page)
-        .chain((0..site.sections.len()).map(Ref::Section))
+        .map(|i| Ref::Page(PageId(i)))
+        .chain((0..site.sections.len()).map(|i| Ref::Section(SectionId(i))))
         .collect();
     let results: Vec<(Resolved, Vec<Ref>, Vec<Diagnostic>)> =
         refs.par_iter().map(|&r| ctx.resolve_one(r)).collect();
@@ -130,8 +130,8 @@ pub(crate) fn resolve_links(
         diags.extend(ds);
         for t in targets {
             match t {
-                Ref::Page(i) => page_back[i].push(from),
-                Ref::Section(i) => section_back[i].push(from),
+                Ref::Page(i) => page_back[i.0].push(from),
+                Ref::Section(i) => section_back[i.0].push(from),
             }
         }
         resolved.push((from, res));

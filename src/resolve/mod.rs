@@ -13,12 +13,14 @@ pub mod taxonomy;
 use std::collections::BTreeMap;
 
 use crate::diagnostics::{Diagnostics, Outcome};
-use crate::site::{Ref, Site};
+use crate::site::{PageId, Ref, SectionId, Site};
 
 pub use plan::{Job, Plan, ThemeOutputs};
 pub use taxonomy::{Taxonomy, TaxonomyId, Term, TermId};
 
-/// What the resolve stage knows about how pages relate.
+/// What the resolve stage knows about how pages relate. The lists "for each page" are in
+/// the order of [`Site::pages`] (indexed by [`PageId`]`.0`), those "for each section" in the
+/// order of [`Site::sections`].
 #[derive(Debug, Clone, Default)]
 pub struct Graph {
     /// For each page: who links to it.
@@ -28,19 +30,19 @@ pub struct Graph {
     /// Position of each page in the site's reading order (sections depth first).
     pub order: Vec<usize>,
     /// For each page: previous and next page of its section (a module's lessons).
-    pub prev_next: Vec<(Option<usize>, Option<usize>)>,
+    pub prev_next: Vec<(Option<PageId>, Option<PageId>)>,
     /// For each section that is a course module: the previous and next module.
-    pub modules: Vec<(Option<usize>, Option<usize>)>,
+    pub modules: Vec<(Option<SectionId>, Option<SectionId>)>,
     /// For each page: the backlinks its page shows (those not already in another list).
     pub shown_backlinks: Vec<Vec<Ref>>,
     /// For each page: the related pages its page shows (those not already in another list).
-    pub shown_related: Vec<Vec<usize>>,
+    pub shown_related: Vec<Vec<PageId>>,
     /// For each page: the cases it teaches from (`cases:`).
-    pub cases: Vec<Vec<usize>>,
+    pub cases: Vec<Vec<PageId>>,
     /// For each page: the lessons whose `cases:` name it, in course order.
-    pub lessons: Vec<Vec<usize>>,
+    pub lessons: Vec<Vec<PageId>>,
     /// For each page: up to five pages sharing the most taxonomy terms.
-    pub related: Vec<Vec<usize>>,
+    pub related: Vec<Vec<PageId>>,
     pub taxonomies: Vec<Taxonomy>,
     /// Redirect pages from `aliases:` in front matter.
     pub aliases: Vec<aliases::Alias>,

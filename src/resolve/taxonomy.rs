@@ -14,7 +14,7 @@ use std::path::Path;
 use crate::config::TaxonomyConfig;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::paths::CONTENT_DIR;
-use crate::site::Site;
+use crate::site::{PageId, Site};
 use crate::slug::term_slug;
 
 /// A taxonomy: its index in [`crate::resolve::Graph::taxonomies`].
@@ -40,7 +40,7 @@ pub struct Taxonomy {
 pub struct Term {
     pub name: String,
     pub slug: String,
-    pub pages: Vec<usize>,
+    pub pages: Vec<crate::site::PageId>,
     /// The slug of the term above it (`江苏省` for `南京市` in `江苏省/南京市`).
     pub parent: Option<String>,
 }
@@ -80,11 +80,11 @@ pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
     // Every page's place in newest-first order, found once: sorting a term's pages by it gives
     // the order of `sort_newest_first` (a total order), without comparing dates and titles
     // again for every term.
-    let mut newest: Vec<usize> = (0..site.pages.len()).collect();
+    let mut newest: Vec<PageId> = (0..site.pages.len()).map(PageId).collect();
     sort_newest_first(&mut newest, site);
     let mut rank = vec![0usize; site.pages.len()];
     for (r, &p) in newest.iter().enumerate() {
-        rank[p] = r;
+        rank[p.0] = r;
     }
     site.config
         .taxonomies
@@ -127,14 +127,14 @@ pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
                                 .with_help(format!("write it as `{}` everywhere", term.name)),
                         );
                     }
-                    if term.pages.last() != Some(&i) {
-                        term.pages.push(i);
+                    if term.pages.last() != Some(&PageId(i)) {
+                        term.pages.push(PageId(i));
                     }
                 }
             }
             let mut terms: Vec<Term> = terms.into_values().collect();
             for t in &mut terms {
-                t.pages.sort_unstable_by_key(|&p| rank[p]);
+                t.pages.sort_unstable_by_key(|&p| rank[p.0]);
             }
             Taxonomy { config: tc.clone(), terms }
         })
@@ -142,7 +142,7 @@ pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
 }
 
 /// Newest first; undated pages last; ties by title, then path.
-pub fn sort_newest_first(pages: &mut [usize], site: &Site) {
+pub fn sort_newest_first(pages: &mut [PageId], site: &Site) {
     pages.sort_by(|&a, &b| {
         let (x, y) = (&site.pages[a], &site.pages[b]);
         (y.meta.fields.date.is_some(), &y.meta.fields.date)

@@ -44,7 +44,7 @@ pub const DIR: &str = crate::paths::SEARCH_DIR;
 /// under the heading 数据一览) and its source (资料来源: author, title, publication, issue),
 /// as the default theme's `page.html` shows them.
 pub fn docs(site: &Site) -> Vec<Doc<'_>> {
-    let trail = |mut s: usize| {
+    let trail = |mut s: crate::site::SectionId| {
         let mut names = Vec::new();
         while let Some(parent) = site.sections[s].parent {
             names.push(site.sections[s].title());
@@ -54,7 +54,7 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
         names.join(" › ")
     };
     // The title of the top-level section `s` is in (itself if it is one; none for the root).
-    let top = |mut s: usize| {
+    let top = |mut s: crate::site::SectionId| {
         while let Some(parent) = site.sections[s].parent {
             if site.sections[parent].parent.is_none() {
                 return site.sections[s].title();
@@ -136,7 +136,7 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
             anchors,
             terms: Vec::new(),
             term_counts: Vec::new(),
-            top: top(i),
+            top: top(crate::site::SectionId(i)),
             body: with_extras(&extras, text),
         });
     }

@@ -324,7 +324,7 @@ fn front_matter_values_are_escaped_everywhere_the_theme_prints_them() {
                 .matches("<form class=\"search-form\" role=\"search\"")
                 .count();
         let mut forms_seen = 0;
-        // The theme's own charts (src/chart.rs) are inline SVG.
+        // The theme's own charts (src/chart/) are inline SVG.
         let theme_charts = text.matches("<svg class=\"chart-svg\" viewBox=").count();
         let mut charts_seen = 0;
         let problems: Vec<String> = unsafe_parts(&text)

@@ -5,9 +5,11 @@
 //! links the whole library and its dependencies again: after an edit of `src/`, linking 25
 //! binaries was most of `cargo test --no-run` (figures in the README, "Tests").
 //!
-//! Run one module with `cargo test --test it serve::`, one test by its path
+//! Run one module with `cargo test --test it hardening::`, one test by its path
 //! (`cargo test --test it serve::bad_edit_sends_error_and_keeps_the_old_page`), or filter on
-//! any part of the name.
+//! any part of the name. A filter matches anywhere: `serve::` also runs `browser_serve::` (and
+//! `publish::` runs `browser_publish::`); `cargo test --test it serve:: -- --skip browser_`
+//! runs `serve` alone.
 //!
 //! All modules share one process and run on parallel threads. Nothing here changes
 //! process-wide state (no `set_var`, no `set_current_dir`): each test works in its own

@@ -21,6 +21,6 @@ if [ ! -f "$PAGEFIND_DIR/node_modules/pagefind/package.json" ]; then
 fi
 export PAGEFIND_DIR
 if [ "${1:-}" = "--scale" ]; then
-  ZHIKU_COMPARE_SITE=$(cd "$2" && pwd) exec cargo test --test search_quality -- --ignored --nocapture first_query_bytes_at_scale
+  ZHIKU_COMPARE_SITE=$(cd "$2" && pwd) exec cargo test --test it -- --ignored --nocapture search_quality::first_query_bytes_at_scale
 fi
-exec cargo test --test search_quality -- --ignored --nocapture compare_with_pagefind
+exec cargo test --test it -- --ignored --nocapture search_quality::compare_with_pagefind

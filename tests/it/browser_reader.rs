@@ -4,10 +4,10 @@
 //! with pdftotext), learning progress kept across reloads and from file://, self-check
 //! questions, the case citation, the contents marking the heading on screen, the HTML site map.
 //!
-//! `ZHIKU_REVIEW_DIR=review cargo test --test browser_reader -- --ignored screenshots` writes
+//! `ZHIKU_REVIEW_DIR=review cargo test --test it browser_reader::screenshots -- --ignored` writes
 //! screenshots of the main page types at both widths into `review/` (see README, Tests).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! from an arbitrary sub-path of a server, navigated three levels deep by clicking, with the
 //! stylesheet loaded on every page; an alias redirect followed from disk.
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

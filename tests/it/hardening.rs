@@ -16,7 +16,7 @@
 //! the exit code, the messages, that no staging directory is left, that the previous output
 //! is unchanged when the build fails, and what must not appear (a secret from outside).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};

@@ -1,7 +1,7 @@
 //! `zhiku serve`: events for edits of every kind, errors with the old page kept, safety,
 //! concurrency, and the incremental == full build invariant.
 
-mod common;
+use crate::common;
 
 use std::time::Duration;
 

@@ -2,7 +2,7 @@
 //! pages around the page, and the main navigation comes from `nav` (not from
 //! `get_section`, which copies every page summary of the site into every page).
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 

@@ -19,7 +19,7 @@
 //!    and leaves the other, and both mean the same characters. A reference the normaliser does
 //!    not know is left as written, so it can only make a comparison fail, never pass.
 
-mod common;
+use crate::common;
 
 use std::path::PathBuf;
 

@@ -2,7 +2,7 @@
 //! code 1 and a message naming the file, the line (and column where known), what is wrong and
 //! how to fix it; all mistakes of one build are reported together.
 
-mod common;
+use crate::common;
 
 use common::{page, Fixture, Run};
 

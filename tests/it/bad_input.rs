@@ -5,10 +5,10 @@
 //!
 //! Limits are at the end of the list: front matter over 64 KB, more than 100 terms of one
 //! taxonomy on a page (10,000 tags), YAML alias bombs and deep nesting, and files over 32 MB
-//! are errors, each found in linear time. A 10 MB page must build: `tests/encodings.rs`. An
+//! are errors, each found in linear time. A 10 MB page must build: `encodings.rs`. An
 //! unreadable file: also there (as root, permissions do not stop reading).
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};

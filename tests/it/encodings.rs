@@ -3,7 +3,7 @@
 //! build; files not in UTF-8 get a warning naming the file, the encoding and how to convert it.
 //! Also: unreadable files, and limits that must build (a 10 MB page).
 
-mod common;
+use crate::common;
 
 use common::{page, Fixture};
 

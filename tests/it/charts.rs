@@ -2,7 +2,7 @@
 //! inline SVG at build time; the SVG's text and bar heights follow the data; bad chart data
 //! is a build error naming the file and line.
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 

@@ -2,7 +2,7 @@
 //! LibreOffice in tests/fixtures/docx/), bad input refused with nothing written, batches all
 //! or nothing, and `zhiku export MODULE --docx` read back with zip + quick-xml.
 
-mod common;
+use crate::common;
 
 use std::io::{Cursor, Read};
 use std::path::{Path, PathBuf};

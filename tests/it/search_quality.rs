@@ -7,7 +7,7 @@
 //! `compare_with_pagefind` (ignored; run by `benches/pagefind.sh`) runs the same queries
 //! through Pagefind over the same documents and prints both engines side by side.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

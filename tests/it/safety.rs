@@ -2,7 +2,7 @@
 //! them; `[markdown] safe = true` strips scripts, event handlers and `javascript:` URLs from
 //! the Markdown's HTML (classic XSS payloads); templates never read files outside the site.
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 

@@ -2,7 +2,7 @@
 //! order, the Chinese Markdown rules, the template context, theme overrides, escaping, the
 //! atomic and deterministic output, and the command line.
 
-mod common;
+use crate::common;
 
 use common::{anchors, between, page, tree, Fixture};
 

@@ -2,7 +2,7 @@
 //! cleanly, has its four cases and five course modules, cites its sources, uses every case in
 //! at least two lessons, and has no broken internal link, also under a sub-path.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -2,7 +2,7 @@
 //! sub-path base_url, relative), aliases become redirect pages, theme CSS and JS are
 //! fingerprinted and referenced by that name, canonical and Open Graph tags.
 
-mod common;
+use crate::common;
 
 use common::linkcheck::{self, Mode};
 use common::{page, Fixture};

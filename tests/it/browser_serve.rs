@@ -1,7 +1,7 @@
 //! Live reload in headless Chromium: an edit reloads the open page (keeping the scroll
 //! position); a bad edit shows the error overlay; fixing it removes the overlay.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::serve::Server;

@@ -4,7 +4,7 @@
 //! in headless Chromium from `file://`: the 简/繁 switch keeps the section, the choice is
 //! remembered, and search in the zh-Hant edition finds Simplified and Traditional queries.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -2,7 +2,7 @@
 //! HTTP and from a `file://` copy, the `?q=` deep link, the header box with the keyboard,
 //! a sub-path `base_url`, and the browser's tokenizer agreeing with the index's.
 
-mod common;
+use crate::common;
 
 use std::path::{Path, PathBuf};
 

@@ -6,7 +6,7 @@
 //! - a full diagnostic report of a site with several kinds of mistakes;
 //! - the template context of a page (what `page.html` sees), from Tera's `__tera_context`.
 
-mod common;
+use crate::common;
 
 use common::Fixture;
 use zhiku::build::{self, BuildOptions};

@@ -1,7 +1,7 @@
 //! Internal links and their checks, backlinks, related pages, lessons ↔ cases, course order,
 //! pagination, taxonomies with their feeds, the module print page, sitemap and 404.
 
-mod common;
+use crate::common;
 
 use common::{anchors, between, page, Fixture};
 

@@ -1,7 +1,7 @@
 //! Incremental rendering (`serve`'s rebuilds, in process): a one-page edit renders again only
 //! the outputs whose data include that page, and the result is the same as a fresh build.
 
-mod common;
+use crate::common;
 
 use std::collections::{BTreeMap, BTreeSet};
 

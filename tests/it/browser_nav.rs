@@ -1,7 +1,7 @@
 //! Headless Chromium on the bundled knowledge base: cross-links land on the right heading,
 //! "next" walks through a module and its end leads to the next module, term pages open.
 
-mod common;
+use crate::common;
 
 use common::browser::Browser;
 use common::http::StaticServer;

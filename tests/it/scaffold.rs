@@ -1,7 +1,7 @@
 //! `zhiku init` and `zhiku new`: a round trip init → new → check → build, refusals, and the
 //! archetype precedence (site, then theme, then built-in).
 
-mod common;
+use crate::common;
 
 use std::path::Path;
 

@@ -2,7 +2,7 @@
 //! unused cases and images without alt text, exit codes, and `--external` against local
 //! servers only.
 
-mod common;
+use crate::common;
 
 use std::io::{Read, Write};
 use std::net::TcpListener;

@@ -18,7 +18,7 @@
 //! says when to build again).
 //!
 //! A new `State` is always correct, only slower: the served site equals a fresh build's
-//! (tests/incremental.rs checks it over scripted edits).
+//! (tests/it/incremental.rs checks it over scripted edits).
 
 use crate::load::LoadCache;
 use crate::render::{Memo, SummaryCache};

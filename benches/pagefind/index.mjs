@@ -1,5 +1,5 @@
 // Index the documents of a zhiku build with Pagefind, for the side-by-side benchmark
-// (tests/search_quality.rs `compare_with_pagefind`, run by benches/pagefind.sh).
+// (tests/it/search_quality.rs `compare_with_pagefind`, run by benches/pagefind.sh).
 //
 //   PAGEFIND_DIR=/dir/with/node_modules node benches/pagefind/index.mjs <site>
 //

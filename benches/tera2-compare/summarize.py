@@ -1,0 +1,25 @@
+#!/usr/bin/env python3
+"""Medians per (variant, threads) of measure.sh's log; runs taken under a 1-minute load
+average above MAX_LOAD (default 2) are left out unless no run of that pair is below it.
+usage: summarize.py [LOG] [MAX_LOAD]"""
+import statistics, sys
+log = sys.argv[1] if len(sys.argv) > 1 else "target/results.log"
+max_load = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
+runs = {}
+for line in open(log):
+    f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+    if "variant" not in f:
+        continue
+    runs.setdefault((f["variant"], int(f["threads"])), []).append(f)
+cols = ["wall_s", "cpu_s", "user_s", "sys_s", "ctx_cpu_s", "render_cpu_s", "alloc_mb", "alloc_calls_k", "maxrss_kb", "peak_rss_render_mb", "load"]
+print("| variant | threads | runs (load ≤ %g) | " % max_load + " | ".join(cols) + " |")
+print("|---|---:|---:|" + "---:|" * len(cols))
+for (v, t), rs in sorted(runs.items(), key=lambda x: (-x[0][1], x[0][0])):
+    quiet = [r for r in rs if float(r["load"]) <= max_load]
+    use = quiet if quiet else rs
+    med = lambda k: statistics.median(float(r[k]) for r in use)
+    cells = []
+    for c in cols:
+        x = med(c)
+        cells.append("%.0f" % (x / 1024) + " MiB" if c == "maxrss_kb" else ("%.3g" % x if x < 100 else "%.0f" % x))
+    print(f"| {v} | {t} | {len(use)}/{len(rs)}{'' if quiet else ' (all loaded)'} | " + " | ".join(cells) + " |")

@@ -23,3 +23,19 @@ for (v, t), rs in sorted(runs.items(), key=lambda x: (-x[0][1], x[0][0])):
         x = med(c)
         cells.append("%.0f" % (x / 1024) + " MiB" if c == "maxrss_kb" else ("%.3g" % x if x < 100 else "%.0f" % x))
     print(f"| {v} | {t} | {len(use)}/{len(rs)}{'' if quiet else ' (all loaded)'} | " + " | ".join(cells) + " |")
+
+# Paired ratios: each run's CPU seconds over t1-values' in the same round and thread count
+# (runs of one round follow each other within a minute, so they share the machine's load).
+pairs = {}
+for (v, t), rs in runs.items():
+    for r in rs:
+        pairs.setdefault((r["round"], t), {})[v] = r
+print()
+print("| variant | threads | CPU ÷ t1-values, median of rounds (min–max) |")
+print("|---|---:|---:|")
+for (v, t) in sorted(runs, key=lambda x: (-x[1], x[0])):
+    q = sorted(float(p[v]["cpu_s"]) / float(p["t1-values"]["cpu_s"])
+               for (rd, tt), p in pairs.items() if tt == t and v in p and "t1-values" in p
+               and float(p[v]["load"]) <= max_load and float(p["t1-values"]["load"]) <= max_load)
+    if q:
+        print(f"| {v} | {t} | {statistics.median(q):.2f} ({q[0]:.2f}–{q[-1]:.2f}, {len(q)} rounds) |")

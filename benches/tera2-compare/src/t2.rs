@@ -218,3 +218,86 @@ pub fn context_typed(
     };
     Context::from_serialize(&ctx).expect("context")
 }
+
+/// `page` for (e): the page's own fields borrowed from the site, every other page's summary
+/// a shared `tera::Value` (Tera 2's serializer clones a `Value` it meets, an `Arc` count,
+/// instead of serializing it again).
+#[derive(serde::Serialize)]
+struct HybridPage<'a> {
+    #[serde(flatten)]
+    summary: common::Summary<'a>,
+    content: &'a str,
+    toc: &'a [crate::corpus::TocEntry],
+    ancestors: Vec<&'a Value>,
+    backlinks: Vec<&'a Value>,
+    related: Vec<&'a Value>,
+    other_backlinks: Vec<&'a Value>,
+    other_related: Vec<&'a Value>,
+    quiz: [(); 0],
+    lessons: [(); 0],
+    prev: Option<&'a Value>,
+    next: Option<&'a Value>,
+    siblings: Vec<common::Sibling<'a>>,
+    lesson: Option<()>,
+    assets: [(); 0],
+}
+
+#[derive(serde::Serialize)]
+struct HybridContext<'a> {
+    config: &'a Value,
+    nav: &'a Value,
+    page: HybridPage<'a>,
+    current_path: &'a str,
+    current_url: &'a str,
+    current_permalink: &'a str,
+}
+
+/// (e) one typed definition (borrowing the site, as (b) and (d)) whose listed summaries,
+/// links, `config` and `nav` are the shared values of (c).
+pub fn context_hybrid<'a>(site: &'a Site, sh: &'a Shared, i: usize) -> Context {
+    let p = &site.pages[i];
+    let s = &site.sections[p.section];
+    let start = Site::siblings_start(site.position[i], s.pages.len());
+    let (prev, next) = site.prev_next[i];
+    fn pick<'v>(list: &[usize], from: &'v [Value]) -> Vec<&'v Value> {
+        list.iter().map(|&q| &from[q]).collect()
+    }
+    let page = HybridPage {
+        summary: common::summary(site, i),
+        content: &p.content,
+        toc: &p.toc,
+        ancestors: site
+            .ancestors(p.section)
+            .into_iter()
+            .map(|a| &sh.section_links[a])
+            .collect(),
+        backlinks: pick(&site.backlinks[i], &sh.page_links),
+        related: pick(&site.related[i], &sh.summaries),
+        other_backlinks: pick(&site.backlinks[i], &sh.page_links),
+        other_related: pick(&site.shown_related[i], &sh.summaries),
+        quiz: [],
+        lessons: [],
+        prev: prev.map(|q| &sh.summaries[q]),
+        next: next.map(|q| &sh.summaries[q]),
+        siblings: s.pages[start..]
+            .iter()
+            .take(SIBLINGS)
+            .map(|&q| common::Sibling {
+                current: q == i,
+                title: &site.pages[q].title,
+                url: &site.pages[q].url,
+            })
+            .collect(),
+        lesson: None,
+        assets: [],
+    };
+    let ctx = HybridContext {
+        config: &sh.config,
+        nav: &sh.nav,
+        page,
+        current_path: &p.path,
+        current_url: &p.url,
+        current_permalink: &p.permalink,
+    };
+    Context::from_serialize(&ctx).expect("context")
+}

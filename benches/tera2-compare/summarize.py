@@ -1,16 +1,18 @@
 #!/usr/bin/env python3
 """Medians per (variant, threads) of measure.sh's log; runs taken under a 1-minute load
 average above MAX_LOAD (default 2) are left out unless no run of that pair is below it.
-usage: summarize.py [LOG] [MAX_LOAD]"""
+usage: summarize.py [MAX_LOAD] LOG...   (rounds are paired within one log)"""
 import statistics, sys
-log = sys.argv[1] if len(sys.argv) > 1 else "target/results.log"
-max_load = float(sys.argv[2]) if len(sys.argv) > 2 else 2.0
+max_load = float(sys.argv[1]) if len(sys.argv) > 1 else 2.0
+logs = sys.argv[2:] or ["target/results.log"]
 runs = {}
-for line in open(log):
-    f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
-    if "variant" not in f:
-        continue
-    runs.setdefault((f["variant"], int(f["threads"])), []).append(f)
+for n, log in enumerate(logs):
+    for line in open(log):
+        f = dict(kv.split("=", 1) for kv in line.split() if "=" in kv)
+        if "variant" not in f:
+            continue
+        f["round"] = f"{n}:{f['round']}"
+        runs.setdefault((f["variant"], int(f["threads"])), []).append(f)
 cols = ["wall_s", "cpu_s", "user_s", "sys_s", "ctx_cpu_s", "render_cpu_s", "alloc_mb", "alloc_calls_k", "maxrss_kb", "peak_rss_render_mb", "load"]
 print("| variant | threads | runs (load ≤ %g) | " % max_load + " | ".join(cols) + " |")
 print("|---|---:|---:|" + "---:|" * len(cols))

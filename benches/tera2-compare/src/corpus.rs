@@ -317,7 +317,7 @@ pub fn load(dir: &Path) -> Site {
         subsections: (1..=section_dirs.len()).collect(),
         pages: Vec::new(),
     }];
-    for (si, d) in section_dirs.iter().enumerate() {
+    for d in &section_dirs {
         let idx = std::fs::read_to_string(content.join(d).join("_index.md")).unwrap_or_default();
         let title = front(&idx).title;
         sections.push(Section {
@@ -328,7 +328,6 @@ pub fn load(dir: &Path) -> Site {
             subsections: Vec::new(),
             pages: Vec::new(),
         });
-        let _ = si;
     }
     let mut pages: Vec<Page> = files
         .par_iter()

@@ -2,6 +2,7 @@
 //! `zhiku serve` all go through [`prepare`].
 
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -85,8 +86,9 @@ impl BuildOptions {
 
 /// A loaded and resolved site, ready to render.
 pub struct Prepared {
-    pub site: Site,
-    pub graph: Graph,
+    /// Shared with the template functions (`get_page`, …), which Tera keeps.
+    pub site: Arc<Site>,
+    pub graph: Arc<Graph>,
     pub theme: Theme,
     pub tera: tera::Tera,
 }
@@ -195,8 +197,8 @@ pub fn prepare(opts: &BuildOptions, state: &mut State) -> Outcome<Prepared> {
     match (theme, tera, graph) {
         (Some(theme), Some(tera), Some(graph)) if !diags.has_errors() => Outcome::made(
             Prepared {
-                site,
-                graph,
+                site: Arc::new(site),
+                graph: Arc::new(graph),
                 theme,
                 tera,
             },
@@ -238,19 +240,17 @@ impl std::fmt::Display for BuildSummary {
 pub fn render(p: &Prepared, sink: &dyn Sink, state: &mut State) -> Outcome<(usize, Stats)> {
     let mut timer = Timer::new();
     if !state.keeps() {
-        let renderer = Renderer::new(&p.site, &p.graph, &p.theme, p.tera.clone(), None);
+        let renderer = Renderer::new((&p.site, &p.graph), &p.theme, p.tera.clone(), None);
         return run_renderer(&renderer, sink).map(|count| (count, renderer.stats()));
     }
     let previous = std::mem::take(&mut state.memo);
     let renderer = Renderer::new(
-        &p.site,
-        &p.graph,
+        (&p.site, &p.graph),
         &p.theme,
         p.tera.clone(),
         Some(crate::render::Incremental::new(
             &previous,
             &mut state.search,
-            &mut state.summaries,
         )),
     );
     timer.mark("values");

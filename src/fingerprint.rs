@@ -86,17 +86,25 @@ thread_local! {
     static FINGERPRINTING: Cell<bool> = const { Cell::new(false) };
 }
 
-/// A JSON value built once and shared by many template contexts (a page's summary, a link
+/// Data built once per build and shared by many template contexts (a page's summary, a link
 /// to a page), with its fingerprint when the build keeps fingerprints (`serve`). It
-/// serializes as the value, except inside [`of_serialize`], where it stands for its
+/// serializes as the data, except inside [`of_serialize`], where it stands for its
 /// fingerprint.
-#[derive(Debug, Clone, Copy)]
-pub struct Shared<'a> {
-    pub value: &'a Value,
+#[derive(Debug)]
+pub struct Shared<'a, T: ?Sized = Value> {
+    pub value: &'a T,
     pub fingerprint: Option<u64>,
 }
 
-impl Serialize for Shared<'_> {
+impl<T: ?Sized> Clone for Shared<'_, T> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+
+impl<T: ?Sized> Copy for Shared<'_, T> {}
+
+impl<T: Serialize + ?Sized> Serialize for Shared<'_, T> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;
         match self.fingerprint {

@@ -9,7 +9,6 @@
 //! |---|---|---|
 //! | `load` | every content file parsed | the file's bytes have the same fingerprint (every file is read on every build), same Markdown and taxonomy settings |
 //! | `templates` | the compiled Tera templates | same template names, files and text (fingerprint) |
-//! | `summaries` | each page's summary as templates see it | the typed summary has the same fingerprint (every field it shows, serialized) |
 //! | `memo` | what each output was made from | the typed context has the same fingerprint (shared summaries counted by theirs), every `get_*` call a template made gives the same result; static files and assets: the same bytes |
 //! | `search` | each document's search tokens | same document (fingerprint of its text and fields) |
 //!
@@ -21,7 +20,7 @@
 //! (tests/it/incremental.rs checks it over scripted edits).
 
 use crate::load::LoadCache;
-use crate::render::{Memo, SummaryCache};
+use crate::render::Memo;
 use crate::search::SearchCache;
 
 /// What one build leaves for the next.
@@ -29,7 +28,6 @@ use crate::search::SearchCache;
 pub struct State {
     pub(crate) load: LoadCache,
     pub(crate) templates: Option<(u64, tera::Tera)>,
-    pub(crate) summaries: SummaryCache,
     pub(crate) memo: Memo,
     pub(crate) search: SearchCache,
     /// Keep nothing (a one-shot build): parsed files are dropped after loading and the

@@ -1,9 +1,12 @@
 //! The data templates see that is built once per build: each page's and section's summary
-//! and links, typed ([`PageSummary`], [`SectionSummary`]) and turned into JSON values once,
-//! shared by reference ([`Shared`]) by every context that shows them (see [`super::parts`]).
+//! and links, typed ([`PageSummary`], [`SectionSummary`], [`Link`]) and borrowing the site,
+//! kept on [`Shelf`]s and shared by reference ([`Shared`]) by every context that shows them
+//! (see [`super::parts`]). Nothing here is a JSON value until a template needs it: a
+//! summary is serialized into each context that lists it, as Tera 1 requires (its contexts
+//! own their values), but the site's summaries are never all held as JSON at once.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, HashMap};
-use std::sync::Arc;
 
 use serde::Serialize;
 use serde_json::{json, Map, Value};
@@ -12,29 +15,22 @@ use crate::fingerprint::Shared;
 use crate::resolve::Graph;
 use crate::site::{Page, PageId, Position, Ref, SectionId, Site};
 
-/// Values built once per build and shared by every context that shows them.
-pub(crate) struct Values {
-    /// A page's summary (everything but its content): used in listings and by `get_page`.
-    /// Shared with [`SummaryCache`] (serve), which hands an unchanged page's summary to the
-    /// next build as it is.
-    pub pages: Shelf,
+/// Data built once per build and shared by every context that shows it.
+pub(crate) struct Values<'a> {
+    /// A page's summary (everything but its content): listings, neighbours, related pages.
+    pub pages: Shelf<PageSummary<'a>>,
     /// `{title, url}` of each page (`page.siblings` entries).
-    pub(super) page_links: Shelf,
-    /// `{title, url, kind: "page"}` of each page (backlinks, a summary's `cases`).
-    pub(super) page_refs: Shelf,
-    /// A section's summary without its pages (see [`Values::section`]).
-    pub(super) sections: Shelf,
+    pub(super) page_links: Shelf<Link<'a>>,
+    /// `{title, url, kind: "page"}` of each page (backlinks).
+    pub(super) page_refs: Shelf<Link<'a>>,
+    /// A section's summary without its pages.
+    pub(super) sections: Shelf<SectionSummary<'a>>,
     /// `{title, url, kind: "section"}` of each section (breadcrumbs, backlinks).
-    pub(super) section_refs: Shelf,
-    /// The same with `pages`, the summaries of its pages: made when first asked for (a
-    /// rebuild by `serve` usually needs few of them).
-    full_sections: Vec<std::sync::OnceLock<Value>>,
+    pub(super) section_refs: Shelf<Link<'a>>,
     /// Each section's module handout (print page), made when first asked for.
     handouts: Vec<std::sync::OnceLock<super::handout::Handout>>,
     /// URL → page, for the handouts' links (made once, when the first handout is made).
     pub(super) page_by_url: std::sync::OnceLock<HashMap<String, usize>>,
-    /// Each section's pages, in order.
-    section_pages: Vec<Vec<PageId>>,
     pub config: Value,
     /// `nav` in every template: `[{title, url, path}]` of the home page's sections, for the
     /// site's main navigation. (The theme used `get_section("_index.md").subsections`, which
@@ -42,53 +38,52 @@ pub(crate) struct Values {
     pub nav: Value,
 }
 
-/// JSON values built once per build, one per page or section, with their fingerprints when
-/// the build keeps fingerprints (`serve`): a context holds them as [`Shared`] references.
-pub(crate) struct Shelf {
-    pub values: Vec<Arc<Value>>,
+/// Typed data built once per build, one item per page or section, with their fingerprints
+/// when the build keeps fingerprints (`serve`): a context holds them as [`Shared`]
+/// references.
+pub(crate) struct Shelf<T> {
+    items: Vec<T>,
     /// Empty when the build keeps no fingerprints.
     fingerprints: Vec<u64>,
 }
 
-impl Shelf {
-    /// The values `make` builds from typed data (fingerprinted when `keep`).
-    fn build<T: Serialize>(n: usize, keep: bool, make: impl Fn(usize) -> T + Sync) -> Shelf {
+impl<T: Serialize + Send + Sync> Shelf<T> {
+    /// The items `make` builds, fingerprinted when `keep`.
+    fn build(n: usize, keep: bool, make: impl Fn(usize) -> T + Sync + Send) -> Shelf<T> {
         use rayon::prelude::*;
-        let made: Vec<(Arc<Value>, u64)> = (0..n)
-            .into_par_iter()
-            .map(|i| {
-                let typed = make(i);
-                let fingerprint = if keep {
-                    crate::fingerprint::of_serialize(&typed)
-                } else {
-                    0
-                };
-                (Arc::new(to_value(&typed)), fingerprint)
-            })
-            .collect();
-        let (values, fingerprints) = made.into_iter().unzip::<_, _, Vec<_>, Vec<_>>();
+        let items: Vec<T> = (0..n).into_par_iter().map(make).collect();
+        let fingerprints = if keep {
+            items
+                .par_iter()
+                .map(crate::fingerprint::of_serialize)
+                .collect()
+        } else {
+            Vec::new()
+        };
         Shelf {
-            values,
-            fingerprints: if keep { fingerprints } else { Vec::new() },
+            items,
+            fingerprints,
         }
     }
+}
 
-    /// Value `i`, as a context holds it.
-    pub(crate) fn get(&self, i: impl Position) -> Shared<'_> {
+impl<T: Serialize> Shelf<T> {
+    /// Item `i`, as a context holds it.
+    pub(crate) fn get(&self, i: impl Position) -> Shared<'_, T> {
         Shared {
-            value: &self.values[i.at()],
+            value: &self.items[i.at()],
             fingerprint: self.fingerprints.get(i.at()).copied(),
         }
     }
 
-    /// Values `list`, as a context holds them.
-    pub(crate) fn list(&self, list: &[impl Position]) -> Vec<Shared<'_>> {
+    /// Items `list`, as a context holds them.
+    pub(crate) fn list(&self, list: &[impl Position]) -> Vec<Shared<'_, T>> {
         list.iter().map(|&i| self.get(i)).collect()
     }
 
-    /// Value `i` itself.
-    pub(crate) fn value(&self, i: impl Position) -> &Value {
-        &self.values[i.at()]
+    /// Item `i` as a JSON value (for the values assembled by hand: handouts, feeds).
+    pub(crate) fn value(&self, i: impl Position) -> Value {
+        to_value(&self.items[i.at()])
     }
 }
 
@@ -101,21 +96,33 @@ pub(crate) fn to_value<T: Serialize + ?Sized>(typed: &T) -> Value {
 /// Most entries of `page.siblings` (the pages of the page's section around it).
 pub(crate) const SIBLINGS: usize = 100;
 
-/// `{title, url}` of a page or section (`kind` is added by [`Values::page_refs`] and
-/// [`Values::section_refs`]).
+/// `{title, url}` of a page or section, with `kind` (`page`, `section`) where a list holds
+/// both.
 #[derive(Serialize)]
-struct Link<'a> {
-    title: &'a str,
+pub(crate) struct Link<'a> {
+    title: Cow<'a, str>,
     url: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     kind: Option<&'static str>,
 }
 
-fn link<'a>(site: &Site, title: &'a str, path: &str, kind: Option<&'static str>) -> Link<'a> {
+/// The link to page `p`.
+fn page_link<'a>(site: &'a Site, p: PageId, kind: Option<&'static str>) -> Link<'a> {
+    let page = &site.pages[p];
     Link {
-        title,
-        url: site.url(path),
+        title: Cow::Borrowed(&page.meta.fields.title),
+        url: site.url(&page.path),
         kind,
+    }
+}
+
+/// The link to section `s` (`kind: "section"`).
+fn section_link(site: &Site, s: SectionId) -> Link<'_> {
+    let section = &site.sections[s];
+    Link {
+        title: Cow::Owned(section.title()),
+        url: site.url(&section.path),
+        kind: Some("section"),
     }
 }
 
@@ -178,7 +185,7 @@ fn page_taxonomies<'a>(site: &Site, page: &'a Page) -> BTreeMap<&'a str, Vec<Ter
 
 /// A page's summary: what listings, `get_page` and neighbours show of it.
 #[derive(Serialize)]
-struct PageSummary<'a> {
+pub(crate) struct PageSummary<'a> {
     title: &'a str,
     description: &'a Option<String>,
     summary: &'a str,
@@ -196,18 +203,13 @@ struct PageSummary<'a> {
     word_count: usize,
     taxonomies: BTreeMap<&'a str, Vec<TermLink<'a>>>,
     source: &'a Option<crate::frontmatter::Source>,
-    cases: Vec<Shared<'a>>,
+    cases: Vec<Link<'a>>,
     extra: &'a Map<String, Value>,
-    section: Shared<'a>,
+    section: Link<'a>,
 }
 
-fn page_summary<'a>(
-    site: &'a Site,
-    graph: &'a Graph,
-    refs: (&'a Shelf, &'a Shelf),
-    i: usize,
-) -> PageSummary<'a> {
-    let (page_refs, section_refs) = refs;
+/// The summary of page `i`.
+pub(crate) fn page_summary<'a>(site: &'a Site, graph: &Graph, i: PageId) -> PageSummary<'a> {
     let p = &site.pages[i];
     let f = &p.meta.fields;
     PageSummary {
@@ -228,9 +230,12 @@ fn page_summary<'a>(
         word_count: p.rendered.words.total(),
         taxonomies: page_taxonomies(site, p),
         source: &f.source,
-        cases: page_refs.list(&graph.cases[i]),
+        cases: graph.cases[i.0]
+            .iter()
+            .map(|&c| page_link(site, c, Some("page")))
+            .collect(),
         extra: &f.extra,
-        section: section_refs.get(p.section),
+        section: section_link(site, p.section),
     }
 }
 
@@ -245,7 +250,7 @@ pub(crate) fn quiz_value(p: &Page) -> Value {
 
 /// A section's summary, without `pages`.
 #[derive(Serialize)]
-struct SectionSummary<'a> {
+pub(crate) struct SectionSummary<'a> {
     title: String,
     description: &'a Option<String>,
     summary: &'a str,
@@ -260,7 +265,8 @@ struct SectionSummary<'a> {
     reading_time: usize,
 }
 
-fn section_summary(site: &Site, i: usize) -> SectionSummary<'_> {
+/// The summary of section `i`, without its pages.
+pub(crate) fn section_summary(site: &Site, i: SectionId) -> SectionSummary<'_> {
     let s = &site.sections[i];
     let pages = s.pages.iter().map(|&p| &site.pages[p].rendered.words);
     SectionSummary {
@@ -279,69 +285,11 @@ fn section_summary(site: &Site, i: usize) -> SectionSummary<'_> {
     }
 }
 
-/// Page summaries kept between `serve`'s rebuilds: a page whose summary has the same
-/// fingerprint as in the previous build keeps the summary built then (on a 10,000-page
-/// site, building them is most of the time of a rebuild's values).
-#[derive(Default)]
-pub(crate) struct SummaryCache {
-    /// Page (`rel_path`) → fingerprint of its summary, and the summary.
-    entries: HashMap<String, (u64, Arc<Value>)>,
-}
-
-impl Values {
-    /// Every page's and section's summary and links and the site-wide values; with `cache`
-    /// (serve), fingerprinted, reusing the cached summaries whose fingerprint did not change
-    /// and leaving this build's in it.
-    pub(crate) fn build(site: &Site, graph: &Graph, cache: Option<&mut SummaryCache>) -> Values {
-        use rayon::prelude::*;
-        let keep = cache.is_some();
-        let pages = &site.pages;
-        let sections = &site.sections;
-        let page_links = Shelf::build(pages.len(), keep, |i| {
-            link(site, &pages[i].meta.fields.title, &pages[i].path, None)
-        });
-        let page_refs = Shelf::build(pages.len(), keep, |i| {
-            link(
-                site,
-                &pages[i].meta.fields.title,
-                &pages[i].path,
-                Some("page"),
-            )
-        });
-        let titles: Vec<String> = sections.iter().map(|s| s.title()).collect();
-        let section_refs = Shelf::build(sections.len(), keep, |i| {
-            link(site, &titles[i], &sections[i].path, Some("section"))
-        });
-        let refs = (&page_refs, &section_refs);
-        let summaries = match cache {
-            None => Shelf::build(pages.len(), false, |i| page_summary(site, graph, refs, i)),
-            Some(cache) => {
-                let old = &cache.entries;
-                let made: Vec<(u64, Arc<Value>)> = (0..pages.len())
-                    .into_par_iter()
-                    .map(|i| {
-                        let typed = page_summary(site, graph, refs, i);
-                        let fingerprint = crate::fingerprint::of_serialize(&typed);
-                        match old.get(&pages[i].rel_path) {
-                            Some((f, value)) if *f == fingerprint => (fingerprint, value.clone()),
-                            _ => (fingerprint, Arc::new(to_value(&typed))),
-                        }
-                    })
-                    .collect();
-                let entries = pages
-                    .iter()
-                    .zip(&made)
-                    .map(|(p, m)| (p.rel_path.clone(), m.clone()))
-                    .collect();
-                super::drop_later(std::mem::replace(&mut cache.entries, entries));
-                let (fingerprints, values) = made.into_iter().unzip();
-                Shelf {
-                    values,
-                    fingerprints,
-                }
-            }
-        };
-        let section_summaries = Shelf::build(sections.len(), keep, |i| section_summary(site, i));
+impl<'a> Values<'a> {
+    /// Every page's and section's summary and links and the site-wide values, fingerprinted
+    /// when `keep` (serve).
+    pub(crate) fn build(site: &'a Site, graph: &'a Graph, keep: bool) -> Values<'a> {
+        let (pages, sections) = (&site.pages, &site.sections);
         let nav = sections[0]
             .subsections
             .iter()
@@ -351,32 +299,20 @@ impl Values {
             })
             .collect();
         Values {
-            pages: summaries,
-            page_links,
-            page_refs,
-            full_sections: sections.iter().map(|_| Default::default()).collect(),
+            pages: Shelf::build(pages.len(), keep, |i| page_summary(site, graph, PageId(i))),
+            page_links: Shelf::build(pages.len(), keep, |i| page_link(site, PageId(i), None)),
+            page_refs: Shelf::build(pages.len(), keep, |i| {
+                page_link(site, PageId(i), Some("page"))
+            }),
+            sections: Shelf::build(sections.len(), keep, |i| {
+                section_summary(site, SectionId(i))
+            }),
+            section_refs: Shelf::build(sections.len(), keep, |i| section_link(site, SectionId(i))),
             handouts: sections.iter().map(|_| Default::default()).collect(),
             page_by_url: Default::default(),
-            section_pages: sections.iter().map(|s| s.pages.clone()).collect(),
-            sections: section_summaries,
-            section_refs,
             config: config_value(site),
             nav: Value::Array(nav),
         }
-    }
-
-    /// A section's summary with the summaries of its pages (`pages`): `get_section`.
-    pub(crate) fn section(&self, i: SectionId) -> &Value {
-        self.full_sections[i.0].get_or_init(|| {
-            let mut v = Value::clone(self.sections.value(i));
-            v["pages"] = Value::Array(
-                self.section_pages[i.0]
-                    .iter()
-                    .map(|&p| Value::clone(self.pages.value(p)))
-                    .collect(),
-            );
-            v
-        })
     }
 
     /// The handout of section `i` (its print page's lessons, appendix and introduction).
@@ -384,14 +320,9 @@ impl Values {
         self.handouts[i].get_or_init(|| super::handout::build(site, self, i))
     }
 
-    /// A section's summary without its pages (an entry of `subsections`).
-    pub(crate) fn summary_of_section(&self, i: SectionId) -> &Value {
-        self.sections.value(i)
-    }
-
     /// Breadcrumb trail of a section: `{title, url, kind}` from the home page down to and
     /// including it.
-    pub(crate) fn trail(&self, site: &Site, mut section: SectionId) -> Vec<Shared<'_>> {
+    pub(crate) fn trail(&self, site: &Site, mut section: SectionId) -> Vec<Shared<'_, Link<'a>>> {
         let mut list = Vec::new();
         loop {
             list.push(self.section_refs.get(section));
@@ -405,7 +336,7 @@ impl Values {
     }
 
     /// `{title, url, kind}` of pages and sections (backlinks).
-    pub(crate) fn refs(&self, list: &[Ref]) -> Vec<Shared<'_>> {
+    pub(crate) fn refs(&self, list: &[Ref]) -> Vec<Shared<'_, Link<'a>>> {
         list.iter()
             .map(|r| match *r {
                 Ref::Page(q) => self.page_refs.get(q),
@@ -415,33 +346,20 @@ impl Values {
     }
 }
 
-/// Taxonomy as templates see it (`get_taxonomy`, term listings).
-pub(crate) fn taxonomy_value(
-    site: &Site,
-    values: &Values,
-    t: &crate::resolve::Taxonomy,
-    with_pages: bool,
-) -> Value {
+/// Taxonomy as templates see it, without its terms' pages (`taxonomy_list.html`;
+/// `get_taxonomy` adds them).
+pub(crate) fn taxonomy_value(site: &Site, t: &crate::resolve::Taxonomy) -> Value {
     let terms: Vec<Value> = t
         .terms
         .iter()
         .map(|term| {
-            let mut v = json!({
+            json!({
                 "name": term.name,
                 "slug": term.slug,
                 "url": site.url(&term.path(&t.config.name)),
                 "count": term.pages.len(),
                 "parent": term.parent,
-            });
-            if with_pages {
-                v["pages"] = Value::Array(
-                    term.pages
-                        .iter()
-                        .map(|&p| Value::clone(values.pages.value(p)))
-                        .collect(),
-                );
-            }
-            v
+            })
         })
         .collect();
     // `tree`: the terms under their parents (`江苏省` → `南京市` → `鼓楼区`), each level with

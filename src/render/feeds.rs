@@ -64,7 +64,7 @@ pub(super) fn feed(site: &Site, graph: &Graph, values: &Values, of: FeedOf, out:
     let entries: Vec<Value> = pages
         .iter()
         .map(|&p| {
-            let mut v = Value::clone(values.pages.value(p));
+            let mut v = values.pages.value(p);
             let f = &site.pages[p].meta.fields;
             v["permalink"] = Value::String(encode_url(&site.permalink(&site.pages[p].path)));
             v["published"] = f

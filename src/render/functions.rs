@@ -1,6 +1,9 @@
 //! Tera functions: `get_url`, `get_page`, `get_section`, `get_taxonomy`.
 
-use crate::site::{PageId, SectionId};
+use crate::resolve::Graph;
+use crate::site::{PageId, SectionId, Site};
+
+use super::context::{page_summary, section_summary, to_value};
 use std::collections::HashMap;
 use std::sync::Arc;
 
@@ -8,12 +11,14 @@ use serde_json::Value;
 use tera::{Function, Result as TeraResult};
 
 /// Lookup tables shared by the functions. Values are assembled when a template asks for
-/// them, from the summaries built once per build, so unused functions cost nothing.
+/// them, from the site (shared with the functions, which Tera keeps for as long as it
+/// lives), so unused functions cost nothing and no JSON copy of the site is kept.
 pub(crate) struct Tables {
     pub base_path: String,
     /// Content path (`cases/tianjin.md`, `courses/_index.md`) → URL.
     pub urls: HashMap<String, String>,
-    pub values: Arc<super::Values>,
+    pub site: Arc<Site>,
+    pub graph: Arc<Graph>,
     /// Content path → page index.
     pub pages: HashMap<String, PageId>,
     /// Content path → (section index, its subsections).
@@ -72,7 +77,7 @@ impl GetPage {
             .and_then(Value::as_bool)
             .unwrap_or(true);
         match self.0.pages.get(path) {
-            Some(&i) => Ok(Value::clone(self.0.values.pages.value(i))),
+            Some(&i) => Ok(to_value(&page_summary(&self.0.site, &self.0.graph, i))),
             None if !required => Ok(Value::Null),
             None => Err(tera::Error::msg(format!(
                 "get_page: there is no page content/{path} (pass required=false to get nothing instead)"
@@ -102,10 +107,19 @@ impl GetSection {
             .unwrap_or(true);
         match self.0.sections.get(&key) {
             Some((i, subs)) => {
-                let values = &self.0.values;
-                let mut v = values.section(*i).clone();
+                let (site, graph) = (&*self.0.site, &*self.0.graph);
+                let mut v = to_value(&section_summary(site, *i));
+                v["pages"] = Value::Array(
+                    site.sections[*i]
+                        .pages
+                        .iter()
+                        .map(|&p| to_value(&page_summary(site, graph, p)))
+                        .collect(),
+                );
                 v["subsections"] = Value::Array(
-                    subs.iter().map(|&x| values.summary_of_section(x).clone()).collect(),
+                    subs.iter()
+                        .map(|&x| to_value(&section_summary(site, x)))
+                        .collect(),
                 );
                 Ok(v)
             }
@@ -135,7 +149,7 @@ impl GetTaxonomy {
                 term["pages"] = Value::Array(
                     pages
                         .iter()
-                        .map(|&p| Value::clone(self.0.values.pages.value(p)))
+                        .map(|&p| to_value(&page_summary(&self.0.site, &self.0.graph, p)))
                         .collect(),
                 );
             }

@@ -257,7 +257,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
         .enumerate()
         .map(|(n, &p)| {
             let page = &site.pages[p];
-            let mut v = Value::clone(values.pages.value(p));
+            let mut v = values.pages.value(p);
             let html = super::prefix_ids(&page.links.html, &format!("l{}-", n + 1));
             v["content"] = Value::String(rewrite_links(&html, resolve));
             v["anchor"] = Value::String(format!("l{}", n + 1));

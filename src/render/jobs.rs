@@ -127,11 +127,8 @@ impl<'a> Renderer<'a> {
                 let tax = &graph.taxonomies[t.0];
                 let entries = with_here(
                     vec![
-                        (
-                            "taxonomy",
-                            Part::Value(context::taxonomy_value(site, values, tax, false)),
-                        ),
-                        ("ancestors", Part::Shared(values.trail(site, SectionId(0)))),
+                        ("taxonomy", Part::Value(context::taxonomy_value(site, tax))),
+                        ("ancestors", Part::Links(values.trail(site, SectionId(0)))),
                     ],
                     &dir(path),
                 );
@@ -155,7 +152,7 @@ impl<'a> Renderer<'a> {
                 let mut trail: Vec<Value> = values
                     .trail(site, SectionId(0))
                     .iter()
-                    .map(|s| s.value.clone())
+                    .map(context::to_value)
                     .collect();
                 trail.push(json!({"title": tax.config.title, "url": list_url}));
                 // The terms above it (江苏省 › 南京市 for 鼓楼区), outermost first.
@@ -212,7 +209,7 @@ impl<'a> Renderer<'a> {
                 let entries = with_here(
                     vec![
                         ("tree", Part::Value(self.site_tree(SectionId(0)))),
-                        ("ancestors", Part::Shared(values.trail(site, SectionId(0)))),
+                        ("ancestors", Part::Links(values.trail(site, SectionId(0)))),
                     ],
                     &dir(path),
                 );

@@ -73,24 +73,15 @@ impl Recorder {
 }
 
 /// What an incremental render works with, lent from [`crate::state::State`]: the previous
-/// build's memo, the search index's kept tokens and the kept page summaries.
+/// build's memo and the search index's kept tokens.
 pub struct Incremental<'a> {
     pub(crate) previous: &'a Memo,
     pub(crate) search: &'a mut crate::search::SearchCache,
-    pub(crate) summaries: &'a mut super::SummaryCache,
 }
 
 impl<'a> Incremental<'a> {
-    pub(crate) fn new(
-        previous: &'a Memo,
-        search: &'a mut crate::search::SearchCache,
-        summaries: &'a mut super::SummaryCache,
-    ) -> Self {
-        Incremental {
-            previous,
-            search,
-            summaries,
-        }
+    pub(crate) fn new(previous: &'a Memo, search: &'a mut crate::search::SearchCache) -> Self {
+        Incremental { previous, search }
     }
 }
 

@@ -39,7 +39,7 @@ pub(crate) use templates::{check_template_names, error_chain};
 /// Public for the `templates` fuzz target.
 pub use templates::{compile_templates, REQUIRED_TEMPLATES};
 
-pub(crate) use context::{SummaryCache, Values};
+pub(crate) use context::Values;
 pub use memo::{Incremental, Memo, Stats};
 pub(crate) use parts::Part;
 
@@ -48,7 +48,7 @@ pub(crate) struct Renderer<'a> {
     pub site: &'a Site,
     pub graph: &'a Graph,
     pub tera: Tera,
-    pub values: Arc<Values>,
+    pub values: Values<'a>,
     theme: &'a Theme,
     /// Relative mode: internal URLs of generated HTML rewritten relative to each page.
     relative: bool,
@@ -69,21 +69,14 @@ impl<'a> Renderer<'a> {
     /// The renderer of a prepared site; `incremental` (serve) makes it keep outputs whose
     /// inputs did not change since the previous build (see [`memo`]).
     pub(crate) fn new(
-        site: &'a Site,
-        graph: &'a Graph,
+        shared: (&'a Arc<Site>, &'a Arc<Graph>),
         theme: &'a Theme,
         mut tera: Tera,
         incremental: Option<Incremental<'a>>,
     ) -> Self {
-        let (summaries, incremental) = match incremental {
-            Some(Incremental {
-                previous,
-                search,
-                summaries,
-            }) => (Some(summaries), Some((previous, search))),
-            None => (None, None),
-        };
-        let values = Arc::new(Values::build(site, graph, summaries));
+        let (site, graph): (&'a Site, &'a Graph) = (shared.0, shared.1);
+        let incremental = incremental.map(|i| (i.previous, i.search));
+        let values = Values::build(site, graph, incremental.is_some());
         let mut urls = HashMap::new();
         let mut pages = HashMap::new();
         let mut sections = HashMap::new();
@@ -99,7 +92,7 @@ impl<'a> Renderer<'a> {
             .taxonomies
             .iter()
             .map(|t| {
-                let light = context::taxonomy_value(site, &values, t, false);
+                let light = context::taxonomy_value(site, t);
                 let pages = t.terms.iter().map(|term| term.pages.clone()).collect();
                 (t.config.name.clone(), (light, pages))
             })
@@ -112,7 +105,8 @@ impl<'a> Renderer<'a> {
         let tables = Arc::new(functions::Tables {
             base_path: site.base_path(),
             urls,
-            values: values.clone(),
+            site: shared.0.clone(),
+            graph: shared.1.clone(),
             pages,
             sections,
             taxonomies,
@@ -466,7 +460,9 @@ impl<'a> Renderer<'a> {
             reuse,
             ..
         } = self;
-        drop_later((tera, values, tables));
+        // The values borrow the site; they are small (no JSON) and dropped here.
+        drop(values);
+        drop_later((tera, tables));
         reuse.map(memo::Reuse::into_memo).unwrap_or_default()
     }
 

@@ -14,7 +14,12 @@ use crate::paths::{self, pager_count, pager_path};
 use crate::resolve::Graph;
 use crate::site::{PageId, SectionId, Site};
 
-use super::context::{planned_url, quiz_value, to_value, Values, SIBLINGS};
+use super::context::{
+    planned_url, quiz_value, to_value, Link, PageSummary, SectionSummary, Values, SIBLINGS,
+};
+
+/// A page's summary, as a context holds it.
+type Summary<'a> = Shared<'a, PageSummary<'a>>;
 
 /// One entry of a template context.
 #[derive(Serialize)]
@@ -28,8 +33,8 @@ pub(crate) enum Part<'a> {
     Section(Box<SectionContext<'a>>),
     /// `paginator` of one pager of a listing.
     Paginator(Paginator<'a>),
-    /// Shared values: a breadcrumb trail.
-    Shared(Vec<Shared<'a>>),
+    /// Shared links: a breadcrumb trail.
+    Links(Vec<Shared<'a, Link<'a>>>),
     /// Values made once per output of a kind: a module handout's pages and appendix.
     Values(&'a [Value]),
     /// Text made once: a module handout's introduction.
@@ -51,7 +56,7 @@ impl Part<'_> {
 #[derive(Serialize)]
 pub(crate) struct Sibling<'a> {
     #[serde(flatten)]
-    link: Shared<'a>,
+    link: Shared<'a, Link<'a>>,
     current: bool,
 }
 
@@ -61,10 +66,10 @@ pub(crate) struct Lesson<'a> {
     number: usize,
     count: usize,
     hours: Option<&'a Value>,
-    module: Shared<'a>,
+    module: Shared<'a, Link<'a>>,
     print_url: Option<String>,
-    prev_module: Option<Shared<'a>>,
-    next_module: Option<Shared<'a>>,
+    prev_module: Option<Shared<'a, Link<'a>>>,
+    next_module: Option<Shared<'a, Link<'a>>>,
 }
 
 /// `page` of a page's own template: its summary and everything only its own page shows.
@@ -73,21 +78,21 @@ pub(crate) struct PageContext<'a> {
     /// Its summary's fields (`title`, `url`, `date`, …); `cases` is replaced below by the
     /// cases' summaries.
     #[serde(flatten)]
-    summary: Shared<'a>,
+    summary: Summary<'a>,
     content: &'a str,
     toc: &'a [TocEntry],
-    ancestors: Vec<Shared<'a>>,
-    backlinks: Vec<Shared<'a>>,
-    related: Vec<Shared<'a>>,
+    ancestors: Vec<Shared<'a, Link<'a>>>,
+    backlinks: Vec<Shared<'a, Link<'a>>>,
+    related: Vec<Summary<'a>>,
     /// What the page shows of them: each related page once, in the most specific list (see
     /// `course::shown_lists`).
-    other_backlinks: Vec<Shared<'a>>,
-    other_related: Vec<Shared<'a>>,
+    other_backlinks: Vec<Shared<'a, Link<'a>>>,
+    other_related: Vec<Summary<'a>>,
     quiz: Value,
-    lessons: Vec<Shared<'a>>,
-    cases: Vec<Shared<'a>>,
-    prev: Option<Shared<'a>>,
-    next: Option<Shared<'a>>,
+    lessons: Vec<Summary<'a>>,
+    cases: Vec<Summary<'a>>,
+    prev: Option<Summary<'a>>,
+    next: Option<Summary<'a>>,
     /// At most [`SIBLINGS`] pages around this one: every page of a section listing all the
     /// others would make a large section quadratic.
     siblings: Vec<Sibling<'a>>,
@@ -101,17 +106,17 @@ pub(crate) struct PageContext<'a> {
 #[derive(Serialize)]
 pub(crate) struct SectionContext<'a> {
     #[serde(flatten)]
-    summary: Shared<'a>,
+    summary: Shared<'a, SectionSummary<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pages: Option<Vec<Shared<'a>>>,
+    pages: Option<Vec<Summary<'a>>>,
     content: &'a str,
     toc: &'a [TocEntry],
     /// The trail above the section.
-    ancestors: Vec<Shared<'a>>,
+    ancestors: Vec<Shared<'a, Link<'a>>>,
     /// Summaries without their pages: the home page would otherwise copy every page of the
     /// site (`get_section(path=sub.rel_path)` gives one subsection's pages).
-    subsections: Vec<Shared<'a>>,
-    backlinks: Vec<Shared<'a>>,
+    subsections: Vec<Shared<'a, SectionSummary<'a>>>,
+    backlinks: Vec<Shared<'a, Link<'a>>>,
     print_url: Option<String>,
     feed_url: Option<String>,
 }
@@ -131,7 +136,7 @@ pub(crate) struct Paginator<'a> {
     number_pagers: usize,
     paginate_by: usize,
     total_pages: usize,
-    pages: Vec<Shared<'a>>,
+    pages: Vec<Summary<'a>>,
     first: String,
     last: String,
     previous: Option<String>,
@@ -139,7 +144,7 @@ pub(crate) struct Paginator<'a> {
     pagers: Vec<PagerLink>,
 }
 
-impl Values {
+impl Values<'_> {
     /// `page` of page `i`'s own template.
     pub(crate) fn page_context<'a>(
         &'a self,

@@ -27,8 +27,8 @@ pub struct Page {
     pub rendered: Arc<Rendered>,
     /// For a bundle: the other files in its directory, relative to `content/`.
     pub assets: Vec<String>,
-    /// Filled by the resolve stage.
-    pub links: Resolved,
+    /// The final HTML (links filled in), from the resolve stage.
+    pub resolved: Resolved,
 }
 
 /// A section: a directory with `_index.md` (the root section always exists).
@@ -49,7 +49,7 @@ pub struct Section {
     /// Child sections, by weight then title.
     pub subsections: Vec<SectionId>,
     pub rendered: Arc<Rendered>,
-    pub links: Resolved,
+    pub resolved: Resolved,
 }
 
 impl Section {

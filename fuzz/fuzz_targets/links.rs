@@ -66,7 +66,7 @@ fuzz_target!(|data: &[u8]| {
             },
         )
         .into(),
-        links: Default::default(),
+        resolved: Default::default(),
     };
     let mut sections = vec![
         section("_index.md", "", root_body),
@@ -110,7 +110,7 @@ fuzz_target!(|data: &[u8]| {
             rendered: markdown::render(body, opts, SourceInfo { rel_path: rel, first_line }).into(),
             meta: meta.into(),
             assets: Vec::new(),
-            links: Default::default(),
+            resolved: Default::default(),
         });
     }
     for (i, p) in pages.iter().enumerate() {
@@ -145,7 +145,7 @@ fuzz_target!(|data: &[u8]| {
     // Every placeholder is filled (unless the author typed one in raw HTML).
     if !text.contains("zhiku-link") {
         for p in &site.pages {
-            assert!(!p.links.html.contains("zhiku-link:"), "{}", p.links.html);
+            assert!(!p.resolved.html.contains("zhiku-link:"), "{}", p.resolved.html);
         }
     }
 });

@@ -121,7 +121,7 @@ fn parse_file(
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 rendered: Arc::new(rendered),
-                links: Default::default(),
+                resolved: Default::default(),
             })))
         }
         _ => {
@@ -157,7 +157,7 @@ fn parse_file(
                 section: crate::site::SectionId(0),
                 rendered: Arc::new(rendered),
                 assets: Vec::new(),
-                links: Default::default(),
+                resolved: Default::default(),
             })))
         }
     }

@@ -258,7 +258,7 @@ fn implicit_root() -> Section {
         pages: Vec::new(),
         subsections: Vec::new(),
         rendered: Default::default(),
-        links: Default::default(),
+        resolved: Default::default(),
     }
 }
 

@@ -215,7 +215,7 @@ pub(crate) fn page_summary<'a>(site: &'a Site, graph: &Graph, i: PageId) -> Page
     PageSummary {
         title: &f.title,
         description: &f.description,
-        summary: &p.links.summary_html,
+        summary: &p.resolved.summary_html,
         summary_text: &f.summary,
         url: site.url(&p.path),
         permalink: site.permalink(&p.path),
@@ -272,7 +272,7 @@ pub(crate) fn section_summary(site: &Site, i: SectionId) -> SectionSummary<'_> {
     SectionSummary {
         title: s.title(),
         description: &s.meta.description,
-        summary: &s.links.summary_html,
+        summary: &s.resolved.summary_html,
         url: site.url(&s.path),
         permalink: site.permalink(&s.path),
         path: &s.path,

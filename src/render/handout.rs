@@ -217,11 +217,11 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
     // First pass: the passages cited (page → heading ids, in order of first citation).
     let mut cited: Vec<(usize, Vec<String>)> = Vec::new();
     for &p in lessons {
-        let html = &site.pages[p].links.html;
+        let html = &site.pages[p].resolved.html;
         rewrite_links(html, |h| {
             let (url, frag) = split(h);
             if let (Some(Target::Page(q)), Some(f)) = (target(&url), frag) {
-                if heading_range(&site.pages[q].links.html, &f).is_some() {
+                if heading_range(&site.pages[q].resolved.html, &f).is_some() {
                     match cited.iter_mut().find(|(c, _)| *c == q) {
                         Some((_, ids)) if ids.contains(&f) => {}
                         Some((_, ids)) => ids.push(f),
@@ -246,7 +246,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
             (Target::Lesson(n), Some(f)) => Some(format!("#l{}-{f}", n + 1)),
             (Target::Page(q), Some(f)) => {
                 let k = in_appendix.get(&q)?;
-                heading_range(&site.pages[q].links.html, &f)?;
+                heading_range(&site.pages[q].resolved.html, &f)?;
                 Some(format!("#c{k}-{f}"))
             }
             (Target::Page(q), None) => in_appendix.get(&q).map(|k| format!("#c{k}")),
@@ -258,7 +258,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
         .map(|(n, &p)| {
             let page = &site.pages[p];
             let mut v = values.pages.value(p);
-            let html = super::prefix_ids(&page.links.html, &format!("l{}-", n + 1));
+            let html = super::prefix_ids(&page.resolved.html, &format!("l{}-", n + 1));
             v["content"] = Value::String(rewrite_links(&html, resolve));
             v["anchor"] = Value::String(format!("l{}", n + 1));
             v["number"] = json!(n + 1);
@@ -281,7 +281,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
         .enumerate()
         .map(|(k, (q, ids))| {
             let page = &site.pages[*q];
-            let html = &page.links.html;
+            let html = &page.resolved.html;
             let mut ranges: Vec<(usize, usize)> =
                 ids.iter().filter_map(|f| heading_range(html, f)).collect();
             ranges.sort();
@@ -305,7 +305,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
             })
         })
         .collect();
-    let intro = rewrite_links(&site.sections[section].links.html, resolve);
+    let intro = rewrite_links(&site.sections[section].resolved.html, resolve);
     // Same-page links whose target did not come into the handout become text.
     let mut ids = std::collections::HashSet::new();
     let mut pages: Vec<Value> = pages;

@@ -186,7 +186,7 @@ impl Values<'_> {
         let (prev, next) = graph.prev_next[n];
         PageContext {
             summary: self.pages.get(i),
-            content: &p.links.html,
+            content: &p.resolved.html,
             toc: &p.rendered.toc,
             ancestors: self.trail(site, p.section),
             backlinks: self.refs(&graph.page_backlinks[n]),
@@ -221,7 +221,7 @@ impl Values<'_> {
         SectionContext {
             summary: self.sections.get(i),
             pages: with_pages.then(|| self.pages.list(&s.pages)),
-            content: &s.links.html,
+            content: &s.resolved.html,
             toc: &s.rendered.toc,
             ancestors: s.parent.map(|p| self.trail(site, p)).unwrap_or_default(),
             subsections: self.sections.list(&s.subsections),

@@ -138,8 +138,8 @@ pub(crate) fn resolve_links(
     }
     for (from, res) in resolved {
         match from {
-            Ref::Page(i) => site.pages[i].links = res,
-            Ref::Section(i) => site.sections[i].links = res,
+            Ref::Page(i) => site.pages[i].resolved = res,
+            Ref::Section(i) => site.sections[i].resolved = res,
         }
     }
     for list in page_back.iter_mut().chain(section_back.iter_mut()) {

@@ -27,8 +27,6 @@ pub(crate) struct Values<'a> {
     pub(super) sections: Shelf<SectionSummary<'a>>,
     /// `{title, url, kind: "section"}` of each section (breadcrumbs, backlinks).
     pub(super) section_refs: Shelf<Link<'a>>,
-    /// Each section's module handout (print page), made when first asked for.
-    handouts: Vec<std::sync::OnceLock<super::handout::Handout>>,
     /// URL → page, for the handouts' links (made once, when the first handout is made).
     pub(super) page_by_url: std::sync::OnceLock<HashMap<String, usize>>,
     pub config: Value,
@@ -308,16 +306,16 @@ impl<'a> Values<'a> {
                 section_summary(site, SectionId(i))
             }),
             section_refs: Shelf::build(sections.len(), keep, |i| section_link(site, SectionId(i))),
-            handouts: sections.iter().map(|_| Default::default()).collect(),
             page_by_url: Default::default(),
             config: config_value(site),
             nav: Value::Array(nav),
         }
     }
 
-    /// The handout of section `i` (its print page's lessons, appendix and introduction).
-    pub(crate) fn handout(&self, site: &Site, i: usize) -> &super::handout::Handout {
-        self.handouts[i].get_or_init(|| super::handout::build(site, self, i))
+    /// The handout of section `i` (its print page's lessons, appendix and introduction),
+    /// made for its one print page and not kept (a handout holds every lesson's text).
+    pub(crate) fn handout(&self, site: &Site, i: usize) -> super::handout::Handout {
+        super::handout::build(site, self, i)
     }
 
     /// Breadcrumb trail of a section: `{title, url, kind}` from the home page down to and

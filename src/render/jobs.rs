@@ -114,9 +114,9 @@ impl<'a> Renderer<'a> {
                     "print.html",
                     vec![
                         ("section", Part::Section(Box::new(section))),
-                        ("pages", Part::Values(&handout.pages)),
-                        ("appendix", Part::Values(&handout.appendix)),
-                        ("intro", Part::Text(&handout.intro)),
+                        ("pages", Part::Value(Value::Array(handout.pages))),
+                        ("appendix", Part::Value(Value::Array(handout.appendix))),
+                        ("intro", Part::Value(Value::String(handout.intro))),
                         url,
                         current,
                     ],

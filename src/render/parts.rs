@@ -25,7 +25,8 @@ type Summary<'a> = Shared<'a, PageSummary<'a>>;
 #[derive(Serialize)]
 #[serde(untagged)]
 pub(crate) enum Part<'a> {
-    /// A value made for this output alone (`current_url`, a feed, a taxonomy).
+    /// A value made for this output alone (`current_url`, a feed, a taxonomy, a module
+    /// handout's lessons).
     Value(Value),
     /// `page` of a page's own template.
     Page(Box<PageContext<'a>>),
@@ -35,10 +36,6 @@ pub(crate) enum Part<'a> {
     Paginator(Paginator<'a>),
     /// Shared links: a breadcrumb trail.
     Links(Vec<Shared<'a, Link<'a>>>),
-    /// Values made once per output of a kind: a module handout's pages and appendix.
-    Values(&'a [Value]),
-    /// Text made once: a module handout's introduction.
-    Text(&'a str),
 }
 
 impl Part<'_> {

@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::path::PathBuf;
 
-use super::{FileResult, Kind};
+use super::{FileKind, FileResult};
 
 /// Parsed files kept between builds by `serve`, so that a rebuild parses again only the
 /// files whose content changed. Every file is read on every build (reading is cheap; parsing
@@ -22,7 +22,7 @@ pub struct LoadCache {
 pub(super) struct CacheEntry {
     /// Of the bytes read; `None` when the file could not be read (tried again next time).
     pub(super) fingerprint: Option<u64>,
-    pub(super) kind: Kind,
+    pub(super) kind: FileKind,
     pub(super) loaded: FileResult,
 }
 

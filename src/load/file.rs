@@ -12,7 +12,7 @@ use crate::markdown::{self, MarkdownOptions, SourceInfo};
 use crate::site::{Page, Section};
 
 use super::urls::{page_dir, page_slug};
-use super::{parent_dir, Found, Kind, CONTENT_DIR, MAX_FILE_BYTES};
+use super::{parent_dir, ContentFile, FileKind, CONTENT_DIR, MAX_FILE_BYTES};
 
 /// What loading one file gave: the page or section (or its errors), and warnings that do not
 /// stop it from building (a file not saved as UTF-8). Kept whole in [`LoadCache`], so that a
@@ -61,7 +61,7 @@ fn fm_diag(file: &Path, e: FrontMatterError) -> Diagnostic {
 
 /// Load file `f` from `bytes`, what reading it gave ([`read_limited`]).
 pub(super) fn load_file(
-    f: &Found,
+    f: &ContentFile,
     bytes: Result<Vec<u8>, InputError>,
     opts: MarkdownOptions,
     taxonomies: &[&str],
@@ -72,7 +72,7 @@ pub(super) fn load_file(
 }
 
 fn parse_file(
-    f: &Found,
+    f: &ContentFile,
     bytes: Result<Vec<u8>, InputError>,
     opts: MarkdownOptions,
     taxonomies: &[&str],
@@ -97,7 +97,7 @@ fn parse_file(
         first_line: split.body_line,
     };
     match f.kind {
-        Kind::Section => {
+        FileKind::Section => {
             let meta = frontmatter::parse_section(&split).map_err(|es| {
                 es.into_iter()
                     .map(|e| fm_diag(&shown, e))

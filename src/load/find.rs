@@ -34,7 +34,7 @@ pub fn is_ignored(name: &str) -> bool {
 
 /// What one content file is.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(super) enum Kind {
+pub(super) enum FileKind {
     Section,
     Page,
     /// `index.md` of a page bundle.
@@ -44,13 +44,13 @@ pub(super) enum Kind {
     Asset,
 }
 
-pub(super) struct Found {
+pub(super) struct ContentFile {
     pub(super) rel: String,
     pub(super) path: PathBuf,
-    pub(super) kind: Kind,
+    pub(super) kind: FileKind,
 }
 
-pub(super) fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> {
+pub(super) fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<ContentFile> {
     let mut files: Vec<(String, PathBuf)> = Vec::new();
     if !content.is_dir() {
         diags.push(
@@ -145,13 +145,13 @@ pub(super) fn find_files(content: &Path, diags: &mut Diagnostics) -> Vec<Found> 
         .map(|(rel, path)| {
             let name = rel.rsplit('/').next().unwrap_or(&rel).to_string();
             let kind = match bundle_of(&rel) {
-                Some(b) if rel == format!("{b}/index.md") => Kind::BundlePage,
-                Some(b) => Kind::BundleAsset(b),
-                None if name == "_index.md" => Kind::Section,
-                None if name.ends_with(".md") => Kind::Page,
-                None => Kind::Asset,
+                Some(b) if rel == format!("{b}/index.md") => FileKind::BundlePage,
+                Some(b) => FileKind::BundleAsset(b),
+                None if name == "_index.md" => FileKind::Section,
+                None if name.ends_with(".md") => FileKind::Page,
+                None => FileKind::Asset,
             };
-            Found { rel, path, kind }
+            ContentFile { rel, path, kind }
         })
         .collect()
 }

@@ -30,7 +30,7 @@ use crate::site::{Asset, LeftOut, Page, PageId, Section, SectionId, Site};
 
 use cache::CacheEntry;
 use file::{load_file, read_limited, FileResult, Loaded};
-use find::{find_files, Found, Kind};
+use find::{find_files, ContentFile, FileKind};
 use urls::{check_output_paths, page_dir};
 
 pub use cache::LoadCache;
@@ -57,9 +57,14 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
         cache.key = key;
     }
 
-    let parseable: Vec<&Found> = found
+    let parseable: Vec<&ContentFile> = found
         .iter()
-        .filter(|f| matches!(f.kind, Kind::Section | Kind::Page | Kind::BundlePage))
+        .filter(|f| {
+            matches!(
+                f.kind,
+                FileKind::Section | FileKind::Page | FileKind::BundlePage
+            )
+        })
         .collect();
     // Every file is read; a file whose bytes have the fingerprint of a cached one is not
     // parsed again.
@@ -167,7 +172,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
         .collect();
     for f in &found {
         match &f.kind {
-            Kind::Asset => {
+            FileKind::Asset => {
                 content_assets.insert(
                     f.rel.clone(),
                     Asset {
@@ -176,7 +181,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
                     },
                 );
             }
-            Kind::BundleAsset(dir) => {
+            FileKind::BundleAsset(dir) => {
                 // A draft bundle's page is missing: its files are left out with it.
                 if let Some(&pi) = bundle_pages.get(dir) {
                     let within = &f.rel[dir.len() + 1..];

@@ -1,14 +1,17 @@
 //! Fingerprints: the one way a build decides that something changed since the previous one
-//! (`serve`'s compiled templates, page summaries, render memo). A fingerprint is a 64-bit
-//! XXH3 hash (the `twox-hash` crate) of the thing's content, fed through
-//! [`std::hash::Hasher`] so that any `Hash` value, anything `Serialize` ([`of_serialize`],
-//! how template contexts and page summaries are compared) and byte strings ([`of_bytes`])
-//! can be combined; it is the same for the same input in every build and process.
+//! (`serve`'s parsed content files, compiled templates, render memo, static files). A
+//! fingerprint is a 64-bit XXH3 hash (the `twox-hash` crate) of the thing's content, fed
+//! through [`std::hash::Hasher`] so that any `Hash` value, anything `Serialize`
+//! ([`of_serialize`], how template contexts and page summaries are compared) and byte
+//! strings ([`of_bytes`]) can be combined; it is the same for the same input in every build
+//! and process.
 //!
 //! (The search index has its own FNV-1a hash of words, which must match the one in
 //! `search.js`; content-addressed file names use BLAKE3. Neither decides "changed".)
 
-use std::cell::{Cell, RefCell};
+mod feed;
+
+use std::cell::Cell;
 use std::hash::{Hash, Hasher};
 
 use serde::Serialize;
@@ -46,17 +49,15 @@ pub fn of<T: Hash + ?Sized>(value: &T) -> u64 {
     h.finish()
 }
 
-/// The fingerprint of anything `Serialize` (a template context, a page summary), taken over
-/// its JSON text: JSON tells types and structure apart (`"1"` and `1`, `[a, b]` and `[ab]`),
-/// so two values with the same fingerprint look the same to a template.
+/// The fingerprint of anything `Serialize` (a template context, a page summary): its
+/// serialization fed straight into the hash ([`feed`]: each value with a type tag, strings
+/// with their length, lists and maps closed), so two values with the same fingerprint look
+/// the same to a template, and no JSON text is made to take it.
 ///
 /// A value built once per build and shared by many contexts ([`Shared`]) is fed as its own
-/// fingerprint rather than as its text: a context listing a hundred page summaries costs a
-/// hundred numbers, not a hundred summaries.
+/// fingerprint rather than as its content: a context listing a hundred page summaries costs
+/// a hundred numbers, not a hundred summaries.
 pub fn of_serialize<T: Serialize + ?Sized>(value: &T) -> u64 {
-    thread_local! {
-        static BUFFER: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
-    }
     /// Restores the flag when the fingerprint is taken (or serializing panics).
     struct Restore(bool);
     impl Drop for Restore {
@@ -65,20 +66,13 @@ pub fn of_serialize<T: Serialize + ?Sized>(value: &T) -> u64 {
         }
     }
     let _restore = Restore(FINGERPRINTING.with(|f| f.replace(true)));
-    let take = |buf: &mut Vec<u8>| {
-        buf.clear();
-        match serde_json::to_writer(&mut *buf, value) {
-            Ok(()) => of_bytes(buf),
-            // Serializing a context cannot fail (string keys only); should it, the error
-            // text is the fingerprint, so the output is rendered and the error shown there.
-            Err(e) => of(&e.to_string()),
-        }
-    };
-    BUFFER.with(|b| match b.try_borrow_mut() {
-        Ok(mut buf) => take(&mut buf),
-        // A fingerprint taken while serializing another one gets its own buffer.
-        Err(_) => take(&mut Vec::new()),
-    })
+    let mut h = hasher();
+    match value.serialize(&mut feed::Feed(&mut h)) {
+        Ok(()) => h.finish(),
+        // Feeding cannot fail; a type's own `Serialize` may: its error text is then the
+        // fingerprint, so the output is rendered and the error shown there.
+        Err(e) => of(&e.0),
+    }
 }
 
 thread_local! {
@@ -187,6 +181,31 @@ mod tests {
             })
             .ok(),
             Some(summary.clone())
+        );
+    }
+
+    #[test]
+    fn fed_values_tell_strings_lists_maps_and_options_apart() {
+        #[derive(Serialize)]
+        struct Pair<'a> {
+            a: &'a str,
+            b: Option<u32>,
+        }
+        let f = |a, b| of_serialize(&Pair { a, b });
+        assert_eq!(f("天津", Some(1)), f("天津", Some(1)));
+        assert_ne!(f("天津", Some(1)), f("天津", None));
+        assert_ne!(f("天津", Some(1)), f("天津", Some(2)));
+        assert_ne!(f("天", Some(1)), f("天津", Some(1)));
+        // A string's end is part of what is fed: ["ab", "c"] is not ["a", "bc"].
+        assert_ne!(of_serialize(&["ab", "c"]), of_serialize(&["a", "bc"]));
+        assert_ne!(
+            of_serialize(&[["a"], ["b"]]),
+            of_serialize(&[vec!["a", "b"], vec![]])
+        );
+        // A struct feeds like the map of its fields (so flattening does not change it).
+        assert_eq!(
+            of_serialize(&Pair { a: "x", b: None }),
+            of_json(&json!({"a": "x", "b": null}))
         );
     }
 

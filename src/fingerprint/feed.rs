@@ -220,53 +220,29 @@ impl<'a, 'h> ser::Serializer for &'a mut Feed<'h> {
     }
 }
 
-impl ser::SerializeSeq for &mut Feed<'_> {
-    type Ok = ();
-    type Error = FeedError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
+/// The parts of a list (each element fed in turn, then the end tag).
+macro_rules! list_parts {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for &mut Feed<'_> {
+            type Ok = ();
+            type Error = FeedError;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result {
+                self.0.write_u8(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for &mut Feed<'_> {
-    type Ok = ();
-    type Error = FeedError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleStruct for &mut Feed<'_> {
-    type Ok = ();
-    type Error = FeedError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
-
-impl ser::SerializeTupleVariant for &mut Feed<'_> {
-    type Ok = ();
-    type Error = FeedError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> Result {
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
+list_parts!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 impl ser::SerializeMap for &mut Feed<'_> {
     type Ok = ();
@@ -283,28 +259,26 @@ impl ser::SerializeMap for &mut Feed<'_> {
     }
 }
 
-impl ser::SerializeStruct for &mut Feed<'_> {
-    type Ok = ();
-    type Error = FeedError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.str(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
+/// The fields of a struct (each name and value fed in turn, then the end tag).
+macro_rules! struct_parts {
+    ($($trait:ident),*) => {$(
+        impl ser::$trait for &mut Feed<'_> {
+            type Ok = ();
+            type Error = FeedError;
+            fn serialize_field<T: ?Sized + Serialize>(
+                &mut self,
+                key: &'static str,
+                value: &T,
+            ) -> Result {
+                self.str(key);
+                value.serialize(&mut **self)
+            }
+            fn end(self) -> Result {
+                self.0.write_u8(tag::END);
+                Ok(())
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeStructVariant for &mut Feed<'_> {
-    type Ok = ();
-    type Error = FeedError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, key: &'static str, value: &T) -> Result {
-        self.str(key);
-        value.serialize(&mut **self)
-    }
-    fn end(self) -> Result {
-        self.0.write_u8(tag::END);
-        Ok(())
-    }
-}
+struct_parts!(SerializeStruct, SerializeStructVariant);

@@ -126,6 +126,11 @@ pub(crate) struct PagerLink {
     current: bool,
 }
 
+/// How many pagers on each side of the current one `paginator.pagers` lists (besides the
+/// first and the last): listing every pager on every pager would make a term with 50,000
+/// pages (2,500 pagers of 20) cost 6 million links.
+pub(crate) const PAGER_WINDOW: usize = 5;
+
 /// `paginator` of pager `current_index` of a listing.
 #[derive(Serialize)]
 pub(crate) struct Paginator<'a> {
@@ -254,6 +259,7 @@ impl Values<'_> {
             previous: (n > 1).then(|| url(n - 1)),
             next: (n < total).then(|| url(n + 1)),
             pagers: (1..=total)
+                .filter(|&k| k == 1 || k == total || k.abs_diff(n) <= PAGER_WINDOW)
                 .map(|k| PagerLink {
                     index: k,
                     url: url(k),

@@ -907,3 +907,43 @@ fn a_theme_without_print_and_feed_templates_links_to_neither() {
         .expect_code(1)
         .expect_stderr(&["content/courses/m1/l1.md", "/atom.xml"]);
 }
+
+#[test]
+fn a_pager_lists_the_first_the_last_and_the_pagers_around_it() {
+    let mut files: Vec<(String, String)> = vec![
+        ("content/_index.md".into(), page("首页", "")),
+        (
+            "content/cases/_index.md".into(),
+            "---\ntitle: 案例\nsort_by: weight\npaginate_by: 1\n---\n".into(),
+        ),
+        (
+            "templates/section.html".into(),
+            "{% for p in paginator.pagers %}{{ p.index }}{% if p.current %}*{% endif %},{% endfor %}"
+                .into(),
+        ),
+    ];
+    for i in 1..=30 {
+        files.push((
+            format!("content/cases/c{i:02}.md"),
+            format!("---\ntitle: 案例{i}\nweight: {i}\n---\n正文\n"),
+        ));
+    }
+    let refs: Vec<(&str, &str)> = files
+        .iter()
+        .map(|(a, b)| (a.as_str(), b.as_str()))
+        .collect();
+    let f = Fixture::new(&refs);
+    f.build(&[]).expect_code(0);
+    let pager = |n: usize| {
+        let path = if n == 1 {
+            "public/cases/index.html".to_string()
+        } else {
+            format!("public/cases/page/{n}/index.html")
+        };
+        std::fs::read_to_string(f.root().join(path)).unwrap()
+    };
+    // 30 pagers: each lists the first, the last and five on each side of itself.
+    assert_eq!(pager(1), "1*,2,3,4,5,6,30,");
+    assert_eq!(pager(15), "1,10,11,12,13,14,15*,16,17,18,19,20,30,");
+    assert_eq!(pager(30), "1,25,26,27,28,29,30*,");
+}

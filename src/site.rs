@@ -138,8 +138,7 @@ pub struct PageId(pub usize);
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SectionId(pub usize);
 
-/// Something that names a position in a list of the site: a [`PageId`], a [`SectionId`], or
-/// a plain index.
+/// Something that names a position in a list of the site: a [`PageId`] or a [`SectionId`].
 pub trait Position: Copy {
     fn at(self) -> usize;
 }
@@ -153,12 +152,6 @@ impl Position for PageId {
 impl Position for SectionId {
     fn at(self) -> usize {
         self.0
-    }
-}
-
-impl Position for usize {
-    fn at(self) -> usize {
-        self
     }
 }
 

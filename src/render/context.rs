@@ -312,12 +312,6 @@ impl<'a> Values<'a> {
         }
     }
 
-    /// The handout of section `i` (its print page's lessons, appendix and introduction),
-    /// made for its one print page and not kept (a handout holds every lesson's text).
-    pub(crate) fn handout(&self, site: &Site, i: usize) -> super::handout::Handout {
-        super::handout::build(site, self, i)
-    }
-
     /// Breadcrumb trail of a section: `{title, url, kind}` from the home page down to and
     /// including it.
     pub(crate) fn trail(&self, site: &Site, mut section: SectionId) -> Vec<Shared<'_, Link<'a>>> {

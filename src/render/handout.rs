@@ -296,11 +296,11 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
             let passages: String = kept.iter().map(|&(a, b)| &html[a..b]).collect();
             let prefixed = super::prefix_ids(&passages, &format!("c{}-", k + 1));
             let content = shift_headings(&rewrite_links(&prefixed, resolve));
-            let summary = values.pages.value(*q);
             json!({
                 "title": page.meta.fields.title,
                 "anchor": format!("c{}", k + 1),
-                "source": summary["source"],
+                // As the case's summary shows it (not the whole summary made for one field).
+                "source": page.meta.fields.source,
                 "content": content,
             })
         })

@@ -109,7 +109,8 @@ impl<'a> Renderer<'a> {
                 let s = &site.sections[*id];
                 let [url, current, _] = self.here(&dir(path));
                 let section = values.section_context(site, graph, *id, false);
-                let handout = values.handout(site, id.0);
+                // Made for this one print page and not kept: it holds every lesson's text.
+                let handout = super::handout::build(site, values, id.0);
                 template(
                     "print.html",
                     vec![

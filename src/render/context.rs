@@ -79,6 +79,14 @@ impl<T: Serialize> Shelf<T> {
         list.iter().map(|&i| self.get(i)).collect()
     }
 
+    /// The fingerprint of item `i` (kept when the build keeps them, else made now).
+    pub(crate) fn fingerprint(&self, i: impl Position) -> u64 {
+        match self.fingerprints.get(i.at()) {
+            Some(&f) => f,
+            None => crate::fingerprint::of_serialize(&self.items[i.at()]),
+        }
+    }
+
     /// Item `i` as a JSON value (for the values assembled by hand: handouts, feeds).
     pub(crate) fn value(&self, i: impl Position) -> Value {
         to_value(&self.items[i.at()])

@@ -184,17 +184,109 @@ fn decode_href(h: &str) -> String {
     String::from_utf8(out).unwrap_or(h)
 }
 
-/// Build the handout of section `section`.
-pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
-    let lessons = &site.sections[section].pages;
-    // URL → where it goes.
-    let pages_by_url = values.page_by_url.get_or_init(|| {
+/// URL → page, made once a build (when the first handout needs it).
+fn pages_by_url<'v>(site: &Site, values: &'v Values) -> &'v HashMap<String, usize> {
+    values.page_by_url.get_or_init(|| {
         site.pages
             .iter()
             .enumerate()
             .map(|(i, p)| (site.url(&p.path), i))
             .collect()
-    });
+    })
+}
+
+/// The non-same-page hrefs of `html`, as [`rewrite_links`] sees them.
+fn hrefs(html: &str, mut each: impl FnMut(&str)) {
+    let mut rest = html;
+    while let Some(at) = rest.find("<a ") {
+        let tail = &rest[at..];
+        let Some(tag_end) = tail.find('>') else {
+            return;
+        };
+        let href = tail[..tag_end]
+            .split_once("href=\"")
+            .and_then(|(_, h)| h.split_once('"'))
+            .map(|(h, _)| h);
+        if let Some(h) = href.filter(|h| !h.starts_with('#')) {
+            each(h);
+        }
+        rest = &tail[tag_end + 1..];
+    }
+}
+
+/// A fingerprint of everything [`build`] reads for section `section`, made without building
+/// the handout: serve keeps a print page whose handout's inputs did not change without making
+/// it (a handout holds the text of every lesson, and each print page was made again on every
+/// save). What it covers: the section's text; each lesson's summary, text and quiz; which page
+/// (if any) every link of those texts goes to, and for a link to a heading the passage it
+/// cites (or that there is none); and of each cited page its title and source, and where the
+/// links of its cited passages go.
+pub(crate) fn fingerprint(site: &Site, values: &Values, section: usize) -> u64 {
+    use crate::fingerprint::Fingerprint;
+    use std::hash::{Hash, Hasher};
+    let pages_by_url = pages_by_url(site, values);
+    // Where a link goes (u64::MAX: to no page), and for a link to a heading of a page the
+    // passage it cites (or 0: none), which `cites` then lists.
+    let link =
+        |h: &mut Fingerprint, href: &str, cites: Option<&mut Vec<(usize, (usize, usize))>>| {
+            let d = decode_href(href);
+            let (url, frag) = d.split_once('#').unwrap_or((&d, ""));
+            let Some(&q) = pages_by_url.get(url) else {
+                h.write_u64(u64::MAX);
+                return;
+            };
+            h.write_usize(q);
+            if let (Some(cites), false) = (cites, frag.is_empty()) {
+                let html = &site.pages[q].resolved.html;
+                match heading_range(html, frag) {
+                    Some((a, b)) => {
+                        html[a..b].hash(h);
+                        cites.push((q, (a, b)));
+                    }
+                    None => h.write_u8(0),
+                }
+            }
+        };
+    let mut h = crate::fingerprint::hasher();
+    let s = &site.sections[section];
+    section.hash(&mut h);
+    s.resolved.html.hash(&mut h);
+    hrefs(&s.resolved.html, |href| link(&mut h, href, None));
+    let mut cites = Vec::new();
+    for &p in &s.pages {
+        let page = &site.pages[p];
+        h.write_usize(p.0);
+        h.write_u64(values.pages.fingerprint(p));
+        page.resolved.html.hash(&mut h);
+        h.write_u64(crate::fingerprint::of_json(&super::context::quiz_value(
+            page,
+        )));
+        hrefs(&page.resolved.html, |href| {
+            link(&mut h, href, Some(&mut cites))
+        });
+    }
+    // Each cited page's title and source, and where its cited passages' links go (their
+    // text is hashed above).
+    cites.sort_unstable();
+    cites.dedup();
+    let mut last = None;
+    for (q, (a, b)) in cites {
+        let page = &site.pages[q];
+        if last != Some(q) {
+            page.meta.fields.title.hash(&mut h);
+            h.write_u64(crate::fingerprint::of_serialize(&page.meta.fields.source));
+            last = Some(q);
+        }
+        hrefs(&page.resolved.html[a..b], |href| link(&mut h, href, None));
+    }
+    h.finish()
+}
+
+/// Build the handout of section `section`.
+pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
+    let lessons = &site.sections[section].pages;
+    // URL → where it goes.
+    let pages_by_url = pages_by_url(site, values);
     let lesson_by_url: HashMap<String, usize> = lessons
         .iter()
         .enumerate()

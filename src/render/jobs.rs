@@ -20,6 +20,14 @@ use super::{feeds, Renderer};
 /// The context of one output: named parts (besides `config` and `nav`, in every one).
 pub(super) type Parts<'a> = Vec<(&'static str, Part<'a>)>;
 
+/// Parts made only when their output is rendered, not when serve keeps it: in the output's
+/// fingerprint they stand as `key`, a hash of what they are made from.
+pub(super) struct Deferred<'a> {
+    /// `None` when the build keeps no fingerprints (`zhiku build`).
+    pub key: Option<u64>,
+    pub make: Box<dyn FnOnce() -> Parts<'a> + 'a>,
+}
+
 /// What a job produces.
 pub(super) enum Out<'a> {
     /// A template to render into the step's one output.
@@ -28,6 +36,8 @@ pub(super) enum Out<'a> {
         context: Parts<'a>,
         /// The source the output belongs to, for error messages.
         what: String,
+        /// Parts made only if the output is rendered (a module handout).
+        deferred: Option<Deferred<'a>>,
     },
     /// The pagers of a listing (the step's outputs in order): one template, parts shared by
     /// all, and each pager's own parts.
@@ -61,6 +71,7 @@ impl<'a> Renderer<'a> {
             template: template.to_string(),
             context,
             what,
+            deferred: None,
         };
         let values = &self.values;
         let with_here = |mut parts: Parts<'s>, here: &str| -> Parts<'s> {
@@ -109,20 +120,29 @@ impl<'a> Renderer<'a> {
                 let s = &site.sections[*id];
                 let [url, current, _] = self.here(&dir(path));
                 let section = values.section_context(site, graph, *id, false);
-                // Made for this one print page and not kept: it holds every lesson's text.
-                let handout = super::handout::build(site, values, id.0);
-                template(
-                    "print.html",
+                // Made for this one print page and not kept (it holds every lesson's text),
+                // and only when the page is rendered: serve compares what it is made from.
+                let i = id.0;
+                let make = move || {
+                    let handout = super::handout::build(site, values, i);
                     vec![
-                        ("section", Part::Section(Box::new(section))),
                         ("pages", Part::Value(Value::Array(handout.pages))),
                         ("appendix", Part::Value(Value::Array(handout.appendix))),
                         ("intro", Part::Value(Value::String(handout.intro))),
-                        url,
-                        current,
-                    ],
-                    format!("print page of content/{}", s.rel_path),
-                )
+                    ]
+                };
+                Out::Template {
+                    template: "print.html".into(),
+                    context: vec![("section", Part::Section(Box::new(section))), url, current],
+                    what: format!("print page of content/{}", s.rel_path),
+                    deferred: Some(Deferred {
+                        key: self
+                            .reuse
+                            .as_ref()
+                            .map(|_| super::handout::fingerprint(site, values, i)),
+                        make: Box::new(make),
+                    }),
+                }
             }
             Job::TaxonomyList(t) => {
                 let tax = &graph.taxonomies[t.0];

@@ -256,15 +256,15 @@ impl<'a> Renderer<'a> {
                 template,
                 context,
                 what,
+                deferred,
             } => {
                 return self.template_output(
                     job,
                     sink,
                     path(),
-                    &template,
-                    &what,
-                    (&[], &mut None),
-                    context,
+                    (&template, &what),
+                    (&[], &mut SharedMade::default()),
+                    (context, deferred),
                 );
             }
             Out::Pagers {
@@ -275,17 +275,16 @@ impl<'a> Renderer<'a> {
             } => {
                 // The pagers of a listing share most of their context (the section with all
                 // its pages): it is built once, and only the pager's own parts change.
-                let mut ctx = None;
+                let mut ctx = SharedMade::default();
                 let mut n = 0;
                 for (output, own) in step.outputs.iter().zip(pagers) {
                     n += self.template_output(
                         job,
                         sink,
                         output.path.clone(),
-                        &template,
-                        &what,
+                        (&template, &what),
                         (&shared, &mut ctx),
-                        own,
+                        (own, None),
                     )?;
                 }
                 return Ok(n);
@@ -314,27 +313,37 @@ impl<'a> Renderer<'a> {
         self.finish(job, sink, path, bytes)
     }
 
-    /// Render `template` into `path` with the `shared` parts (built into the shared context
-    /// the first time one is needed) and the output's `own` parts, unless the previous
-    /// build's output can be kept.
-    #[allow(clippy::too_many_arguments)]
+    /// Render `template` into `path` with the `shared` parts (built into the shared context,
+    /// and fingerprinted, the first time one is needed), the output's `own` parts and its deferred ones (made
+    /// now), unless the previous build's output can be kept.
     fn template_output(
         &self,
         job: &Job,
         sink: &dyn Sink,
         path: String,
-        template: &str,
-        what: &str,
-        (shared, shared_ctx): (&[(&'static str, Part<'_>)], &mut Option<Context>),
-        own: Parts<'_>,
+        (template, what): (&str, &str),
+        (shared, made): (&[(&'static str, Part<'_>)], &mut SharedMade),
+        (mut own, deferred): (Parts<'_>, Option<jobs::Deferred<'_>>),
     ) -> Result<usize, Diagnostic> {
         let fingerprint = self.reuse.as_ref().map(|_| {
             let mut h = crate::fingerprint::hasher();
             h.write_u64(self.global);
             template.hash(&mut h);
-            for (key, part) in shared.iter().chain(&own) {
+            // The shared parts (a listing's section with all its pages) once for all pagers.
+            h.write_u64(*made.fingerprint.get_or_insert_with(|| {
+                let mut h = crate::fingerprint::hasher();
+                for (key, part) in shared {
+                    key.hash(&mut h);
+                    h.write_u64(crate::fingerprint::of_serialize(part));
+                }
+                h.finish()
+            }));
+            for (key, part) in &own {
                 key.hash(&mut h);
                 h.write_u64(crate::fingerprint::of_serialize(part));
+            }
+            if let Some(d) = &deferred {
+                h.write_u64(d.key.unwrap_or_default());
             }
             h.finish()
         });
@@ -344,6 +353,9 @@ impl<'a> Renderer<'a> {
                 self.count(true);
                 return Ok(1);
             }
+        }
+        if let Some(d) = deferred {
+            own.extend((d.make)());
         }
         let build = |parts: &[(&'static str, Part<'_>)], map: &mut Map<String, Value>| {
             for (key, part) in parts {
@@ -365,7 +377,7 @@ impl<'a> Renderer<'a> {
             one_off = Context::from_value(Value::Object(map)).unwrap_or_default();
             &one_off
         } else {
-            let ctx = shared_ctx.get_or_insert_with(|| {
+            let ctx = made.context.get_or_insert_with(|| {
                 let mut map = base();
                 build(shared, &mut map);
                 Context::from_value(Value::Object(map)).unwrap_or_default()
@@ -480,6 +492,14 @@ impl<'a> Renderer<'a> {
             ),
         ]
     }
+}
+
+/// What is made from the parts a step's outputs share (a listing's pagers), the first time
+/// one of them needs it.
+#[derive(Default)]
+struct SharedMade {
+    context: Option<Context>,
+    fingerprint: Option<u64>,
 }
 
 /// One template mistake fails every page rendered with it: report it once, with the first

@@ -233,3 +233,78 @@ fn a_file_changed_without_its_size_or_time_changing_is_built_again() {
     assert_eq!(again.files["cases/附件.txt"], "新附件".as_bytes());
     assert_eq!(again.files, fresh(&f));
 }
+
+#[test]
+fn a_module_handout_is_made_again_only_when_what_it_prints_changed() {
+    // A module whose lesson cites a heading of a case: the print page holds the lesson and,
+    // in its appendix, that passage with the case's title.
+    let f = site();
+    f.write("content/courses/m/_index.md", "---\ntitle: 模块一\n---\n");
+    f.write(
+        "content/courses/m/one.md",
+        "---\ntitle: 第一课\nweight: 1\n---\n学习[做法](@/cases/c.md#做法)和[丁](@/cases/d.md)。\n",
+    );
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\n---\n## 背景\n\n旧背景。\n\n## 做法\n\n旧做法。\n",
+    );
+    let print = "courses/m/print/index.html";
+    let mut r = Rebuilder::new(opts(&f));
+    let first = rebuild(&mut r);
+    let text = |b: &Built| String::from_utf8_lossy(&b.files[print]).into_owned();
+    assert!(text(&first).contains("旧做法") && !text(&first).contains("旧背景"));
+
+    // A part of the case the lesson does not cite: the handout is not made again.
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\n---\n## 背景\n\n新背景。\n\n## 做法\n\n旧做法。\n",
+    );
+    let other = rebuild(&mut r);
+    assert!(
+        !other.rendered.contains(&print.to_string()),
+        "{:?}",
+        other.rendered
+    );
+    assert_eq!(other.files, fresh(&f));
+
+    // The cited passage, then the case's title (the appendix shows it), then a page the
+    // lesson links to without citing it (its link stays text either way): made again for
+    // the first two, and like a fresh build each time.
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\n---\n## 背景\n\n新背景。\n\n## 做法\n\n新做法。\n",
+    );
+    let passage = rebuild(&mut r);
+    assert!(passage.rendered.contains(&print.to_string()));
+    assert!(text(&passage).contains("新做法"));
+    assert_eq!(passage.files, fresh(&f));
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙案例\nweight: 3\n---\n## 背景\n\n新背景。\n\n## 做法\n\n新做法。\n",
+    );
+    let title = rebuild(&mut r);
+    assert!(title.rendered.contains(&print.to_string()));
+    assert!(text(&title).contains("丙案例"));
+    assert_eq!(title.files, fresh(&f));
+    f.write(
+        "content/cases/d.md",
+        "---\ntitle: 丁\nweight: 4\ntags: [议事协商]\n---\n丁的正文，改过。\n",
+    );
+    let uncited = rebuild(&mut r);
+    assert!(
+        !uncited.rendered.contains(&print.to_string()),
+        "{:?}",
+        uncited.rendered
+    );
+    assert_eq!(uncited.files, fresh(&f));
+
+    // The lesson itself.
+    f.write(
+        "content/courses/m/one.md",
+        "---\ntitle: 第一课\nweight: 1\n---\n改写后学习[做法](@/cases/c.md#做法)。\n",
+    );
+    let lesson = rebuild(&mut r);
+    assert!(lesson.rendered.contains(&print.to_string()));
+    assert!(text(&lesson).contains("改写后学习"));
+    assert_eq!(lesson.files, fresh(&f));
+}

@@ -184,7 +184,8 @@ pub fn prepare(opts: &BuildOptions, state: &mut State) -> Outcome<Prepared> {
     let outputs = statics
         .as_ref()
         .map(|statics| resolve::ThemeOutputs { has: &has, statics });
-    let graph = resolve::resolve(&mut site, outputs.as_ref()).report_into(&mut diags);
+    let memo = state.keeps().then_some(&mut state.resolve);
+    let graph = resolve::resolve(&mut site, outputs.as_ref(), memo).report_into(&mut diags);
     if !state.keeps() {
         resolve::drop_unresolved_html(&mut site);
     }

@@ -25,10 +25,14 @@ pub struct Page {
     pub section: SectionId,
     /// Shared with `serve`'s load cache (it never changes after loading).
     pub rendered: Arc<Rendered>,
+    /// Fingerprint of what `meta` and `rendered` were parsed from (the file's bytes, the
+    /// Markdown and taxonomy settings): the same in two builds, they are the same.
+    pub source: u64,
     /// For a bundle: the other files in its directory, relative to `content/`.
     pub assets: Vec<String>,
-    /// The final HTML (links filled in), from the resolve stage.
-    pub resolved: Resolved,
+    /// The final HTML (links filled in), from the resolve stage (shared with serve's
+    /// resolve memo).
+    pub resolved: Arc<Resolved>,
 }
 
 /// A section: a directory with `_index.md` (the root section always exists).
@@ -49,7 +53,9 @@ pub struct Section {
     /// Child sections, by weight then title.
     pub subsections: Vec<SectionId>,
     pub rendered: Arc<Rendered>,
-    pub resolved: Resolved,
+    /// As [`Page::source`] (0 for a section without `_index.md`).
+    pub source: u64,
+    pub resolved: Arc<Resolved>,
 }
 
 impl Section {

@@ -8,6 +8,7 @@
 //! | piece | what it keeps | reused when |
 //! |---|---|---|
 //! | `load` | every content file parsed | the file's bytes have the same fingerprint (every file is read on every build), same Markdown and taxonomy settings |
+//! | `resolve` | each page's and section's links filled in, with their diagnostics and targets; the related-pages lists | the file's `source` fingerprint and the link world (every content path, output path and anchor, the outputs and static files a link may name) are the same; for related pages, every term's pages and every page's date and path |
 //! | `templates` | the compiled Tera templates | same template names, files and text (fingerprint) |
 //! | `memo` | what each output was made from | the typed context has the same fingerprint (shared summaries counted by theirs), every `get_*` call a template made gives the same result; static files and assets: the same bytes |
 //! | `search` | each document's search tokens | same document (fingerprint of its text and fields) |
@@ -21,12 +22,14 @@
 
 use crate::load::LoadCache;
 use crate::render::Memo;
+use crate::resolve::ResolveMemo;
 use crate::search::SearchCache;
 
 /// What one build leaves for the next.
 #[derive(Default)]
 pub struct State {
     pub(crate) load: LoadCache,
+    pub(crate) resolve: ResolveMemo,
     pub(crate) templates: Option<(u64, tera::Tera)>,
     pub(crate) memo: Memo,
     pub(crate) search: SearchCache,
@@ -57,6 +60,11 @@ impl State {
     /// How many content files are kept parsed.
     pub fn loaded_files(&self) -> usize {
         self.load.len()
+    }
+
+    /// How many pages and sections the last build resolved the links of rather than kept.
+    pub fn resolved(&self) -> usize {
+        self.resolve.resolved()
     }
 
     /// The outputs the last build rendered rather than kept (sorted; empty for a one-shot

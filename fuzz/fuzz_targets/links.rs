@@ -138,7 +138,7 @@ fuzz_target!(|data: &[u8]| {
         has: &has,
         statics: &statics,
     };
-    let Some(graph) = zhiku::resolve::resolve(&mut site, Some(&theme)).value else {
+    let Some(graph) = zhiku::resolve::resolve(&mut site, Some(&theme), None).value else {
         return;
     };
     assert_eq!(graph.prev_next.len(), site.pages.len());

@@ -113,6 +113,21 @@ impl<T: Serialize + ?Sized> Serialize for Shared<'_, T> {
     }
 }
 
+/// Inside [`of_serialize`], one fingerprint standing for a whole list of shared values (when
+/// each has its fingerprint): a long list that a context holds (a page's hundred siblings)
+/// then costs one number in the fingerprint. `None` outside a fingerprint.
+pub fn of_shared_list<T: ?Sized>(items: &[Shared<'_, T>]) -> Option<u64> {
+    if !FINGERPRINTING.with(Cell::get) {
+        return None;
+    }
+    let mut h = hasher();
+    h.write_usize(items.len());
+    for item in items {
+        h.write_u64(item.fingerprint?);
+    }
+    Some(h.finish())
+}
+
 /// The fingerprint of a JSON value.
 pub fn of_json(v: &Value) -> u64 {
     of_serialize(v)

@@ -121,6 +121,7 @@ fn parse_file(
                 pages: Vec::new(),
                 subsections: Vec::new(),
                 rendered: Arc::new(rendered),
+                source: 0,
                 resolved: Default::default(),
             })))
         }
@@ -156,6 +157,7 @@ fn parse_file(
                 path,
                 section: crate::site::SectionId(0),
                 rendered: Arc::new(rendered),
+                source: 0,
                 assets: Vec::new(),
                 resolved: Default::default(),
             })))

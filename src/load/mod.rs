@@ -103,29 +103,36 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
         cache.entries.retain(|p, _| live.contains(p));
     }
     // Pages and sections share their parsed parts with the cache: these are cheap copies.
-    let parsed: Vec<(&str, FileResult)> = parseable
+    let parsed: Vec<(&str, u64, FileResult)> = parseable
         .par_iter()
         .filter_map(|f| {
-            cache
-                .entries
-                .get(&f.path)
-                .map(|e| (f.rel.as_str(), e.loaded.clone()))
+            cache.entries.get(&f.path).map(|e| {
+                let source = crate::fingerprint::of(&(&cache.key, e.fingerprint));
+                (f.rel.as_str(), source, e.loaded.clone())
+            })
         })
         .collect();
 
     let mut sections: Vec<Section> = vec![implicit_root()];
     let mut pages: Vec<Page> = Vec::new();
     let mut left_out = BTreeMap::new();
-    for (rel, r) in parsed {
+    for (rel, source, r) in parsed {
         diags.extend(r.warnings);
         match r.loaded {
-            Ok(Loaded::Section(s)) if s.dir.is_empty() => sections[0] = *s,
-            Ok(Loaded::Section(s)) => sections.push(*s),
-            Ok(Loaded::Page(p)) => {
+            Ok(Loaded::Section(mut s)) => {
+                s.source = source;
+                if s.dir.is_empty() {
+                    sections[0] = *s;
+                } else {
+                    sections.push(*s);
+                }
+            }
+            Ok(Loaded::Page(mut p)) => {
                 if p.meta.fields.draft && !drafts {
                     left_out.insert(rel.to_string(), LeftOut::Draft);
                     continue;
                 }
+                p.source = source;
                 pages.push(*p);
             }
             Err(ds) => {
@@ -263,6 +270,7 @@ fn implicit_root() -> Section {
         pages: Vec::new(),
         subsections: Vec::new(),
         rendered: Default::default(),
+        source: 0,
         resolved: Default::default(),
     }
 }

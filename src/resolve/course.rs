@@ -348,6 +348,40 @@ pub(crate) fn cases_and_lessons(
     (cases, lessons)
 }
 
+/// [`related`], kept from `memo` when what it reads (each term's pages, each page's date and
+/// path) is the same as in the previous build; the result is remembered there.
+pub(crate) fn related_kept(
+    site: &Site,
+    taxonomies: &[Taxonomy],
+    memo: Option<&mut super::ResolveMemo>,
+) -> Vec<Vec<PageId>> {
+    let Some(memo) = memo else {
+        return related(site, taxonomies);
+    };
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fingerprint::hasher();
+    site.pages.len().hash(&mut h);
+    for p in &site.pages {
+        p.meta.fields.date.hash(&mut h);
+        p.rel_path.hash(&mut h);
+    }
+    for t in taxonomies {
+        t.terms.len().hash(&mut h);
+        for term in &t.terms {
+            term.pages.hash(&mut h);
+        }
+    }
+    let key = h.finish();
+    match &memo.related {
+        Some((k, kept)) if *k == key => kept.clone(),
+        _ => {
+            let made = related(site, taxonomies);
+            memo.related = Some((key, made.clone()));
+            made
+        }
+    }
+}
+
 /// Up to five pages sharing the most taxonomy terms with each page; ties go to the newer,
 /// then by content path.
 pub(crate) fn related(site: &Site, taxonomies: &[Taxonomy]) -> Vec<Vec<PageId>> {

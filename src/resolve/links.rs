@@ -84,14 +84,56 @@ fn rel_of(site: &Site, r: Ref) -> &str {
     }
 }
 
+/// A fingerprint of everything resolving a link reads besides the linking file itself: each
+/// page's and section's content path, output path and anchors (in order: a target is kept
+/// as its position), the files left out and why, the content assets, the outputs a link may
+/// name, the static files and the base path. When it is the same as in the previous build,
+/// a page whose own file is the same resolves to what it resolved to then.
+fn world(
+    site: &Site,
+    known_outputs: &BTreeSet<String>,
+    static_outputs: Option<&BTreeMap<String, String>>,
+) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fingerprint::hasher();
+    site.base_path().hash(&mut h);
+    let files = site
+        .pages
+        .iter()
+        .map(|p| (&p.rel_path, &p.path, &p.rendered.anchors));
+    let sections = site
+        .sections
+        .iter()
+        .map(|s| (&s.rel_path, &s.path, &s.rendered.anchors));
+    site.pages.len().hash(&mut h);
+    for f in files.chain(sections) {
+        f.hash(&mut h);
+    }
+    for (path, why) in &site.left_out {
+        path.hash(&mut h);
+        (*why == LeftOut::Draft).hash(&mut h);
+    }
+    for (path, asset) in &site.content_assets {
+        (path, &asset.output).hash(&mut h);
+    }
+    known_outputs.hash(&mut h);
+    static_outputs.hash(&mut h);
+    h.finish()
+}
+
 /// Check and rewrite every link of every page and section; returns the backlinks of pages
-/// and sections.
+/// and sections. With a `memo` (serve), a page or section whose file and whose link world
+/// ([`world`]) are the same as in the previous build keeps what it resolved to then.
 pub(crate) fn resolve_links(
     site: &mut Site,
     known_outputs: &BTreeSet<String>,
     static_outputs: Option<&BTreeMap<String, String>>,
+    memo: Option<&mut super::ResolveMemo>,
     diags: &mut Diagnostics,
 ) -> (Vec<Vec<Ref>>, Vec<Vec<Ref>>) {
+    let world = memo
+        .as_ref()
+        .map(|_| world(site, known_outputs, static_outputs));
     // Without a theme (it failed to load) the static files are unknown: links to them are
     // not judged, so that no false "broken link" is reported before the theme's own error.
     let statics_known = static_outputs.is_some();
@@ -120,15 +162,57 @@ pub(crate) fn resolve_links(
         .map(|i| Ref::Page(PageId(i)))
         .chain((0..site.sections.len()).map(|i| Ref::Section(SectionId(i))))
         .collect();
-    let results: Vec<(Resolved, Vec<Ref>, Vec<Diagnostic>)> =
-        refs.par_iter().map(|&r| ctx.resolve_one(r)).collect();
+    let source = |r: Ref| match r {
+        Ref::Page(i) => site.pages[i].source,
+        Ref::Section(i) => site.sections[i].source,
+    };
+    let kept = memo
+        .as_deref()
+        .filter(|m| Some(m.world) == world)
+        .map(|m| &m.links);
+    let results: Vec<super::memo::Links> = refs
+        .par_iter()
+        .map(|&r| {
+            let source = source(r);
+            match kept.and_then(|k| k.get(&r)).filter(|l| l.source == source) {
+                Some(l) => l.clone(),
+                None => {
+                    let (resolved, targets, diagnostics) = ctx.resolve_one(r);
+                    super::memo::Links {
+                        source,
+                        resolved: std::sync::Arc::new(resolved),
+                        targets,
+                        diagnostics,
+                    }
+                }
+            }
+        })
+        .collect();
+    // How many were resolved rather than kept (a kept one shares the memo's result).
+    let fresh = match kept {
+        Some(k) => results
+            .iter()
+            .zip(&refs)
+            .filter(|(l, r)| {
+                !k.get(r)
+                    .is_some_and(|p| std::sync::Arc::ptr_eq(&p.resolved, &l.resolved))
+            })
+            .count(),
+        None => results.len(),
+    };
+    if let (Some(memo), Some(world)) = (memo, world) {
+        memo.resolved = fresh;
+        memo.world = world;
+        memo.links = refs.iter().copied().zip(results.iter().cloned()).collect();
+    }
 
     let mut page_back = vec![Vec::new(); site.pages.len()];
     let mut section_back = vec![Vec::new(); site.sections.len()];
     let mut resolved = Vec::with_capacity(results.len());
-    for (&from, (res, targets, ds)) in refs.iter().zip(results) {
-        diags.extend(ds);
-        for t in targets {
+    for (&from, links) in refs.iter().zip(results) {
+        let res = links.resolved;
+        diags.extend(links.diagnostics);
+        for t in links.targets {
             match t {
                 Ref::Page(i) => page_back[i.0].push(from),
                 Ref::Section(i) => section_back[i.0].push(from),

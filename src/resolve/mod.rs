@@ -7,6 +7,7 @@
 pub mod aliases;
 pub mod course;
 pub mod links;
+mod memo;
 pub mod plan;
 pub mod taxonomy;
 
@@ -15,6 +16,7 @@ use std::collections::BTreeMap;
 use crate::diagnostics::{Diagnostics, Outcome};
 use crate::site::{PageId, Ref, SectionId, Site};
 
+pub use memo::ResolveMemo;
 pub use plan::{Job, Plan, ThemeOutputs};
 pub use taxonomy::{Taxonomy, TaxonomyId, Term, TermId};
 
@@ -69,7 +71,13 @@ pub fn drop_unresolved_html(site: &mut Site) {
 /// Resolve `site` in place (links filled in) and return its graph, with the output plan.
 /// `theme` is what the theme provides (templates, static files); `None` when it could not be
 /// loaded (links to static files are then not judged, and output clashes not reported).
-pub fn resolve(site: &mut Site, theme: Option<&ThemeOutputs<'_>>) -> Outcome<Graph> {
+/// With a `memo` (serve), what did not change since the previous build is kept from it (see
+/// [`memo`]) and this build's results replace it.
+pub fn resolve(
+    site: &mut Site,
+    theme: Option<&ThemeOutputs<'_>>,
+    mut memo: Option<&mut ResolveMemo>,
+) -> Outcome<Graph> {
     let mut diags = Diagnostics::new();
     let taxonomies = taxonomy::collect(site, &mut diags);
     let mut plan = Plan::new(site, &taxonomies, theme);
@@ -87,12 +95,17 @@ pub fn resolve(site: &mut Site, theme: Option<&ThemeOutputs<'_>>) -> Outcome<Gra
     });
     let mut known = plan.link_targets();
     known.extend(statics.iter().flat_map(|s| s.keys().cloned()));
-    let (page_backlinks, section_backlinks) =
-        links::resolve_links(site, &known, statics.as_ref(), &mut diags);
+    let (page_backlinks, section_backlinks) = links::resolve_links(
+        site,
+        &known,
+        statics.as_ref(),
+        memo.as_deref_mut(),
+        &mut diags,
+    );
     let order = course::reading_order(site);
     let prev_next = course::prev_next(site);
     let (cases, lessons) = course::cases_and_lessons(site, &order, &mut diags);
-    let related = course::related(site, &taxonomies);
+    let related = course::related_kept(site, &taxonomies, memo);
     let modules = course::next_module(site);
     course::check_quizzes(site, &mut diags);
     let (shown_backlinks, shown_related) =

@@ -147,6 +147,11 @@ impl Rebuilder {
         }
     }
 
+    /// What the builds so far left for the next one.
+    pub fn state(&self) -> &State {
+        &self.state
+    }
+
     /// Build everything (reusing unchanged files) and compare with the previous build.
     pub fn rebuild(&mut self) -> Outcome {
         let start = Instant::now();

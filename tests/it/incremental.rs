@@ -308,3 +308,89 @@ fn a_module_handout_is_made_again_only_when_what_it_prints_changed() {
     assert!(text(&lesson).contains("改写后学习"));
     assert_eq!(lesson.files, fresh(&f));
 }
+
+#[test]
+fn links_are_resolved_again_when_what_they_point_to_changed() {
+    let f = site();
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n## 做法\n\n丙的做法。\n",
+    );
+    f.write(
+        "content/cases/b.md",
+        "---\ntitle: 乙\nweight: 2\ntags: [组织覆盖]\n---\n见[丙的做法](@/cases/c.md#做法)。\n",
+    );
+    let mut r = Rebuilder::new(opts(&f));
+    rebuild(&mut r);
+    // Five pages and three sections (the home page, 案例库, 课程库).
+    assert_eq!(r.state().resolved(), 8);
+
+    // Nothing changed: nothing is resolved again.
+    rebuild(&mut r);
+    assert_eq!(r.state().resolved(), 0);
+
+    // 丙's text, not its headings: only 丙 is resolved again; 乙 keeps its link.
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n## 做法\n\n丙的新做法。\n",
+    );
+    let text = rebuild(&mut r);
+    assert_eq!(r.state().resolved(), 1);
+    assert_eq!(text.files, fresh(&f));
+
+    // 丙's heading: 乙's link to it is broken, and the build says so at 乙's line.
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n## 经验\n\n丙的新做法。\n",
+    );
+    match r.rebuild() {
+        Outcome::Failed { text, .. } => assert!(
+            text.contains("content/cases/b.md") && text.contains("no heading with id `做法`"),
+            "{text}"
+        ),
+        Outcome::Built { .. } => panic!("a link to a heading that is gone was kept"),
+    }
+    // Still broken on the next save of another file (the error is not forgotten).
+    f.write(
+        "content/cases/d.md",
+        "---\ntitle: 丁\nweight: 4\ntags: [议事协商]\n---\n丁的正文，又改。\n",
+    );
+    assert!(matches!(r.rebuild(), Outcome::Failed { .. }));
+
+    // 丙 moves (`slug:`): 乙's link follows it.
+    f.write(
+        "content/cases/c.md",
+        "---\ntitle: 丙\nslug: bing\nweight: 3\ntags: [议事协商]\n---\n## 做法\n\n丙的新做法。\n",
+    );
+    let moved = rebuild(&mut r);
+    let b = String::from_utf8_lossy(&moved.files["cases/b/index.html"]).into_owned();
+    assert!(b.contains("/cases/bing/#"), "{b}");
+    assert_eq!(moved.files, fresh(&f));
+}
+
+#[test]
+fn related_pages_follow_a_change_of_terms_or_dates() {
+    let f = site();
+    let mut r = Rebuilder::new(opts(&f));
+    let first = rebuild(&mut r);
+    let related = |b: &Built, page: &str| {
+        String::from_utf8_lossy(&b.files[&format!("cases/{page}/index.html")]).into_owned()
+    };
+    // 丁 shares 议事协商 with 丙 only.
+    assert!(related(&first, "d").contains("/cases/c/"));
+    assert!(!related(&first, "d").contains("/cases/a/"));
+    // 丁 now shares 组织覆盖 with 甲 and 乙.
+    f.write(
+        "content/cases/d.md",
+        "---\ntitle: 丁\nweight: 4\ntags: [组织覆盖]\n---\n丁的正文。\n",
+    );
+    let terms = rebuild(&mut r);
+    assert!(related(&terms, "d").contains("/cases/a/"));
+    assert_eq!(terms.files, fresh(&f));
+    f.write(
+        "content/cases/a.md",
+        "---\ntitle: 甲\nweight: 1\ndate: 2020-01-01\ntags: [组织覆盖]\n---\n甲的正文。\n",
+    );
+    let dated = rebuild(&mut r);
+    assert_eq!(dated.files, fresh(&f));
+}

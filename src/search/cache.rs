@@ -32,6 +32,17 @@ pub struct SearchCache {
     patched: bool,
     /// A hash of each head file (shards, fold table, filters) of the last build, by path.
     files: HashMap<String, u128, Fx>,
+    /// Each shard of the last build: a fingerprint of what it was made from (its tokens,
+    /// their groups and postings), its data and its file id.
+    shards: Vec<ShardMade>,
+}
+
+/// A shard as the last build made it (see [`SearchCache::postings_and_shards`]).
+#[derive(Debug, Clone)]
+pub(crate) struct ShardMade {
+    pub inputs: u64,
+    pub data: std::sync::Arc<[u8]>,
+    pub id: String,
 }
 
 impl SearchCache {
@@ -147,9 +158,10 @@ impl SearchCache {
         (keys, same)
     }
 
-    /// The postings of the documents of the last [`SearchCache::update`], sorted by token.
-    pub(crate) fn postings(&self) -> &[Encoded] {
-        &self.last
+    /// The postings of the documents of the last [`SearchCache::update`], sorted by token,
+    /// and the shards the last build made (to keep those made from the same tokens).
+    pub(crate) fn postings_and_shards(&mut self) -> (&[Encoded], &mut Vec<ShardMade>) {
+        (&self.last, &mut self.shards)
     }
 
     /// Patch `self.last` for documents `keys` if they are those of the last build but for a

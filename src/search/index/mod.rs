@@ -38,6 +38,7 @@ use std::borrow::Cow;
 
 use rayon::prelude::*;
 
+use super::cache::ShardMade;
 use super::tokenize;
 
 use codec::shard_of;
@@ -146,10 +147,11 @@ pub(crate) fn prepare(
     let owned: Vec<Encoded>;
     let layout = layout_id(docs);
     // With a cache, `same` tells which document files are the same as last time.
-    let (encoded, keys, same): (&[Encoded], Vec<u128>, Vec<bool>) = match cache {
+    let (encoded, keys, same, made) = match cache {
         Some(cache) => {
             let (keys, same) = cache.update(docs, &layout);
-            (cache.postings(), keys, same)
+            let (postings, made) = cache.postings_and_shards();
+            (postings, keys, same, Some(made))
         }
         None => {
             let (tokens, keys): (Vec<DocTokens>, Vec<u128>) = rayon::join(
@@ -157,7 +159,7 @@ pub(crate) fn prepare(
                 || docs.par_iter().map(doc_key).collect(),
             );
             owned = collect(&tokens.iter().map(Some).collect::<Vec<_>>());
-            (&owned, keys, Vec::new())
+            (&owned[..], keys, Vec::new(), None)
         }
     };
     // A token weighs its suffix, its postings and two separators in its shard.
@@ -194,11 +196,46 @@ pub(crate) fn prepare(
     // of its data, which the manifest lists: a file is the same from one build to the next
     // when its data is (serve rewrites only the shards that changed), and search.js never
     // mixes files of two builds.
-    let shard_data: Vec<Vec<u8>> = per_shard
+    //
+    // With a cache (serve), a shard made from the same tokens, groups and postings as last
+    // time is kept as it was made, not encoded again.
+    let inputs: Vec<u64> = match made {
+        Some(_) => per_shard
+            .par_iter()
+            .map(|toks| {
+                use std::hash::{Hash, Hasher};
+                let mut h = crate::fingerprint::hasher();
+                for &t in toks {
+                    let (tok, postings, _) = &encoded[t as usize];
+                    (tok, groups.of(tok).len(), postings).hash(&mut h);
+                }
+                h.finish()
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let kept = made.as_deref().filter(|m| m.len() == shards);
+    let shard_made: Vec<ShardMade> = per_shard
         .par_iter()
-        .map(|toks| shard_json(&groups, toks.iter().map(|&t| &encoded[t as usize])))
+        .enumerate()
+        .map(|(i, toks)| {
+            let inputs = inputs.get(i).copied().unwrap_or_default();
+            match kept.map(|k| &k[i]).filter(|k| k.inputs == inputs) {
+                Some(k) => k.clone(),
+                None => {
+                    let data = shard_json(&groups, toks.iter().map(|&t| &encoded[t as usize]));
+                    let id = file_id(&data);
+                    ShardMade {
+                        inputs,
+                        data: data.into(),
+                        id,
+                    }
+                }
+            }
+        })
         .collect();
-    let shard_ids: Vec<String> = shard_data.par_iter().map(|d| file_id(d)).collect();
+    let shard_ids: Vec<&str> = shard_made.iter().map(|m| m.id.as_str()).collect();
+    let shard_data: Vec<&[u8]> = shard_made.iter().map(|m| &*m.data).collect();
     let fold_json = serde_json::to_vec(&fold_pairs).unwrap_or_else(|_| b"\"\"".to_vec());
     let facets = facets_json(docs, tax);
     let (fh, th) = (file_id(&fold_json), file_id(&facets));
@@ -248,6 +285,10 @@ pub(crate) fn prepare(
             .enumerate()
             .map(|(i, (data, id))| (format!("{dir}s/{i}.js"), wrap("s", id, i, data))),
     );
+    drop((shard_ids, shard_data));
+    if let Some(made) = made {
+        *made = shard_made;
+    }
     IndexFiles {
         head,
         build,

@@ -234,6 +234,25 @@ fn a_file_changed_without_its_size_or_time_changing_is_built_again() {
     assert_eq!(again.files, fresh(&f));
 }
 
+/// Write `contents` to `path`, rebuild, and check that the served site is a fresh build's.
+fn edit(f: &Fixture, r: &mut Rebuilder, path: &str, contents: &str) -> Built {
+    f.write(path, contents);
+    let built = rebuild(r);
+    assert_eq!(
+        built.files,
+        fresh(f),
+        "after editing {path}: not a fresh build's site"
+    );
+    built
+}
+
+impl Built {
+    /// Was the output at `path` made by this rebuild (rather than kept)?
+    fn made(&self, path: &str) -> bool {
+        self.rendered.iter().any(|p| p == path)
+    }
+}
+
 #[test]
 fn a_module_handout_is_made_again_only_when_what_it_prints_changed() {
     // A module whose lesson cites a heading of a case: the print page holds the lesson and,
@@ -244,10 +263,10 @@ fn a_module_handout_is_made_again_only_when_what_it_prints_changed() {
         "content/courses/m/one.md",
         "---\ntitle: 第一课\nweight: 1\n---\n学习[做法](@/cases/c.md#做法)和[丁](@/cases/d.md)。\n",
     );
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙\nweight: 3\n---\n## 背景\n\n旧背景。\n\n## 做法\n\n旧做法。\n",
-    );
+    let case = |title: &str, background: &str, practice: &str| {
+        format!("---\ntitle: {title}\nweight: 3\n---\n## 背景\n\n{background}\n\n## 做法\n\n{practice}\n")
+    };
+    f.write("content/cases/c.md", &case("丙", "旧背景。", "旧做法。"));
     let print = "courses/m/print/index.html";
     let mut r = Rebuilder::new(opts(&f));
     let first = rebuild(&mut r);
@@ -255,58 +274,25 @@ fn a_module_handout_is_made_again_only_when_what_it_prints_changed() {
     assert!(text(&first).contains("旧做法") && !text(&first).contains("旧背景"));
 
     // A part of the case the lesson does not cite: the handout is not made again.
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙\nweight: 3\n---\n## 背景\n\n新背景。\n\n## 做法\n\n旧做法。\n",
-    );
-    let other = rebuild(&mut r);
-    assert!(
-        !other.rendered.contains(&print.to_string()),
-        "{:?}",
-        other.rendered
-    );
-    assert_eq!(other.files, fresh(&f));
+    let c = "content/cases/c.md";
+    let other = edit(&f, &mut r, c, &case("丙", "新背景。", "旧做法。"));
+    assert!(!other.made(print), "{:?}", other.rendered);
 
-    // The cited passage, then the case's title (the appendix shows it), then a page the
-    // lesson links to without citing it (its link stays text either way): made again for
-    // the first two, and like a fresh build each time.
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙\nweight: 3\n---\n## 背景\n\n新背景。\n\n## 做法\n\n新做法。\n",
-    );
-    let passage = rebuild(&mut r);
-    assert!(passage.rendered.contains(&print.to_string()));
-    assert!(text(&passage).contains("新做法"));
-    assert_eq!(passage.files, fresh(&f));
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙案例\nweight: 3\n---\n## 背景\n\n新背景。\n\n## 做法\n\n新做法。\n",
-    );
-    let title = rebuild(&mut r);
-    assert!(title.rendered.contains(&print.to_string()));
-    assert!(text(&title).contains("丙案例"));
-    assert_eq!(title.files, fresh(&f));
-    f.write(
-        "content/cases/d.md",
-        "---\ntitle: 丁\nweight: 4\ntags: [议事协商]\n---\n丁的正文，改过。\n",
-    );
-    let uncited = rebuild(&mut r);
-    assert!(
-        !uncited.rendered.contains(&print.to_string()),
-        "{:?}",
-        uncited.rendered
-    );
-    assert_eq!(uncited.files, fresh(&f));
+    // The cited passage, then the case's title (the appendix shows it): made again.
+    let passage = edit(&f, &mut r, c, &case("丙", "新背景。", "新做法。"));
+    assert!(passage.made(print) && text(&passage).contains("新做法"));
+    let title = edit(&f, &mut r, c, &case("丙案例", "新背景。", "新做法。"));
+    assert!(title.made(print) && text(&title).contains("丙案例"));
+
+    // A page the lesson links to without citing it (its link is text either way): kept.
+    let d = "---\ntitle: 丁\nweight: 4\ntags: [议事协商]\n---\n丁的正文，改过。\n";
+    let uncited = edit(&f, &mut r, "content/cases/d.md", d);
+    assert!(!uncited.made(print), "{:?}", uncited.rendered);
 
     // The lesson itself.
-    f.write(
-        "content/courses/m/one.md",
-        "---\ntitle: 第一课\nweight: 1\n---\n改写后学习[做法](@/cases/c.md#做法)。\n",
-    );
-    let lesson = rebuild(&mut r);
-    assert!(lesson.rendered.contains(&print.to_string()));
-    assert!(text(&lesson).contains("改写后学习"));
-    assert_eq!(lesson.files, fresh(&f));
+    let one = "---\ntitle: 第一课\nweight: 1\n---\n改写后学习[做法](@/cases/c.md#做法)。\n";
+    let lesson = edit(&f, &mut r, "content/courses/m/one.md", one);
+    assert!(lesson.made(print) && text(&lesson).contains("改写后学习"));
 }
 
 #[test]
@@ -330,19 +316,15 @@ fn links_are_resolved_again_when_what_they_point_to_changed() {
     assert_eq!(r.state().resolved(), 0);
 
     // 丙's text, not its headings: only 丙 is resolved again; 乙 keeps its link.
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n## 做法\n\n丙的新做法。\n",
-    );
-    let text = rebuild(&mut r);
+    let c = "content/cases/c.md";
+    let case = |front: &str, heading: &str| {
+        format!("---\ntitle: 丙\n{front}weight: 3\ntags: [议事协商]\n---\n## {heading}\n\n丙的新做法。\n")
+    };
+    edit(&f, &mut r, c, &case("", "做法"));
     assert_eq!(r.state().resolved(), 1);
-    assert_eq!(text.files, fresh(&f));
 
     // 丙's heading: 乙's link to it is broken, and the build says so at 乙's line.
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙\nweight: 3\ntags: [议事协商]\n---\n## 经验\n\n丙的新做法。\n",
-    );
+    f.write(c, &case("", "经验"));
     match r.rebuild() {
         Outcome::Failed { text, .. } => assert!(
             text.contains("content/cases/b.md") && text.contains("no heading with id `做法`"),
@@ -358,14 +340,9 @@ fn links_are_resolved_again_when_what_they_point_to_changed() {
     assert!(matches!(r.rebuild(), Outcome::Failed { .. }));
 
     // 丙 moves (`slug:`): 乙's link follows it.
-    f.write(
-        "content/cases/c.md",
-        "---\ntitle: 丙\nslug: bing\nweight: 3\ntags: [议事协商]\n---\n## 做法\n\n丙的新做法。\n",
-    );
-    let moved = rebuild(&mut r);
+    let moved = edit(&f, &mut r, c, &case("slug: bing\n", "做法"));
     let b = String::from_utf8_lossy(&moved.files["cases/b/index.html"]).into_owned();
     assert!(b.contains("/cases/bing/#"), "{b}");
-    assert_eq!(moved.files, fresh(&f));
 }
 
 #[test]
@@ -380,17 +357,10 @@ fn related_pages_follow_a_change_of_terms_or_dates() {
     assert!(related(&first, "d").contains("/cases/c/"));
     assert!(!related(&first, "d").contains("/cases/a/"));
     // 丁 now shares 组织覆盖 with 甲 and 乙.
-    f.write(
-        "content/cases/d.md",
-        "---\ntitle: 丁\nweight: 4\ntags: [组织覆盖]\n---\n丁的正文。\n",
-    );
-    let terms = rebuild(&mut r);
+    let d = "---\ntitle: 丁\nweight: 4\ntags: [组织覆盖]\n---\n丁的正文。\n";
+    let terms = edit(&f, &mut r, "content/cases/d.md", d);
     assert!(related(&terms, "d").contains("/cases/a/"));
-    assert_eq!(terms.files, fresh(&f));
-    f.write(
-        "content/cases/a.md",
-        "---\ntitle: 甲\nweight: 1\ndate: 2020-01-01\ntags: [组织覆盖]\n---\n甲的正文。\n",
-    );
-    let dated = rebuild(&mut r);
-    assert_eq!(dated.files, fresh(&f));
+    // A date decides ties: checked against a fresh build by `edit`.
+    let a = "---\ntitle: 甲\nweight: 1\ndate: 2020-01-01\ntags: [组织覆盖]\n---\n甲的正文。\n";
+    edit(&f, &mut r, "content/cases/a.md", a);
 }

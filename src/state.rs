@@ -7,7 +7,7 @@
 //!
 //! | piece | what it keeps | reused when |
 //! |---|---|---|
-//! | `load` | every content file parsed | the file's bytes have the same fingerprint (every file is read on every build), same Markdown and taxonomy settings |
+//! | `load` | every content file parsed, with its stamp (size, times, inode) | the file's bytes have the same fingerprint, same Markdown and taxonomy settings; a file is not read when its stamp is the one it had when last read and was settled then (its times older than that read by more than FAT's two seconds; Unix only) |
 //! | `resolve` | each page's and section's links filled in, with their diagnostics and targets; the related-pages lists | the file's `source` fingerprint and the link world (every content path, output path and anchor, the outputs and static files a link may name) are the same; for related pages, every term's pages and every page's date and path |
 //! | `templates` | the compiled Tera templates | same template names, files and text (fingerprint) |
 //! | `memo` | what each output was made from | the typed context has the same fingerprint (shared summaries counted by theirs), every `get_*` call a template made gives the same result; static files and assets: the same bytes |
@@ -15,7 +15,9 @@
 //!
 //! Every piece decides "changed" from content, through [`crate::fingerprint`]; nothing
 //! trusts file sizes, modification times or the watcher's list of paths (the watcher only
-//! says when to build again).
+//! says when to build again). The one shortcut is load's: a file whose stamp, change time
+//! included, is the settled one it had when last read is not read again (the kernel sets the
+//! change time on every write, and it cannot be set back).
 //!
 //! A new `State` is always correct, only slower: the served site equals a fresh build's
 //! (tests/it/incremental.rs checks it over scripted edits).
@@ -60,6 +62,12 @@ impl State {
     /// How many content files are kept parsed.
     pub fn loaded_files(&self) -> usize {
         self.load.len()
+    }
+
+    /// How many content files the last build read (the others had the settled stamp they
+    /// had when they were last read: see [`LoadCache`]).
+    pub fn read_files(&self) -> usize {
+        self.load.read()
     }
 
     /// How many pages and sections the last build resolved the links of rather than kept.

@@ -28,12 +28,12 @@ use crate::frontmatter::{SectionMeta, SortBy};
 use crate::markdown::MarkdownOptions;
 use crate::site::{Asset, LeftOut, Page, PageId, Section, SectionId, Site};
 
-use cache::CacheEntry;
+use cache::{CacheEntry, Stamp};
 use file::{load_file, read_limited, FileResult, Loaded};
 use find::{find_files, ContentFile, FileKind};
 use urls::{check_output_paths, page_dir};
 
-pub use cache::LoadCache;
+pub use cache::{LoadCache, RACY};
 pub use find::{is_ignored, rel_string, walk};
 pub use urls::{parent_dir, validate_slug};
 
@@ -66,36 +66,62 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
             )
         })
         .collect();
-    // Every file is read; a file whose bytes have the fingerprint of a cached one is not
+    // A file is read unless its stamp is the settled one it had when it was last read (see
+    // `LoadCache`); a file read whose bytes have the fingerprint of its cached entry is not
     // parsed again.
-    let fresh: Vec<(usize, Option<u64>, FileResult)> = parseable
+    let started = std::time::SystemTime::now();
+    type Fresh = (usize, Option<u64>, Option<Stamp>, Option<FileResult>);
+    let fresh: Vec<Fresh> = parseable
         .par_iter()
         .enumerate()
         .filter_map(|(i, f)| {
+            let stamp = Stamp::of(&f.path);
+            let entry = cache.entries.get(&f.path).filter(|e| e.kind == f.kind);
+            if let (Some(s), Some(e)) = (stamp, entry) {
+                if e.stamp == Some(s) {
+                    return None;
+                }
+            }
             let bytes = read_limited(&f.path);
             let fingerprint = bytes.as_ref().ok().map(|b| crate::fingerprint::of_bytes(b));
-            match cache.entries.get(&f.path) {
-                Some(e)
-                    if fingerprint.is_some()
-                        && e.fingerprint == fingerprint
-                        && e.kind == f.kind =>
-                {
-                    None
+            // Trusted next time only if settled now and the file could be read.
+            let stamp = stamp.filter(|s| fingerprint.is_some() && s.settled(started));
+            match entry {
+                Some(e) if fingerprint.is_some() && e.fingerprint == fingerprint => {
+                    Some((i, fingerprint, stamp, None))
                 }
-                _ => Some((i, fingerprint, load_file(f, bytes, opts, &tax_names))),
+                _ => Some((
+                    i,
+                    fingerprint,
+                    stamp,
+                    Some(load_file(f, bytes, opts, &tax_names)),
+                )),
             }
         })
         .collect();
-    for (i, fingerprint, loaded) in fresh {
+    cache.read = fresh.len();
+    cache.scanned = Some(started);
+    for (i, fingerprint, stamp, loaded) in fresh {
         let f = parseable[i];
-        cache.entries.insert(
-            f.path.clone(),
-            CacheEntry {
-                fingerprint,
-                kind: f.kind.clone(),
-                loaded,
-            },
-        );
+        match loaded {
+            // Read, and the same bytes: only the stamp is new.
+            None => {
+                if let Some(e) = cache.entries.get_mut(&f.path) {
+                    e.stamp = stamp;
+                }
+            }
+            Some(loaded) => {
+                cache.entries.insert(
+                    f.path.clone(),
+                    CacheEntry {
+                        fingerprint,
+                        stamp,
+                        kind: f.kind.clone(),
+                        loaded,
+                    },
+                );
+            }
+        }
     }
     // Every file found now has an entry: any other entry is of a file that is gone.
     if cache.entries.len() != parseable.len() {

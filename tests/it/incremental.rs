@@ -364,3 +364,50 @@ fn related_pages_follow_a_change_of_terms_or_dates() {
     let a = "---\ntitle: 甲\nweight: 1\ndate: 2020-01-01\ntags: [组织覆盖]\n---\n甲的正文。\n";
     edit(&f, &mut r, "content/cases/a.md", a);
 }
+
+#[test]
+fn an_unchanged_file_is_not_read_again_once_its_stamp_has_settled() {
+    // Files older than FAT's two seconds at the last read, and unchanged since: not read.
+    let f = site();
+    let settle = || std::thread::sleep(zhiku::load::RACY + std::time::Duration::from_millis(200));
+    settle();
+    let mut r = Rebuilder::new(opts(&f));
+    rebuild(&mut r);
+    let files = r.state().read_files();
+    assert!(files >= 8, "the first build reads every file: {files}");
+    rebuild(&mut r);
+    assert_eq!(
+        r.state().read_files(),
+        0,
+        "nothing changed, nothing settled newly"
+    );
+
+    // Rewritten with the same size and modification time: the change time tells, whether
+    // the next build comes at once or after the stamp would have settled.
+    let page = std::fs::read_to_string(f.root().join("content/cases/a.md")).unwrap();
+    rewrite_keeping_size_and_time(
+        &f,
+        "content/cases/a.md",
+        &page.replace("甲的正文", "甲的新文"),
+    );
+    settle();
+    let again = rebuild(&mut r);
+    assert_eq!(r.state().read_files(), 1);
+    let html = String::from_utf8_lossy(&again.files["cases/a/index.html"]).into_owned();
+    assert!(html.contains("甲的新文"), "the page was not read again");
+    assert_eq!(again.files, fresh(&f));
+
+    // Saves of the same size in quick succession, each rebuilt at once: each is seen (here
+    // by the change time; on FAT, whose change time is its two-second modification time,
+    // because a stamp taken within two seconds of a read is not trusted).
+    let save = |text: &str| {
+        rewrite_keeping_size_and_time(&f, "content/cases/a.md", &page.replace("甲的正文", text))
+    };
+    save("甲的一稿");
+    let one = rebuild(&mut r);
+    assert!(String::from_utf8_lossy(&one.files["cases/a/index.html"]).contains("甲的一稿"));
+    save("甲的二稿");
+    let two = rebuild(&mut r);
+    assert!(String::from_utf8_lossy(&two.files["cases/a/index.html"]).contains("甲的二稿"));
+    assert_eq!(two.files, fresh(&f));
+}

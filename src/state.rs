@@ -8,7 +8,7 @@
 //! | piece | what it keeps | reused when |
 //! |---|---|---|
 //! | `load` | every content file parsed, with its stamp (size, times, inode) | the file's bytes have the same fingerprint, same Markdown and taxonomy settings; a file is not read when its stamp is the one it had when last read and was settled then (its times older than that read by more than FAT's two seconds; Unix only) |
-//! | `resolve` | each page's and section's links filled in, with their diagnostics and targets; the related-pages lists | the file's `source` fingerprint and the link world (every content path, output path and anchor, the outputs and static files a link may name) are the same; for related pages, every term's pages and every page's date and path |
+//! | `resolve` | each page's and section's links filled in, with their diagnostics and targets; the taxonomies' terms; the related-pages lists | the file's `source` fingerprint and the link world (every content path, output path and anchor, the outputs and static files a link may name) are the same; for the terms, every page's terms, date, title and path; for related pages, every term's pages and every page's date and path |
 //! | `templates` | the compiled Tera templates | same template names, files and text (fingerprint) |
 //! | `memo` | what each output was made from | the typed context has the same fingerprint (shared summaries counted by theirs), every `get_*` call a template made gives the same result; static files and assets: the same bytes |
 //! | `search` | each document's search tokens | same document (fingerprint of its text and fields) |

@@ -371,15 +371,7 @@ pub(crate) fn related_kept(
             term.pages.hash(&mut h);
         }
     }
-    let key = h.finish();
-    match &memo.related {
-        Some((k, kept)) if *k == key => kept.clone(),
-        _ => {
-            let made = related(site, taxonomies);
-            memo.related = Some((key, made.clone()));
-            made
-        }
-    }
+    super::memo::kept(&mut memo.related, h.finish(), || related(site, taxonomies))
 }
 
 /// Up to five pages sharing the most taxonomy terms with each page; ties go to the newer,

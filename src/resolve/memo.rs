@@ -10,6 +10,8 @@ use std::sync::Arc;
 use crate::diagnostics::Diagnostic;
 use crate::site::{PageId, Ref, Resolved};
 
+use super::Taxonomy;
+
 /// What resolving one page's or section's links gave.
 #[derive(Debug, Clone)]
 pub(crate) struct Links {
@@ -29,9 +31,27 @@ pub struct ResolveMemo {
     pub(crate) world: u64,
     pub(crate) links: HashMap<Ref, Links>,
     /// Fingerprint of what `course::related` reads, and what it gave.
-    pub(crate) related: Option<(u64, Vec<Vec<PageId>>)>,
+    pub(crate) related: Kept<Vec<Vec<PageId>>>,
+    /// Fingerprint of what `taxonomy::collect` reads, and what it gave.
+    pub(crate) taxonomies: Kept<(Vec<Taxonomy>, Vec<Diagnostic>)>,
     /// Pages and sections whose links the last build resolved rather than kept.
     pub(crate) resolved: usize,
+}
+
+/// A result kept with the fingerprint of what it was made from.
+pub(crate) type Kept<T> = Option<(u64, T)>;
+
+/// What `make` gives, or what it gave last time when `key` (a fingerprint of everything it
+/// reads) is the same; remembered in `slot`.
+pub(crate) fn kept<T: Clone>(slot: &mut Kept<T>, key: u64, make: impl FnOnce() -> T) -> T {
+    match slot {
+        Some((k, kept)) if *k == key => kept.clone(),
+        _ => {
+            let made = make();
+            *slot = Some((key, made.clone()));
+            made
+        }
+    }
 }
 
 impl ResolveMemo {

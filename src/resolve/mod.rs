@@ -79,7 +79,7 @@ pub fn resolve(
     mut memo: Option<&mut ResolveMemo>,
 ) -> Outcome<Graph> {
     let mut diags = Diagnostics::new();
-    let taxonomies = taxonomy::collect(site, &mut diags);
+    let taxonomies = taxonomy::collect_kept(site, &mut diags, memo.as_deref_mut());
     let mut plan = Plan::new(site, &taxonomies, theme);
     let aliases = aliases::collect(site, &plan, &mut diags);
     plan.add_aliases(site, &aliases);

@@ -76,6 +76,37 @@ impl Taxonomy {
 }
 
 /// Collect the terms of every taxonomy.
+/// [`collect`], kept from `memo` when what it reads (the taxonomies of site.toml; each
+/// page's terms, the lines they are on, date, title and path) is the same as in the previous
+/// build; the result is remembered there.
+pub(crate) fn collect_kept(
+    site: &Site,
+    diags: &mut Diagnostics,
+    memo: Option<&mut super::ResolveMemo>,
+) -> Vec<Taxonomy> {
+    let Some(memo) = memo else {
+        return collect(site, diags);
+    };
+    use std::hash::{Hash, Hasher};
+    let mut h = crate::fingerprint::hasher();
+    h.write_u64(crate::fingerprint::of_serialize(&site.config.taxonomies));
+    site.pages.len().hash(&mut h);
+    for p in &site.pages {
+        (&p.rel_path, &p.meta.fields.date, &p.meta.fields.title).hash(&mut h);
+        p.meta.taxonomies.hash(&mut h);
+        for t in &site.config.taxonomies {
+            p.meta.key_lines.get(&t.name).hash(&mut h);
+        }
+    }
+    let (taxonomies, warnings) = super::memo::kept(&mut memo.taxonomies, h.finish(), || {
+        let mut d = Diagnostics::new();
+        let made = collect(site, &mut d);
+        (made, d.into_iter().collect())
+    });
+    diags.extend(warnings);
+    taxonomies
+}
+
 pub fn collect(site: &Site, diags: &mut Diagnostics) -> Vec<Taxonomy> {
     // Every page's place in newest-first order, found once: sorting a term's pages by it gives
     // the order of `sort_newest_first` (a total order), without comparing dates and titles

@@ -411,3 +411,32 @@ fn an_unchanged_file_is_not_read_again_once_its_stamp_has_settled() {
     assert!(String::from_utf8_lossy(&two.files["cases/a/index.html"]).contains("甲的二稿"));
     assert_eq!(two.files, fresh(&f));
 }
+
+#[test]
+fn a_term_warning_is_reported_again_when_the_terms_are_kept() {
+    let f = site();
+    // 甲 writes the term one way, 乙 another with the same path: a warning at 乙's line.
+    f.write(
+        "content/cases/b.md",
+        "---\ntitle: 乙\nweight: 2\ntags: [党建Party]\n---\n乙的正文。\n",
+    );
+    f.write(
+        "content/cases/a.md",
+        "---\ntitle: 甲\nweight: 1\ntags: [党建party]\n---\n甲的正文。\n",
+    );
+    let mut r = Rebuilder::new(opts(&f));
+    let warned = |r: &mut Rebuilder| match r.rebuild() {
+        Outcome::Built { warnings, .. } => format!("{warnings:?}"),
+        Outcome::Failed { text, .. } => panic!("rebuild failed: {text}"),
+    };
+    let first = warned(&mut r);
+    assert!(first.contains("is treated as the same term as"), "{first}");
+    // An edit of another page's text keeps the terms, and their warning with them.
+    f.write(
+        "content/cases/d.md",
+        "---\ntitle: 丁\nweight: 4\ntags: [议事协商]\n---\n丁的正文，再改。\n",
+    );
+    let again = warned(&mut r);
+    assert_eq!(first, again);
+    assert_eq!(fresh(&f), rebuild(&mut r).files);
+}

@@ -15,6 +15,18 @@ use zhiku::scaffold;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// For `zhiku serve`: memory a rebuild frees stays with the process for the next one, rather
+/// than being given back to the system after mimalloc's default 10 ms and faulted in (and
+/// zeroed by the kernel) again: a one-page edit of a 10,000-page site rebuilt in 290 ms
+/// instead of 334. The peak is what it was; it is held between rebuilds.
+fn keep_freed_memory() {
+    /// `mi_option_purge_delay` in mimalloc.h (the same in mimalloc 2 and 3, both of which
+    /// libmimalloc-sys bundles; it names no constant for it): milliseconds, -1 for never.
+    const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+    // SAFETY: setting an option is allowed at any time, from any thread.
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+}
+
 /// 知库 zhiku: a static site generator for Chinese party-building knowledge bases.
 #[derive(Parser, Debug)]
 #[command(name = "zhiku", version, about, long_about = None)]
@@ -226,6 +238,7 @@ fn main() -> ExitCode {
             open,
             format,
         } => {
+            keep_freed_memory();
             let root = build::absolute_root(&root);
             match zhiku::serve::run(zhiku::serve::ServeOptions {
                 root,

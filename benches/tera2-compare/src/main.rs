@@ -163,6 +163,20 @@ impl Split {
         self.render.fetch_add(t2 - t1, Relaxed);
         (fnv(html.as_bytes()), html.len(), keep.then_some(html))
     }
+
+    /// [`Split::page`] for pages `0..n` in parallel: page `i`'s context is `make(i)`.
+    fn pages<C>(
+        &self,
+        n: usize,
+        keep: bool,
+        make: impl Fn(usize) -> C + Sync,
+        render: impl Fn(&C) -> String + Sync,
+    ) -> Vec<Output> {
+        (0..n)
+            .into_par_iter()
+            .map(|i| self.page(keep, || make(i), &render))
+            .collect()
+    }
 }
 
 /// Render every page with `variant`: per page the output's hash and length (and the output
@@ -174,83 +188,63 @@ fn run(site: &corpus::Site, variant: &str, keep: bool) -> (Vec<Output>, f64, f64
         "t1-values" => {
             let tera = t1::engine(site);
             let values = t1::values(site);
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    split.page(
-                        keep,
-                        || t1::context_values(site, &values, i),
-                        |ctx| tera.render("page.html", ctx).expect("render"),
-                    )
-                })
-                .collect()
+            split.pages(
+                n,
+                keep,
+                |i| t1::context_values(site, &values, i),
+                |ctx| tera.render("page.html", ctx).expect("render"),
+            )
         }
         "t1-typed" => {
             let tera = t1::engine(site);
             let config = common::config(site);
             let nav = common::nav(site);
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    split.page(
-                        keep,
-                        || t1::context_typed(site, &config, &nav, i),
-                        |ctx| tera.render("page.html", ctx).expect("render"),
-                    )
-                })
-                .collect()
+            split.pages(
+                n,
+                keep,
+                |i| t1::context_typed(site, &config, &nav, i),
+                |ctx| tera.render("page.html", ctx).expect("render"),
+            )
         }
         "t2-shared" => {
             let tera = t2::engine(site);
             let shared = t2::shared(site);
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    split.page(
-                        keep,
-                        || t2::context_shared(site, &shared, i),
-                        |ctx| match tera.render("page.html", ctx) {
-                            Ok(h) => h,
-                            Err(e) => panic!("render: {e:?}"),
-                        },
-                    )
-                })
-                .collect()
+            split.pages(
+                n,
+                keep,
+                |i| t2::context_shared(site, &shared, i),
+                |ctx| match tera.render("page.html", ctx) {
+                    Ok(h) => h,
+                    Err(e) => panic!("render: {e:?}"),
+                },
+            )
         }
         "t2-typed" => {
             let tera = t2::engine(site);
             let config = common::config(site);
             let nav = common::nav(site);
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    split.page(
-                        keep,
-                        || t2::context_typed(site, &config, &nav, i),
-                        |ctx| match tera.render("page.html", ctx) {
-                            Ok(h) => h,
-                            Err(e) => panic!("render: {e:?}"),
-                        },
-                    )
-                })
-                .collect()
+            split.pages(
+                n,
+                keep,
+                |i| t2::context_typed(site, &config, &nav, i),
+                |ctx| match tera.render("page.html", ctx) {
+                    Ok(h) => h,
+                    Err(e) => panic!("render: {e:?}"),
+                },
+            )
         }
         "t2-hybrid" => {
             let tera = t2::engine(site);
             let shared = t2::shared(site);
-            (0..n)
-                .into_par_iter()
-                .map(|i| {
-                    split.page(
-                        keep,
-                        || t2::context_hybrid(site, &shared, i),
-                        |ctx| match tera.render("page.html", ctx) {
-                            Ok(h) => h,
-                            Err(e) => panic!("render: {e:?}"),
-                        },
-                    )
-                })
-                .collect()
+            split.pages(
+                n,
+                keep,
+                |i| t2::context_hybrid(site, &shared, i),
+                |ctx| match tera.render("page.html", ctx) {
+                    Ok(h) => h,
+                    Err(e) => panic!("render: {e:?}"),
+                },
+            )
         }
         other => {
             eprintln!("unknown variant `{other}` (one of {VARIANTS:?})");

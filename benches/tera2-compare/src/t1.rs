@@ -13,7 +13,10 @@ use crate::corpus::{Site, SIBLINGS};
 
 pub fn engine(site: &Site) -> Tera {
     // The default theme itself, not a copy: Tera 1 renders what zhiku ships.
-    let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../../themes/default/templates");
+    let dir = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../themes/default/templates"
+    );
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
     tera.set_escape_fn(common::escape);

@@ -43,7 +43,10 @@ pub struct State {
 impl State {
     /// A state for repeated builds of a changing site (`zhiku serve`).
     pub fn kept() -> State {
-        State::default()
+        State {
+            load: LoadCache::kept(),
+            ..State::default()
+        }
     }
 
     /// A state for one build that keeps nothing for a next one (`zhiku build`, `check`).

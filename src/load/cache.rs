@@ -30,6 +30,9 @@ pub struct LoadCache {
     pub(super) scanned: Option<SystemTime>,
     /// How many files the last load read.
     pub(super) read: usize,
+    /// Take stamps (a cache kept for a next build: serve); a one-shot build's cache is
+    /// dropped after loading, and its stamps would be an extra system call a file.
+    pub(super) stamps: bool,
 }
 
 pub(super) struct CacheEntry {
@@ -96,6 +99,15 @@ impl Stamp {
 }
 
 impl LoadCache {
+    /// A cache for repeated loads (serve): files whose settled stamp is unchanged are not
+    /// read again.
+    pub fn kept() -> LoadCache {
+        LoadCache {
+            stamps: true,
+            ..LoadCache::default()
+        }
+    }
+
     /// Forget everything.
     pub fn clear(&mut self) {
         self.entries.clear();

@@ -75,7 +75,7 @@ pub fn load(root: &Path, config: &Config, drafts: bool, cache: &mut LoadCache) -
         .par_iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let stamp = Stamp::of(&f.path);
+            let stamp = cache.stamps.then(|| Stamp::of(&f.path)).flatten();
             let entry = cache.entries.get(&f.path).filter(|e| e.kind == f.kind);
             if let (Some(s), Some(e)) = (stamp, entry) {
                 if e.stamp == Some(s) {
@@ -334,7 +334,7 @@ mod tests {
             )
         };
         let fresh = || shown(load(dir.path(), &config, false, &mut LoadCache::default()));
-        let mut cache = LoadCache::default();
+        let mut cache = LoadCache::kept();
         let first = shown(load(dir.path(), &config, false, &mut cache));
         assert_eq!(first, fresh());
         assert_eq!(cache.len(), 7);

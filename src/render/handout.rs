@@ -309,8 +309,7 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
     // First pass: the passages cited (page → heading ids, in order of first citation).
     let mut cited: Vec<(usize, Vec<String>)> = Vec::new();
     for &p in lessons {
-        let html = &site.pages[p].resolved.html;
-        rewrite_links(html, |h| {
+        hrefs(&site.pages[p].resolved.html, |h| {
             let (url, frag) = split(h);
             if let (Some(Target::Page(q)), Some(f)) = (target(&url), frag) {
                 if heading_range(&site.pages[q].resolved.html, &f).is_some() {
@@ -321,7 +320,6 @@ pub(crate) fn build(site: &Site, values: &Values, section: usize) -> Handout {
                     }
                 }
             }
-            None
         });
     }
     let in_appendix: HashMap<usize, usize> = cited

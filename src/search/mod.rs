@@ -73,48 +73,53 @@ pub fn docs(site: &Site) -> Vec<Doc<'_>> {
         }
         (titles, ids)
     };
-    let mut docs = Vec::with_capacity(site.pages.len() + site.sections.len());
-    for p in &site.pages {
-        let f = &p.meta.fields;
-        let mut terms = Vec::new();
-        let mut term_counts = Vec::with_capacity(site.config.taxonomies.len());
-        for t in &site.config.taxonomies {
-            let list = p.meta.taxonomies.get(&t.name);
-            term_counts.push(list.map_or(0, Vec::len));
-            terms.extend(list.into_iter().flatten().cloned());
-        }
-        let text = p.rendered.plain_text.as_str();
-        let extras: Vec<&str> = [&f.summary, &f.description]
-            .into_iter()
-            .flatten()
-            .map(|e| e.trim())
-            .filter(|e| !e.is_empty() && !text.contains(e))
-            .collect();
-        let (mut heads, mut anchors) = headings(&p.rendered.toc);
-        let shown = shown_extras(f, &mut heads, &mut anchors);
-        let body = with_extras(&extras, text);
-        let body = if shown.is_empty() {
-            body
-        } else {
-            let mut b = body.into_owned();
-            if !b.ends_with('\n') {
-                b.push('\n');
+    // In parallel: each page's text is searched for its summary and description.
+    use rayon::prelude::*;
+    let mut docs: Vec<Doc<'_>> = site
+        .pages
+        .par_iter()
+        .map(|p| {
+            let f = &p.meta.fields;
+            let mut terms = Vec::new();
+            let mut term_counts = Vec::with_capacity(site.config.taxonomies.len());
+            for t in &site.config.taxonomies {
+                let list = p.meta.taxonomies.get(&t.name);
+                term_counts.push(list.map_or(0, Vec::len));
+                terms.extend(list.into_iter().flatten().cloned());
             }
-            b.push_str(&shown);
-            Cow::Owned(b)
-        };
-        docs.push(Doc {
-            title: f.title.clone(),
-            path: p.path.clone(),
-            section: trail(p.section),
-            headings: heads,
-            anchors,
-            terms,
-            term_counts,
-            top: top(p.section),
-            body,
-        });
-    }
+            let text = p.rendered.plain_text.as_str();
+            let extras: Vec<&str> = [&f.summary, &f.description]
+                .into_iter()
+                .flatten()
+                .map(|e| e.trim())
+                .filter(|e| !e.is_empty() && !text.contains(e))
+                .collect();
+            let (mut heads, mut anchors) = headings(&p.rendered.toc);
+            let shown = shown_extras(f, &mut heads, &mut anchors);
+            let body = with_extras(&extras, text);
+            let body = if shown.is_empty() {
+                body
+            } else {
+                let mut b = body.into_owned();
+                if !b.ends_with('\n') {
+                    b.push('\n');
+                }
+                b.push_str(&shown);
+                Cow::Owned(b)
+            };
+            Doc {
+                title: f.title.clone(),
+                path: p.path.clone(),
+                section: trail(p.section),
+                headings: heads,
+                anchors,
+                terms,
+                term_counts,
+                top: top(p.section),
+                body,
+            }
+        })
+        .collect();
     for (i, s) in site.sections.iter().enumerate() {
         let text = s.rendered.plain_text.trim();
         if text.is_empty() {

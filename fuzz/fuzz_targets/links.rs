@@ -66,6 +66,7 @@ fuzz_target!(|data: &[u8]| {
             },
         )
         .into(),
+        source: 0,
         resolved: Default::default(),
     };
     let mut sections = vec![
@@ -109,6 +110,7 @@ fuzz_target!(|data: &[u8]| {
             section: SectionId(usize::from(in_cases)),
             rendered: markdown::render(body, opts, SourceInfo { rel_path: rel, first_line }).into(),
             meta: meta.into(),
+            source: 0,
             assets: Vec::new(),
             resolved: Default::default(),
         });
